@@ -1,0 +1,65 @@
+package dev.kyoyu.ingest;
+
+import dev.kyoyu.ingest.http.AuthRoutes;
+import dev.kyoyu.ingest.http.RunRoutes;
+import dev.kyoyu.ingest.kafka.EventPublisher;
+import dev.kyoyu.schemas.event.EventValidator;
+import dev.kyoyu.service.auth.ApiKeys;
+import dev.kyoyu.service.auth.Authenticator;
+import dev.kyoyu.service.auth.Tokens;
+import dev.kyoyu.service.http.ApiErrors;
+import dev.kyoyu.service.http.HealthAndMetricsRoutes;
+import dev.kyoyu.service.http.JsonBodies;
+import dev.kyoyu.service.metrics.Metrics;
+import io.helidon.webserver.WebServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.Map;
+
+/** Wires the ingest API; {@code main} and the tests start it through {@link #start}. */
+public final class IngestApp implements AutoCloseable {
+    private final WebServer server;
+    private final EventPublisher publisher;
+
+    private IngestApp(WebServer server, EventPublisher publisher) {
+        this.server = server;
+        this.publisher = publisher;
+    }
+
+    public static IngestApp start(IngestConfig config) {
+        Clock clock = Clock.systemUTC();
+        PrometheusMeterRegistry registry = Metrics.newRegistry("ingest-api");
+        EventPublisher publisher = new EventPublisher(config);
+        Tokens tokens = new Tokens(config.jwtSecret(), config.tokenLifetime(), clock);
+        JsonBodies bodies = new JsonBodies(config.maxBodyBytes(), config.maxJsonNestingDepth());
+        Authenticator authenticator = new Authenticator(tokens, registry);
+        EventValidator validator = new EventValidator(config.eventLimits(), clock);
+
+        WebServer server = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .routing(routing -> {
+                    ApiErrors.install(routing);
+                    HealthAndMetricsRoutes.install(routing, registry,
+                            () -> new HealthAndMetricsRoutes.Health(true, Map.of("kafka", config.kafkaBootstrap())));
+                    routing.register("/auth", new AuthRoutes(bodies, new ApiKeys(config.apiKeySecret()), tokens, config.adminAgents(), registry));
+                    routing.register("/v1/runs", new RunRoutes(bodies, authenticator, validator, publisher, clock,
+                            config.maxEventsPerRequest(), registry));
+                    ApiErrors.installFallback(routing);
+                })
+                .build()
+                .start();
+        return new IngestApp(server, publisher);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** Stop taking requests, let in-flight ones finish, then flush what the producer still holds. */
+    @Override
+    public void close() {
+        server.stop();
+        publisher.close();
+    }
+}

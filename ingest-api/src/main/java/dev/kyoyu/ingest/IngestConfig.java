@@ -1,0 +1,60 @@
+package dev.kyoyu.ingest;
+
+import dev.kyoyu.schemas.Topics;
+import dev.kyoyu.schemas.event.EventLimits;
+import dev.kyoyu.service.auth.Secret;
+import dev.kyoyu.service.config.EnvReader;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Everything the ingest API is told from outside, read once and validated together.
+ *
+ * @param ackTimeout         how long a request waits for the broker before answering 503 with Retry-After
+ * @param maxBodyBytes       request body limit (413 beyond it)
+ * @param maxEventsPerRequest events in one batch request (400 beyond it)
+ * @param adminAgents        agents whose tokens may read every agent's traces
+ */
+public record IngestConfig(
+        String host,
+        int port,
+        String kafkaBootstrap,
+        String eventsTopic,
+        Secret jwtSecret,
+        Secret apiKeySecret,
+        Set<String> adminAgents,
+        Duration tokenLifetime,
+        Duration ackTimeout,
+        long maxBodyBytes,
+        int maxEventsPerRequest,
+        int maxJsonNestingDepth,
+        EventLimits eventLimits,
+        long producerBufferBytes) {
+
+    public static IngestConfig fromEnv(Map<String, String> env) {
+        EnvReader r = new EnvReader(env);
+        IngestConfig config = new IngestConfig(
+                r.string("KYOYU_INGEST_HOST", "127.0.0.1"),
+                r.port("KYOYU_INGEST_PORT", 8080),
+                r.required("KYOYU_KAFKA_BOOTSTRAP", "127.0.0.1:59092"),
+                r.string("KYOYU_EVENTS_TOPIC", Topics.EVENTS),
+                r.requiredSecret("KYOYU_JWT_SECRET"),
+                r.requiredSecret("KYOYU_API_KEY_SECRET"),
+                Arrays.stream(r.string("KYOYU_ADMIN_AGENTS", "admin").split(","))
+                        .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet()),
+                r.duration("KYOYU_TOKEN_LIFETIME", Duration.ofHours(1)),
+                r.duration("KYOYU_INGEST_ACK_TIMEOUT", Duration.ofSeconds(10)),
+                r.integer("KYOYU_INGEST_MAX_BODY_BYTES", 16 * 1024 * 1024, 1024, Integer.MAX_VALUE),
+                r.integer("KYOYU_INGEST_MAX_EVENTS_PER_REQUEST", 5000, 1, 100_000),
+                r.integer("KYOYU_INGEST_MAX_JSON_DEPTH", 64, 4, 1000),
+                new EventLimits(
+                        r.integer("KYOYU_INGEST_MAX_PAYLOAD_BYTES", 64 * 1024, 16, 16 * 1024 * 1024),
+                        r.duration("KYOYU_INGEST_MAX_FUTURE_SKEW", Duration.ofMinutes(5))),
+                r.integer("KYOYU_INGEST_PRODUCER_BUFFER_BYTES", 64 * 1024 * 1024, 1024 * 1024, Integer.MAX_VALUE));
+        r.finish();
+        return config;
+    }
+}

@@ -1,0 +1,182 @@
+package dev.kyoyu.ingest.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kyoyu.ingest.kafka.EventPublisher;
+import dev.kyoyu.schemas.event.AgentEvent;
+import dev.kyoyu.schemas.event.EventIds;
+import dev.kyoyu.schemas.event.EventJson;
+import dev.kyoyu.schemas.event.EventTypes;
+import dev.kyoyu.schemas.event.EventValidator;
+import dev.kyoyu.schemas.event.Rejection;
+import dev.kyoyu.service.auth.Authenticator;
+import dev.kyoyu.service.auth.Caller;
+import dev.kyoyu.service.http.ApiException;
+import dev.kyoyu.service.http.Envelope;
+import dev.kyoyu.service.http.ErrorCode;
+import dev.kyoyu.service.http.JsonBodies;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@code /v1/runs}: start a run, post a batch of its events, complete it. Every accepted event is in
+ * Kafka before the answer leaves; lifecycle changes travel as events too, and the sink derives the run row.
+ */
+public final class RunRoutes implements HttpService {
+    private final JsonBodies bodies;
+    private final Authenticator authenticator;
+    private final EventValidator validator;
+    private final EventPublisher publisher;
+    private final Clock clock;
+    private final int maxEventsPerRequest;
+    private final Counter accepted;
+    private final Counter rejected;
+    private final DistributionSummary batchSize;
+
+    public RunRoutes(JsonBodies bodies, Authenticator authenticator, EventValidator validator,
+                     EventPublisher publisher, Clock clock, int maxEventsPerRequest, MeterRegistry registry) {
+        this.bodies = bodies;
+        this.authenticator = authenticator;
+        this.validator = validator;
+        this.publisher = publisher;
+        this.clock = clock;
+        this.maxEventsPerRequest = maxEventsPerRequest;
+        // No agent_id label: thousands of agents would mean thousands of series.
+        this.accepted = Counter.builder("kyoyu.events.ingested").tag("outcome", "accepted").register(registry);
+        this.rejected = Counter.builder("kyoyu.events.ingested").tag("outcome", "rejected").register(registry);
+        this.batchSize = DistributionSummary.builder("kyoyu.ingest.request.events").register(registry);
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/", this::startRun);
+        rules.post("/{run_id}/events", this::postEvents);
+        rules.post("/{run_id}/complete", this::completeRun);
+    }
+
+    private void startRun(ServerRequest req, ServerResponse res) throws Exception {
+        Caller caller = authenticator.authenticate(req);
+        ObjectNode body = optionalObject(req);
+        ObjectNode metadata = objectField(body, "metadata");
+        UUID runId = EventIds.newId();
+        Instant now = clock.instant();
+        ObjectNode payload = EventJson.MAPPER.createObjectNode();
+        payload.set("metadata", metadata);
+        publisher.publishAll(List.of(new AgentEvent(EventIds.newId(), runId, caller.agentId(), EventTypes.RUN_STARTED, now, now, payload)));
+        accepted.increment();
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("id", runId.toString());
+        run.put("agent_id", caller.agentId());
+        run.put("status", "running");
+        run.put("started_at", now.toString());
+        run.put("metadata", metadata);
+        Envelope.send(req, res, 201, run);
+    }
+
+    private void postEvents(ServerRequest req, ServerResponse res) throws Exception {
+        Caller caller = authenticator.authenticate(req);
+        UUID runId = runId(req);
+        JsonNode body = bodies.readJson(req);
+        JsonNode events = body.get("events");
+        if (!(events instanceof ArrayNode array)) {
+            throw new ApiException(ErrorCode.INVALID_INPUT, "body must be {\"events\": [ … ]}", Map.of("field", "events"));
+        }
+        if (array.isEmpty()) {
+            throw new ApiException(ErrorCode.INVALID_INPUT, "events is empty; send at least one event", Map.of("field", "events"));
+        }
+        if (array.size() > maxEventsPerRequest) {
+            throw new ApiException(ErrorCode.INVALID_INPUT, "a request may carry at most " + maxEventsPerRequest
+                    + " events; this one has " + array.size() + " (use POST /v1/events with NDJSON for bulk)", Map.of("field", "events"));
+        }
+
+        List<AgentEvent> valid = new ArrayList<>(array.size());
+        List<Rejection> rejections = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            EventValidator.Outcome outcome = validator.validate(i, array.get(i), runId, caller.agentId());
+            if (outcome.accepted()) {
+                valid.add(outcome.event());
+            } else {
+                rejections.add(outcome.rejection());
+            }
+        }
+        rejected.increment(rejections.size());
+        batchSize.record(array.size());
+        if (valid.isEmpty()) {
+            throw new ApiException(ErrorCode.INVALID_INPUT, "none of the " + array.size() + " events is valid",
+                    Map.of("rejected", rejections));
+        }
+        publisher.publishAll(valid);
+        accepted.increment(valid.size());
+        Envelope.send(req, res, 202, Map.of(
+                "accepted", valid.size(),
+                "event_ids", valid.stream().map(e -> e.id().toString()).toList(),
+                "rejected", rejections));
+    }
+
+    private void completeRun(ServerRequest req, ServerResponse res) throws Exception {
+        Caller caller = authenticator.authenticate(req);
+        UUID runId = runId(req);
+        ObjectNode body = optionalObject(req);
+        String status = body.path("status").asText("completed");
+        String eventType = switch (status) {
+            case "completed" -> EventTypes.RUN_COMPLETED;
+            case "failed" -> EventTypes.RUN_FAILED;
+            default -> throw new ApiException(ErrorCode.INVALID_INPUT,
+                    "status must be \"completed\" or \"failed\"; got \"" + status + "\"", Map.of("field", "status"));
+        };
+        Instant now = clock.instant();
+        ObjectNode payload = EventJson.MAPPER.createObjectNode();
+        payload.set("metadata", objectField(body, "metadata"));
+        publisher.publishAll(List.of(new AgentEvent(EventIds.newId(), runId, caller.agentId(), eventType, now, now, payload)));
+        accepted.increment();
+        Envelope.send(req, res, 200, Map.of("id", runId.toString(), "status", status, "completed_at", now.toString()));
+    }
+
+    private static UUID runId(ServerRequest req) {
+        String raw = req.path().pathParameters().get("run_id");
+        try {
+            if (raw.length() == 36) {
+                return UUID.fromString(raw);
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the 400 below
+        }
+        throw new ApiException(ErrorCode.INVALID_INPUT, "run_id '" + raw + "' in the path is not a UUID", Map.of("field", "run_id"));
+    }
+
+    /** Bodies of start/complete are optional: none, or a JSON object. */
+    private ObjectNode optionalObject(ServerRequest req) throws Exception {
+        if (!req.content().hasEntity()) {
+            return EventJson.MAPPER.createObjectNode();
+        }
+        JsonNode body = bodies.readJson(req);
+        if (!(body instanceof ObjectNode object)) {
+            throw ApiException.invalid("request body must be a JSON object");
+        }
+        return object;
+    }
+
+    private static ObjectNode objectField(ObjectNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return EventJson.MAPPER.createObjectNode();
+        }
+        if (!(value instanceof ObjectNode object)) {
+            throw new ApiException(ErrorCode.INVALID_INPUT, field + " must be a JSON object", Map.of("field", field));
+        }
+        return object;
+    }
+}

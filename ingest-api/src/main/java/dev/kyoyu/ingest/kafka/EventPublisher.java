@@ -1,0 +1,89 @@
+package dev.kyoyu.ingest.kafka;
+
+import dev.kyoyu.ingest.IngestConfig;
+import dev.kyoyu.schemas.event.AgentEvent;
+import dev.kyoyu.schemas.event.EventJson;
+import dev.kyoyu.service.http.ApiException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Publishes events keyed by agent id and returns only once the broker acknowledged every one of them
+ * (acks=all, idempotent producer). Anything short of that is a 503: the caller must not hear "accepted"
+ * for an event that may not be in Kafka.
+ */
+public final class EventPublisher implements AutoCloseable {
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final String topic;
+    private final Duration ackTimeout;
+
+    public EventPublisher(IngestConfig config) {
+        this.topic = config.eventsTopic();
+        this.ackTimeout = config.ackTimeout();
+        long timeoutMs = config.ackTimeout().toMillis();
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                // Memory is bounded by configuration, not by what clients send: a full buffer blocks send()
+                // for at most max.block.ms, and then the request answers 503.
+                ProducerConfig.BUFFER_MEMORY_CONFIG, config.producerBufferBytes(),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1000, timeoutMs / 2),
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(2000, timeoutMs)),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Sends all events and waits for every acknowledgement, or throws a 503 {@link ApiException}. */
+    public void publishAll(List<AgentEvent> events) {
+        long deadline = System.nanoTime() + ackTimeout.toNanos();
+        List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
+        try {
+            for (AgentEvent event : events) {
+                acks.add(producer.send(new ProducerRecord<>(topic, event.agentId(), EventJson.toBytes(event))));
+            }
+            for (Future<RecordMetadata> ack : acks) {
+                ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+        } catch (TimeoutException e) {
+            throw ApiException.unavailable("Kafka did not acknowledge the events within " + ackTimeout + "; send them again", RETRY_AFTER, e);
+        } catch (ExecutionException | KafkaException e) {
+            throw ApiException.unavailable("Kafka refused the events (" + rootMessage(e) + "); send them again", RETRY_AFTER, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("interrupted while waiting for Kafka; send the events again", RETRY_AFTER, e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
+    @Override
+    public void close() {
+        producer.flush();
+        producer.close(Duration.ofSeconds(30));
+    }
+}

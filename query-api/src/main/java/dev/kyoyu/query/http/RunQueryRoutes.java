@@ -1,0 +1,81 @@
+package dev.kyoyu.query.http;
+
+import dev.kyoyu.query.runs.RunReader;
+import dev.kyoyu.query.runs.RunView;
+import dev.kyoyu.service.auth.Authenticator;
+import dev.kyoyu.service.auth.Caller;
+import dev.kyoyu.service.http.ApiException;
+import dev.kyoyu.service.http.Envelope;
+import dev.kyoyu.service.http.ErrorCode;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.UUID;
+
+/** {@code GET /v1/runs/{run_id}?after=&limit=}: a run and its events in sequence order, paged. */
+public final class RunQueryRoutes implements HttpService {
+    private final Authenticator authenticator;
+    private final RunReader reader;
+    private final int maxEventsPerPage;
+    private final Timer duration;
+
+    public RunQueryRoutes(Authenticator authenticator, RunReader reader, int maxEventsPerPage, MeterRegistry registry) {
+        this.authenticator = authenticator;
+        this.reader = reader;
+        this.maxEventsPerPage = maxEventsPerPage;
+        this.duration = Timer.builder("kyoyu.query.duration").tag("query_type", "run")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/{run_id}", this::getRun);
+    }
+
+    private void getRun(ServerRequest req, ServerResponse res) throws Exception {
+        Caller caller = authenticator.authenticate(req);
+        UUID runId = uuidParam(req.path().pathParameters().get("run_id"));
+        long after = longParam(req, "after", -1, -1, Long.MAX_VALUE);
+        int limit = (int) longParam(req, "limit", maxEventsPerPage, 1, maxEventsPerPage);
+        Timer.Sample sample = Timer.start();
+        RunView.Run run = reader.run(runId)
+                .filter(r -> caller.admin() || r.agentId().equals(caller.agentId()))
+                .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
+                        "run " + runId + " not found, or not visible to agent " + caller.agentId()));
+        RunView view = reader.page(run, after, limit);
+        sample.stop(duration);
+        Envelope.send(req, res, 200, view);
+    }
+
+    private static UUID uuidParam(String raw) {
+        try {
+            if (raw.length() == 36) {
+                return UUID.fromString(raw);
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the 400 below
+        }
+        throw new ApiException(ErrorCode.INVALID_INPUT, "run_id '" + raw + "' in the path is not a UUID", Map.of("field", "run_id"));
+    }
+
+    private static long longParam(ServerRequest req, String name, long defaultValue, long min, long max) {
+        String raw = req.query().first(name).orElse(null);
+        if (raw == null) {
+            return defaultValue;
+        }
+        try {
+            long value = Long.parseLong(raw);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the 400 below
+        }
+        throw new ApiException(ErrorCode.INVALID_INPUT, name + "=" + raw + " must be an integer in " + min + ".." + max,
+                Map.of("field", name));
+    }
+}

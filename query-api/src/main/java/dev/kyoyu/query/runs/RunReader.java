@@ -1,0 +1,77 @@
+package dev.kyoyu.query.runs;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/** Reads a run and its events from PostgreSQL. */
+public final class RunReader {
+    private static final String RUN = """
+            SELECT id, agent_id, status, started_at, completed_at, metadata::text
+            FROM agent_runs WHERE id = ?""";
+    // Only the run's own agent's events: the ingest API cannot check run ownership without state,
+    // so events another agent posted to this run id never show up here.
+    private static final String EVENTS = """
+            SELECT id, kafka_offset, event_type, occurred_at, received_at, payload::text
+            FROM agent_events
+            WHERE run_id = ? AND agent_id = ? AND kafka_offset > ?
+            ORDER BY kafka_offset
+            LIMIT ?""";
+
+    private final DataSource dataSource;
+
+    public RunReader(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public Optional<RunView.Run> run(UUID runId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(RUN)) {
+            statement.setObject(1, runId);
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new RunView.Run(row.getObject(1, UUID.class), row.getString(2), row.getString(3),
+                        instant(row.getTimestamp(4)), instant(row.getTimestamp(5)), row.getString(6)));
+            }
+        }
+    }
+
+    /** Up to {@code limit} events after {@code afterSequence}, and the cursor for the next page if there is one. */
+    public RunView page(RunView.Run run, long afterSequence, int limit) throws SQLException {
+        List<RunView.Event> events = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(EVENTS)) {
+            statement.setObject(1, run.id());
+            statement.setString(2, run.agentId());
+            statement.setLong(3, afterSequence);
+            statement.setInt(4, limit + 1);
+            statement.setFetchSize(1000);
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    events.add(new RunView.Event(row.getObject(1, UUID.class), row.getLong(2), row.getString(3),
+                            instant(row.getTimestamp(4)), instant(row.getTimestamp(5)), row.getString(6)));
+                }
+            }
+        }
+        Long next = null;
+        if (events.size() > limit) {
+            events.removeLast();
+            next = events.getLast().sequence();
+        }
+        return new RunView(run, events, next);
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

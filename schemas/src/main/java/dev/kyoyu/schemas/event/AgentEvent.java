@@ -1,0 +1,32 @@
+package dev.kyoyu.schemas.event;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * One event of an agent's run, as the ingest API publishes it to {@code kyoyu.events.v1}
+ * (keyed by agent id) and the sink stores it in {@code agent_events}.
+ *
+ * @param receivedAt when the ingest API accepted it; {@code occurredAt} defaults to it
+ */
+public record AgentEvent(
+        UUID id,
+        UUID runId,
+        String agentId,
+        String eventType,
+        Instant occurredAt,
+        Instant receivedAt,
+        ObjectNode payload) {
+
+    public AgentEvent {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(agentId, "agentId");
+        Objects.requireNonNull(eventType, "eventType");
+        Objects.requireNonNull(occurredAt, "occurredAt");
+        Objects.requireNonNull(receivedAt, "receivedAt");
+        Objects.requireNonNull(payload, "payload");
+    }
+}

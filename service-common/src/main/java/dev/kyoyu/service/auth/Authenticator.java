@@ -1,0 +1,34 @@
+package dev.kyoyu.service.auth;
+
+import dev.kyoyu.service.http.ApiException;
+import dev.kyoyu.service.http.ErrorCode;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** Turns {@code Authorization: Bearer …} into a {@link Caller}, or a 401 that says what is missing. */
+public final class Authenticator {
+    private final Tokens tokens;
+    private final Counter missing;
+    private final Counter invalid;
+
+    public Authenticator(Tokens tokens, MeterRegistry registry) {
+        this.tokens = tokens;
+        this.missing = Counter.builder("kyoyu.auth.failures").tag("reason", "missing_token").register(registry);
+        this.invalid = Counter.builder("kyoyu.auth.failures").tag("reason", "invalid_token").register(registry);
+    }
+
+    public Caller authenticate(ServerRequest req) {
+        String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            missing.increment();
+            throw new ApiException(ErrorCode.UNAUTHORIZED,
+                    "missing bearer token: send Authorization: Bearer <token> from POST /auth/token");
+        }
+        return tokens.verify(header.substring(7).trim()).orElseThrow(() -> {
+            invalid.increment();
+            return new ApiException(ErrorCode.UNAUTHORIZED, "bearer token is invalid or expired; get a new one from POST /auth/token");
+        });
+    }
+}

@@ -1,0 +1,102 @@
+package dev.kyoyu.service.config;
+
+import dev.kyoyu.service.auth.Secret;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads typed settings from the environment and collects every problem, so a misconfigured
+ * process reports all of them at once ({@link #finish()}) instead of one per restart.
+ */
+public final class EnvReader {
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)$");
+
+    private final Map<String, String> env;
+    private final List<String> problems = new ArrayList<>();
+
+    public EnvReader(Map<String, String> env) {
+        this.env = env;
+    }
+
+    public String string(String name, String defaultValue) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? defaultValue : value.trim();
+    }
+
+    public String required(String name, String example) {
+        String value = string(name, null);
+        if (value == null) {
+            problems.add(name + " is required (e.g. " + example + ")");
+        }
+        return value;
+    }
+
+    public Secret requiredSecret(String name) {
+        String value = string(name, null);
+        if (value == null) {
+            problems.add(name + " is required (a random secret of at least 32 characters)");
+            return null;
+        }
+        if (value.length() < 32) {
+            problems.add(name + " must be at least 32 characters long");
+        }
+        return new Secret(value);
+    }
+
+    public int integer(String name, int defaultValue, int min, int max) {
+        String value = string(name, null);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed < min || parsed > max) {
+                problems.add(name + "=" + value + " is outside " + min + ".." + max);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            problems.add(name + "=" + value + " is not an integer");
+            return defaultValue;
+        }
+    }
+
+    public int port(String name, int defaultValue) {
+        return integer(name, defaultValue, 0, 65535);
+    }
+
+    /** {@code 100ms}, {@code 5s}, {@code 2m}, {@code 1h}, or ISO-8601 such as {@code PT0.5S}. */
+    public Duration duration(String name, Duration defaultValue) {
+        String value = string(name, null);
+        if (value == null) {
+            return defaultValue;
+        }
+        Matcher simple = SIMPLE_DURATION.matcher(value);
+        if (simple.matches()) {
+            long amount = Long.parseLong(simple.group(1));
+            return switch (simple.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+            };
+        }
+        try {
+            return Duration.parse(value);
+        } catch (DateTimeParseException e) {
+            problems.add(name + "=" + value + " is not a duration (e.g. 100ms, 5s, 2m, PT0.5S)");
+            return defaultValue;
+        }
+    }
+
+    /** Throws with every problem found so far, or returns quietly when there is none. */
+    public void finish() {
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.kyoyu.sink;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.kyoyu.service.http.ApiErrors;
+import dev.kyoyu.service.http.HealthAndMetricsRoutes;
+import dev.kyoyu.service.metrics.Metrics;
+import dev.kyoyu.sink.consume.Backoff;
+import dev.kyoyu.sink.consume.DeadLetterPublisher;
+import dev.kyoyu.sink.consume.SinkWorker;
+import dev.kyoyu.sink.copy.BatchWriter;
+import io.helidon.webserver.WebServer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Wires one sink worker: consumer, writer, dead letters, and its /health and /metrics endpoint. */
+public final class SinkApp implements AutoCloseable {
+    private final SinkWorker worker;
+    private final Thread thread;
+    private final WebServer server;
+    private final HikariDataSource pool;
+    private final DeadLetterPublisher deadLetters;
+    private final KafkaClientMetrics consumerMetrics;
+
+    private SinkApp(SinkWorker worker, Thread thread, WebServer server, HikariDataSource pool,
+                    DeadLetterPublisher deadLetters, KafkaClientMetrics consumerMetrics) {
+        this.worker = worker;
+        this.thread = thread;
+        this.server = server;
+        this.pool = pool;
+        this.deadLetters = deadLetters;
+        this.consumerMetrics = consumerMetrics;
+    }
+
+    public static SinkApp start(SinkConfig config) {
+        PrometheusMeterRegistry registry = Metrics.newRegistry("sink-worker");
+        HikariDataSource pool = pool(config);
+        pool.setMetricRegistry(registry);
+        KafkaConsumer<String, byte[]> consumer = consumer(config);
+        KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(registry);
+        DeadLetterPublisher deadLetters = new DeadLetterPublisher(config.kafkaBootstrap(), config.deadLetterTopic());
+        SinkWorker worker = new SinkWorker(config, consumer, new BatchWriter(pool), deadLetters,
+                new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff(), ThreadLocalRandom.current()), registry);
+        Thread thread = Thread.ofPlatform().name("sink-worker").start(worker);
+
+        WebServer server = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .routing(routing -> {
+                    ApiErrors.install(routing);
+                    HealthAndMetricsRoutes.install(routing, registry, () -> health(worker.health()));
+                    ApiErrors.installFallback(routing);
+                })
+                .build()
+                .start();
+        return new SinkApp(worker, thread, server, pool, deadLetters, consumerMetrics);
+    }
+
+    private static HealthAndMetricsRoutes.Health health(SinkWorker.WorkerHealth h) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("state", h.state().name().toLowerCase());
+        details.put("since", h.since().toString());
+        if (h.reason() != null) {
+            details.put("reason", h.reason());
+        }
+        return new HealthAndMetricsRoutes.Health(h.state() == SinkWorker.WorkerHealth.State.HEALTHY, details);
+    }
+
+    private static HikariDataSource pool(SinkConfig config) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("sink-primary");
+        hikari.setJdbcUrl(config.pgUrl());
+        hikari.setUsername(config.pgUser());
+        hikari.setPassword(config.pgPassword());
+        hikari.setMaximumPoolSize(2);
+        hikari.setAutoCommit(true);
+        // Fail fast while the database is down, so the worker's own backoff decides the pace.
+        hikari.setConnectionTimeout(3000);
+        hikari.setInitializationFailTimeout(-1);
+        hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+        return new HikariDataSource(hikari);
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer(SinkConfig config) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "sink-" + UUID.randomUUID().toString().substring(0, 8));
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchMaxEvents());
+        // Bounds what the fetcher may hold in memory, whatever the backlog.
+        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 2 * 1024 * 1024);
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** SIGTERM path: write the open batch, commit, leave the group, then close the rest. */
+    @Override
+    public void close() throws InterruptedException {
+        worker.stop();
+        thread.join(Duration.ofSeconds(60));
+        server.stop();
+        consumerMetrics.close();
+        deadLetters.close();
+        pool.close();
+    }
+}

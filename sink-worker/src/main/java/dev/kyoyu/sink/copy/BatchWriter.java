@@ -1,0 +1,74 @@
+package dev.kyoyu.sink.copy;
+
+import dev.kyoyu.sink.offsets.OffsetStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Writes one micro-batch in one transaction: the events (COPY), the rows derived from them, and the
+ * Kafka offsets that follow them. That single commit is what makes delivery exactly-once.
+ */
+public final class BatchWriter {
+    /** PostgreSQL's unique_violation: the batch carries an event that is already stored. */
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final DataSource dataSource;
+    private final EventCopyWriter events = new EventCopyWriter();
+    private final RunRowWriter runs = new RunRowWriter();
+    private final OffsetStore offsets = new OffsetStore();
+
+    public BatchWriter(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Returns how many events were newly stored (fewer than given when some were already there). */
+    public int write(List<PositionedEvent> batch, Map<TopicPartition, Long> nextOffsets) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                int stored = writeRows(connection, batch);
+                offsets.save(connection, nextOffsets);
+                connection.commit();
+                return stored;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    public Map<TopicPartition, Long> storedOffsets(java.util.Collection<TopicPartition> partitions) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return offsets.load(connection, partitions);
+        }
+    }
+
+    private int writeRows(Connection connection, List<PositionedEvent> batch) throws SQLException {
+        // Losing the last events to a database crash is safe: their offsets are lost with them and the
+        // sink reads them again from Kafka. Only event rows take this shortcut; decisions will not.
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET LOCAL synchronous_commit = off");
+        }
+        int stored = batch.size();
+        if (!batch.isEmpty()) {
+            Savepoint beforeCopy = connection.setSavepoint();
+            try {
+                events.copy(connection, batch);
+            } catch (SQLException e) {
+                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw e;
+                }
+                connection.rollback(beforeCopy);
+                stored = events.copyDeduplicating(connection, batch);
+            }
+            runs.apply(connection, batch);
+        }
+        return stored;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.kyoyu.sink.offsets;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Consumer positions kept in PostgreSQL ({@code sink_offsets}). Saved in the same transaction as the
+ * rows they cover, so the database and its read position can never disagree: a crash loses both or
+ * neither, and a restored backup carries the position it was taken at.
+ */
+public final class OffsetStore {
+    private static final String LOAD = "SELECT kafka_partition, next_offset FROM sink_offsets WHERE topic = ? AND kafka_partition = ANY (?)";
+    private static final String SAVE = """
+            INSERT INTO sink_offsets (topic, kafka_partition, next_offset, updated_at) VALUES (?, ?, ?, now())
+            ON CONFLICT (topic, kafka_partition) DO UPDATE SET next_offset = excluded.next_offset, updated_at = now()""";
+
+    /** The next offset to read for each partition that has one stored; absent partitions start at the beginning. */
+    public Map<TopicPartition, Long> load(Connection connection, Collection<TopicPartition> partitions) throws SQLException {
+        Map<TopicPartition, Long> stored = new HashMap<>();
+        Map<String, Integer[]> byTopic = new HashMap<>();
+        partitions.stream().map(TopicPartition::topic).distinct().forEach(topic -> byTopic.put(topic,
+                partitions.stream().filter(p -> p.topic().equals(topic)).map(TopicPartition::partition).toArray(Integer[]::new)));
+        try (PreparedStatement load = connection.prepareStatement(LOAD)) {
+            for (Map.Entry<String, Integer[]> topic : byTopic.entrySet()) {
+                load.setString(1, topic.getKey());
+                load.setArray(2, connection.createArrayOf("integer", topic.getValue()));
+                try (ResultSet rows = load.executeQuery()) {
+                    while (rows.next()) {
+                        stored.put(new TopicPartition(topic.getKey(), rows.getInt(1)), rows.getLong(2));
+                    }
+                }
+            }
+        }
+        return stored;
+    }
+
+    public void save(Connection connection, Map<TopicPartition, Long> nextOffsets) throws SQLException {
+        try (PreparedStatement save = connection.prepareStatement(SAVE)) {
+            for (Map.Entry<TopicPartition, Long> entry : nextOffsets.entrySet()) {
+                save.setString(1, entry.getKey().topic());
+                save.setInt(2, entry.getKey().partition());
+                save.setLong(3, entry.getValue());
+                save.addBatch();
+            }
+            save.executeBatch();
+        }
+    }
+}
