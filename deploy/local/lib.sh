@@ -1,0 +1,135 @@
+# shellcheck shell=bash
+# Helpers shared by deploy/local/*.sh and ./kyoyu: finding a JDK, starting detached processes that
+# we can later prove are ours, and waiting for readiness with a deadline. Sourced, never executed.
+
+# shellcheck source=deploy/local/env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+KYOYU_LOGS="$KYOYU_HOME/logs"
+KYOYU_RUN="$KYOYU_HOME/run"
+mkdir -p "$KYOYU_LOGS" "$KYOYU_RUN"
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# --- JDK ---------------------------------------------------------------------------------------
+
+# Major version of the JDK at $1, from its release file (or the JVM itself when there is none).
+jdk_major() {
+  local home=$1 version
+  if [[ -r $home/release ]]; then
+    version=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$home/release")
+  else
+    version=$("$home/bin/java" -XshowSettings:properties -version 2>&1 |
+      sed -n 's/^ *java.specification.version = //p')
+  fi
+  version=${version#1.} # 1.8 -> 8: old JDKs are still too old, but must not parse as 1
+  printf '%s\n' "${version%%[!0-9]*}"
+}
+
+# Exports JAVA_HOME and PATH for a JDK >= 21: $JAVA_HOME when it qualifies, else the newest one
+# under /usr/lib/jvm. The host's default java may be older, so nothing here trusts PATH.
+use_jdk() {
+  local min=21 best="" best_major=0 home major
+  if [[ -n ${JAVA_HOME:-} && -x $JAVA_HOME/bin/java ]] && (($(jdk_major "$JAVA_HOME") >= min)); then
+    best=$JAVA_HOME
+  else
+    for home in /usr/lib/jvm/*/; do
+      home=${home%/}
+      [[ -x $home/bin/java && -r $home/release ]] || continue
+      major=$(jdk_major "$home")
+      if ((${major:-0} > best_major)); then best=$home best_major=$major; fi
+    done
+    ((best_major >= min)) || die "no JDK >= $min found (JAVA_HOME or /usr/lib/jvm/*); install one, e.g. openjdk-21-jdk"
+  fi
+  export JAVA_HOME=$best
+  export PATH="$JAVA_HOME/bin:$PATH"
+}
+
+# --- processes we own --------------------------------------------------------------------------
+
+# Prints the pid recorded in $1 if that process is alive and its command line contains $2 (a path
+# only our own process has), so a recycled pid never makes us signal a stranger.
+owned_pid() {
+  local pidfile=$1 marker=$2 pid cmdline
+  [[ -s $pidfile ]] || return 1
+  pid=$(<"$pidfile")
+  [[ $pid =~ ^[0-9]+$ && -r /proc/$pid/cmdline ]] || return 1
+  cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ $cmdline == *"$marker"* ]] || return 1
+  printf '%s\n' "$pid"
+}
+
+# Starts "$@" in its own session (so closing the terminal does not kill it), stdin from /dev/null,
+# output appended to $2. The child writes its own pid before exec, so the pid file always names
+# the real process even if setsid had to fork.
+start_detached() {
+  local pidfile=$1 logfile=$2
+  shift 2
+  rm -f "$pidfile"
+  # Logs append across restarts; a header shows where this run begins when reading a tail.
+  printf '\n=== %s started %s ===\n' "$(basename "$pidfile" .pid)" "$(date -Is)" >>"$logfile"
+  # shellcheck disable=SC2016 # expanded by the inner bash, on purpose
+  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" </dev/null >>"$logfile" 2>&1 &
+  local i
+  for ((i = 0; i < 50; i++)); do
+    [[ -s $pidfile ]] && return 0
+    sleep 0.1
+  done
+  die "process for $pidfile did not start"
+}
+
+# SIGTERM, then up to 30 s for a graceful exit, SIGKILL only after that.
+stop_pid() {
+  local name=$1 pid=$2 i
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < 300; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  say "$name did not stop within 30 s; sending SIGKILL to $pid"
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+# --- readiness ---------------------------------------------------------------------------------
+
+# True when something accepts TCP connections on 127.0.0.1:$1.
+port_open() {
+  timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null
+}
+
+# Fails loudly if something other than us already listens on port $2, which would otherwise
+# show up later as a confusing "address already in use" deep in a log file.
+require_free_port() {
+  local name=$1 port=$2
+  if port_open "$port"; then die "$name: port $port is already in use by another process"; fi
+}
+
+# Prints the last lines of each log file given, for error messages.
+show_log_tail() {
+  local file
+  for file in "$@"; do
+    [[ -s $file ]] || continue
+    printf -- '--- last lines of %s ---\n' "$file" >&2
+    tail -n 40 "$file" >&2
+  done
+}
+
+# wait_ready NAME SECONDS PID CHECK... : polls CHECK until it succeeds. Gives up when the deadline
+# passes or the process PID dies, whichever comes first (returns 1; the caller shows its logs).
+wait_ready() {
+  local name=$1 seconds=$2 pid=$3
+  shift 3
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      say "$name exited during startup" >&2
+      return 1
+    fi
+    if ((SECONDS >= deadline)); then
+      say "$name was not ready within $seconds s" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+}

@@ -1,0 +1,91 @@
+package dev.kyoyu.schemas.event;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EventValidatorTest {
+    private static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
+    private static final UUID RUN = UUID.fromString("0190f0c8-0000-7000-8000-000000000001");
+    private final EventValidator validator = new EventValidator(
+            new EventLimits(100, Duration.ofMinutes(5)), Clock.fixed(NOW, ZoneOffset.UTC));
+
+    private EventValidator.Outcome validate(String json) throws Exception {
+        JsonNode node = EventJson.MAPPER.readTree(json);
+        return validator.validate(3, node, RUN, "agent-a");
+    }
+
+    @Test
+    void acceptsAMinimalEventAndFillsIdAndTimes() throws Exception {
+        EventValidator.Outcome outcome = validate("{\"event_type\":\"ToolCalled\"}");
+        assertTrue(outcome.accepted());
+        AgentEvent event = outcome.event();
+        assertEquals(7, event.id().version(), "server-assigned ids are UUIDv7");
+        assertEquals(NOW, event.occurredAt());
+        assertEquals(NOW, event.receivedAt());
+        assertEquals("agent-a", event.agentId());
+        assertEquals(RUN, event.runId());
+        assertTrue(event.payload().isEmpty());
+    }
+
+    @Test
+    void keepsClientIdTimeAndPayload() throws Exception {
+        EventValidator.Outcome outcome = validate("""
+                {"event_type":"acme.RiskScored","id":"0190f0c8-1111-7000-8000-000000000002",
+                 "occurred_at":"2026-11-22T13:00:00+02:00","payload":{"score":0.7}}""");
+        assertTrue(outcome.accepted(), () -> String.valueOf(outcome.rejection()));
+        assertEquals(UUID.fromString("0190f0c8-1111-7000-8000-000000000002"), outcome.event().id());
+        assertEquals(Instant.parse("2026-11-22T11:00:00Z"), outcome.event().occurredAt());
+        assertEquals(0.7, outcome.event().payload().get("score").asDouble());
+    }
+
+    @ParameterizedTest(name = "{0} -> {1} on {2}")
+    @CsvSource(delimiter = '|', value = {
+            "[]                                                              | INVALID_EVENT       | ",
+            "{}                                                              | INVALID_EVENT_TYPE  | event_type",
+            "{\"event_type\":42}                                             | INVALID_EVENT_TYPE  | event_type",
+            "{\"event_type\":\"tool called\"}                                | INVALID_EVENT_TYPE  | event_type",
+            "{\"event_type\":\"RunStarted\"}                                 | INVALID_EVENT_TYPE  | event_type",
+            "{\"event_type\":\"Ok\",\"occurred_at\":\"yesterday\"}           | INVALID_OCCURRED_AT | occurred_at",
+            "{\"event_type\":\"Ok\",\"occurred_at\":\"2026-11-22T12:00:00\"} | INVALID_OCCURRED_AT | occurred_at",
+            "{\"event_type\":\"Ok\",\"occurred_at\":\"2026-11-22T12:06:00Z\"}| INVALID_OCCURRED_AT | occurred_at",
+            "{\"event_type\":\"Ok\",\"payload\":[1,2]}                       | INVALID_PAYLOAD     | payload",
+            "{\"event_type\":\"Ok\",\"payload\":{\"a\":\"\\u0000\"}}         | INVALID_PAYLOAD     | payload",
+            "{\"event_type\":\"Ok\",\"id\":\"1-1-1-1-1\"}                    | INVALID_ID          | id",
+            "{\"event_type\":\"Ok\",\"run_id\":\"0190f0c8-0000-7000-8000-000000000009\"} | INVALID_RUN_ID | run_id",
+            "{\"event_type\":\"Ok\",\"evnt\":1}                              | UNKNOWN_FIELD       | evnt",
+    })
+    void rejectsWithCodeAndField(String json, String code, String field) throws Exception {
+        EventValidator.Outcome outcome = validate(json);
+        assertFalse(outcome.accepted());
+        assertEquals(3, outcome.rejection().index());
+        assertEquals(code, outcome.rejection().code());
+        assertEquals(field, outcome.rejection().field());
+        assertFalse(outcome.rejection().message().isBlank());
+    }
+
+    @Test
+    void rejectsPayloadOverTheLimitAndSaysBothSizes() throws Exception {
+        EventValidator.Outcome outcome = validate("{\"event_type\":\"Ok\",\"payload\":{\"text\":\"" + "x".repeat(200) + "\"}}");
+        assertEquals("PAYLOAD_TOO_LARGE", outcome.rejection().code());
+        assertTrue(outcome.rejection().message().contains("limit is 100"), outcome.rejection().message());
+    }
+
+    @Test
+    void acceptsOccurredAtJustInsideTheFutureSkew() throws Exception {
+        EventValidator.Outcome outcome = validate("{\"event_type\":\"Ok\",\"occurred_at\":\"2026-11-22T12:05:00Z\"}");
+        assertTrue(outcome.accepted());
+        assertNull(outcome.rejection());
+    }
+}

@@ -1,0 +1,49 @@
+package dev.kyoyu.service.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class TokensTest {
+    private static final Secret SECRET = new Secret("0123456789abcdef0123456789abcdef");
+    private static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
+
+    @Test
+    void verifiesWhatItIssued() {
+        Tokens tokens = new Tokens(SECRET, Duration.ofHours(1), Clock.fixed(NOW, ZoneOffset.UTC));
+        Tokens.Issued issued = tokens.issue(new Caller("agent-a", true));
+        assertEquals(NOW.plus(Duration.ofHours(1)), issued.expiresAt());
+        assertEquals(Optional.of(new Caller("agent-a", true)), tokens.verify(issued.token()));
+    }
+
+    @Test
+    void refusesExpiredForgedAndGarbageTokens() {
+        Tokens issuer = new Tokens(SECRET, Duration.ofMinutes(1), Clock.fixed(NOW, ZoneOffset.UTC));
+        String token = issuer.issue(new Caller("agent-a", false)).token();
+
+        Tokens later = new Tokens(SECRET, Duration.ofMinutes(1), Clock.fixed(NOW.plus(Duration.ofMinutes(2)), ZoneOffset.UTC));
+        assertFalse(later.verify(token).isPresent(), "expired");
+
+        Tokens otherKey = new Tokens(new Secret("ffffffffffffffffffffffffffffffff"), Duration.ofMinutes(1), Clock.fixed(NOW, ZoneOffset.UTC));
+        assertFalse(otherKey.verify(token).isPresent(), "signed with another secret");
+        assertFalse(issuer.verify("not.a.token").isPresent());
+    }
+
+    @Test
+    void apiKeysAreBoundToTheAgent() {
+        ApiKeys keys = new ApiKeys(SECRET);
+        String key = keys.keyFor("agent-a");
+        assertEquals(64, key.length());
+        assertTrue(keys.matches("agent-a", key));
+        assertFalse(keys.matches("agent-b", key));
+        assertFalse(keys.matches("agent-a", key.substring(1)));
+        assertFalse(keys.matches("agent-a", null));
+    }
+}

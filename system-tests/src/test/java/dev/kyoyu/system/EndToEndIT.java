@@ -1,0 +1,115 @@
+package dev.kyoyu.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kyoyu.ingest.IngestApp;
+import dev.kyoyu.ingest.IngestConfig;
+import dev.kyoyu.query.QueryApp;
+import dev.kyoyu.query.QueryConfig;
+import dev.kyoyu.service.auth.ApiKeys;
+import dev.kyoyu.service.auth.Secret;
+import dev.kyoyu.sink.SinkApp;
+import dev.kyoyu.sink.SinkConfig;
+import dev.kyoyu.testsupport.Await;
+import dev.kyoyu.testsupport.HttpJson;
+import dev.kyoyu.testsupport.TestDatabase;
+import dev.kyoyu.testsupport.TestSecrets;
+import dev.kyoyu.testsupport.TestStack;
+import dev.kyoyu.testsupport.TestTopics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** HTTP in, HTTP out: ingest-api -> Kafka -> sink-worker -> PostgreSQL -> query-api, all real. */
+class EndToEndIT {
+    private static TestDatabase db;
+    private static IngestApp ingest;
+    private static SinkApp sink;
+    private static QueryApp query;
+
+    @BeforeAll
+    static void start() {
+        db = TestDatabase.create();
+        String topic = TestTopics.create("e2e", 3);
+        String dlq = TestTopics.create("e2e-dlq", 1);
+        Map<String, String> env = new HashMap<>();
+        env.put("KYOYU_INGEST_PORT", "0");
+        env.put("KYOYU_QUERY_PORT", "0");
+        env.put("KYOYU_SINK_PORT", "0");
+        env.put("KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap());
+        env.put("KYOYU_EVENTS_TOPIC", topic);
+        env.put("KYOYU_EVENTS_DLQ_TOPIC", dlq);
+        env.put("KYOYU_SINK_GROUP", "e2e-" + topic);
+        env.put("KYOYU_PG_URL", db.url());
+        env.put("KYOYU_PG_USER", TestStack.pgUser());
+        env.put("KYOYU_PG_PASSWORD", TestStack.pgPassword());
+        env.put("KYOYU_JWT_SECRET", TestSecrets.JWT);
+        env.put("KYOYU_API_KEY_SECRET", TestSecrets.API_KEY);
+        ingest = IngestApp.start(IngestConfig.fromEnv(env));
+        sink = SinkApp.start(SinkConfig.fromEnv(env));
+        query = QueryApp.start(QueryConfig.fromEnv(env));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        ingest.close();
+        sink.close();
+        query.close();
+        db.close();
+    }
+
+    @Test
+    @DisplayName("a batch of 1,000 events posted over HTTP is readable over HTTP, in order, exactly once")
+    void thousandEventsRoundTrip() {
+        HttpJson in = new HttpJson(ingest.port());
+        HttpJson out = new HttpJson(query.port());
+        String agent = "e2e-agent";
+        String token = in.token(agent, new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor(agent));
+
+        HttpJson.Response run = in.postJson("/v1/runs", token, Map.of("metadata", Map.of("purpose", "e2e")));
+        assertEquals(201, run.status(), run.raw().body());
+        String runId = run.data().path("id").asText();
+
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            events.add(Map.of("event_type", "ReasoningStepCompleted", "payload", Map.of("step", i)));
+        }
+        HttpJson.Response accepted = in.postJson("/v1/runs/" + runId + "/events", token, Map.of("events", events));
+        assertEquals(202, accepted.status(), accepted.raw().body());
+        assertEquals(1000, accepted.data().path("accepted").asInt());
+
+        AtomicReference<JsonNode> view = new AtomicReference<>();
+        Await.until(Duration.ofSeconds(30), "the run and its 1,001 events are queryable", () -> {
+            HttpJson.Response response = out.get("/v1/runs/" + runId, token);
+            view.set(response.data());
+            return response.status() == 200 && response.data().path("events").size() == 1001;
+        });
+
+        JsonNode stored = view.get().path("events");
+        assertEquals("RunStarted", stored.get(0).path("event_type").asText());
+        long previous = stored.get(0).path("sequence").asLong();
+        for (int i = 1; i <= 1000; i++) {
+            JsonNode event = stored.get(i);
+            assertEquals(i - 1, event.path("payload").path("step").asInt(), "events come back in the order they were posted");
+            assertEquals(accepted.data().path("event_ids").get(i - 1).asText(), event.path("id").asText());
+            assertTrue(event.path("sequence").asLong() > previous);
+            previous = event.path("sequence").asLong();
+        }
+        assertEquals("running", view.get().path("run").path("status").asText());
+
+        HttpJson.Response completed = in.postJson("/v1/runs/" + runId + "/complete", token, Map.of());
+        assertEquals(200, completed.status(), completed.raw().body());
+        Await.until(Duration.ofSeconds(30), "the run shows as completed",
+                () -> out.get("/v1/runs/" + runId, token).data().path("run").path("status").asText().equals("completed"));
+        assertEquals(1002, db.queryLong("SELECT count(*) FROM agent_events WHERE run_id = ?::uuid", runId));
+    }
+}

@@ -1,0 +1,78 @@
+package dev.kyoyu.testsupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kyoyu.schemas.event.EventJson;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A small client for the Kyoyu HTTP APIs that returns status, headers and the parsed envelope. */
+public final class HttpJson {
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String baseUrl;
+
+    public record Response(int status, JsonNode body, HttpResponse<String> raw) {
+        public JsonNode data() {
+            return body.path("data");
+        }
+
+        public JsonNode error() {
+            return body.path("error");
+        }
+    }
+
+    public HttpJson(int port) {
+        this.baseUrl = "http://127.0.0.1:" + port;
+    }
+
+    public Response get(String path, String token) {
+        return send(builder(path, token).GET().build());
+    }
+
+    public Response post(String path, String token, String contentType, String body) {
+        return send(builder(path, token).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    public Response postJson(String path, String token, Object body) {
+        try {
+            return post(path, token, "application/json", EventJson.MAPPER.writeValueAsString(body));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** Exchanges the agent's API key for a bearer token. */
+    public String token(String agentId, String apiKey) {
+        Response response = postJson("/auth/token", null, java.util.Map.of("agent_id", agentId, "api_key", apiKey));
+        if (response.status() != 200) {
+            throw new AssertionError("token request failed: " + response.status() + " " + response.body());
+        }
+        return response.data().path("token").asText();
+    }
+
+    private HttpRequest.Builder builder(String path, String token) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        return builder;
+    }
+
+    private Response send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            boolean json = response.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
+            JsonNode body = json ? EventJson.MAPPER.readTree(response.body()) : EventJson.MAPPER.createObjectNode();
+            return new Response(response.statusCode(), body, response);
+        } catch (IOException e) {
+            throw new IllegalStateException(request.method() + " " + request.uri() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.kyoyu.testsupport;
+
+/**
+ * Where the real broker and database are: ./kyoyu test starts them and exports these variables.
+ * Tests never use the stack's own database or topics, so a running ./kyoyu up is not disturbed.
+ */
+public final class TestStack {
+    private TestStack() {
+    }
+
+    public static String kafkaBootstrap() {
+        return env("KYOYU_TEST_KAFKA_BOOTSTRAP");
+    }
+
+    /** JDBC URL of a maintenance database, used to create and drop the per-test databases. */
+    public static String adminPgUrl() {
+        return env("KYOYU_TEST_PG_URL");
+    }
+
+    public static String pgUser() {
+        return System.getenv().getOrDefault("KYOYU_TEST_PG_USER", "kyoyu");
+    }
+
+    public static String pgPassword() {
+        return System.getenv().getOrDefault("KYOYU_TEST_PG_PASSWORD", "");
+    }
+
+    /** The repository root, for tests that drive ./kyoyu itself. */
+    public static String stackDir() {
+        return env("KYOYU_TEST_STACK_DIR");
+    }
+
+    private static String env(String name) {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException(name + " is not set: run the integration tests through ./kyoyu test, "
+                    + "which starts the real Kafka and PostgreSQL and sets it");
+        }
+        return value;
+    }
+}
