@@ -3,7 +3,7 @@ package dev.kyoyu.schemas.db;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar schemas.jar}: bring the database at KYOYU_PG_URL to the current schema. */
+/** Bring the database at KYOYU_PG_URL to the current schema. */
 public final class MigrateMain {
     private static final Logger LOG = LoggerFactory.getLogger(MigrateMain.class);
 
