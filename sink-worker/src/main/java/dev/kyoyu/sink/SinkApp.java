@@ -50,7 +50,7 @@ public final class SinkApp implements AutoCloseable {
         KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(registry);
         DeadLetterPublisher deadLetters = new DeadLetterPublisher(config.kafkaBootstrap(), config.deadLetterTopic());
-        SinkWorker worker = new SinkWorker(config, consumer, new BatchWriter(pool), deadLetters,
+        SinkWorker worker = new SinkWorker(config, consumer, new BatchWriter(pool, config.clientRetryWindow()), deadLetters,
                 new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff(), ThreadLocalRandom.current()), registry);
         Thread thread = Thread.ofPlatform().name("sink-worker").start(worker);
 

@@ -11,6 +11,8 @@ import java.util.Map;
  * @param batchMaxEvents flush when this many events are buffered
  * @param batchMaxAge    flush when the oldest buffered event has waited this long
  * @param retryMaxBackoff the longest pause between attempts while PostgreSQL is unreachable
+ * @param clientRetryWindow how long after an event was first stored a client retry of it (same
+ *                          client id or Idempotency-Key) is still recognised and skipped
  */
 public record SinkConfig(
         String host,
@@ -25,7 +27,8 @@ public record SinkConfig(
         int batchMaxEvents,
         Duration batchMaxAge,
         Duration retryInitialBackoff,
-        Duration retryMaxBackoff) {
+        Duration retryMaxBackoff,
+        Duration clientRetryWindow) {
 
     public static SinkConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
@@ -42,7 +45,8 @@ public record SinkConfig(
                 r.integer("KYOYU_SINK_BATCH_MAX_EVENTS", 1000, 1, 100_000),
                 r.duration("KYOYU_SINK_BATCH_MAX_AGE", Duration.ofMillis(100)),
                 r.duration("KYOYU_SINK_RETRY_INITIAL_BACKOFF", Duration.ofMillis(200)),
-                r.duration("KYOYU_SINK_RETRY_MAX_BACKOFF", Duration.ofSeconds(15)));
+                r.duration("KYOYU_SINK_RETRY_MAX_BACKOFF", Duration.ofSeconds(15)),
+                r.duration("KYOYU_CLIENT_RETRY_WINDOW", Duration.ofHours(24)));
         r.finish();
         return config;
     }

@@ -28,6 +28,10 @@ public final class HttpJson {
         this.baseUrl = "http://127.0.0.1:" + port;
     }
 
+    public String baseUrl() {
+        return baseUrl;
+    }
+
     public Response get(String path, String token) {
         return send(builder(path, token).GET().build());
     }

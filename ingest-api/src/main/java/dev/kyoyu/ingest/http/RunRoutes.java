@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kyoyu.ingest.kafka.EventPublisher;
 import dev.kyoyu.schemas.event.AgentEvent;
-import dev.kyoyu.schemas.event.EventIds;
+import dev.kyoyu.schemas.event.IdAssigner;
 import dev.kyoyu.schemas.event.EventJson;
 import dev.kyoyu.schemas.event.EventTypes;
 import dev.kyoyu.schemas.event.EventValidator;
@@ -71,11 +71,13 @@ public final class RunRoutes implements HttpService {
         Caller caller = authenticator.authenticate(req);
         ObjectNode body = optionalObject(req);
         ObjectNode metadata = objectField(body, "metadata");
-        UUID runId = EventIds.newId();
+        IdAssigner ids = IdempotencyKeys.assigner(req, caller, "POST /v1/runs");
+        UUID runId = ids.idFor("run");
         Instant now = clock.instant();
         ObjectNode payload = EventJson.MAPPER.createObjectNode();
         payload.set("metadata", metadata);
-        publisher.publishAll(List.of(new AgentEvent(EventIds.newId(), runId, caller.agentId(), EventTypes.RUN_STARTED, now, now, payload)));
+        publisher.publishAll(List.of(new AgentEvent(ids.idFor("run-started"), runId, caller.agentId(),
+                EventTypes.RUN_STARTED, now, now, payload, ids.origin())));
         accepted.increment();
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("id", runId.toString());
@@ -102,10 +104,11 @@ public final class RunRoutes implements HttpService {
                     + " events; this one has " + array.size() + " (use POST /v1/events with NDJSON for bulk)", Map.of("field", "events"));
         }
 
+        IdAssigner ids = IdempotencyKeys.assigner(req, caller, "POST /v1/runs/" + runId + "/events");
         List<AgentEvent> valid = new ArrayList<>(array.size());
         List<Rejection> rejections = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {
-            EventValidator.Outcome outcome = validator.validate(i, array.get(i), runId, caller.agentId());
+            EventValidator.Outcome outcome = validator.validate(i, array.get(i), runId, caller.agentId(), ids);
             if (outcome.accepted()) {
                 valid.add(outcome.event());
             } else {
@@ -137,10 +140,12 @@ public final class RunRoutes implements HttpService {
             default -> throw new ApiException(ErrorCode.INVALID_INPUT,
                     "status must be \"completed\" or \"failed\"; got \"" + status + "\"", Map.of("field", "status"));
         };
+        IdAssigner ids = IdempotencyKeys.assigner(req, caller, "POST /v1/runs/" + runId + "/complete");
         Instant now = clock.instant();
         ObjectNode payload = EventJson.MAPPER.createObjectNode();
         payload.set("metadata", objectField(body, "metadata"));
-        publisher.publishAll(List.of(new AgentEvent(EventIds.newId(), runId, caller.agentId(), eventType, now, now, payload)));
+        publisher.publishAll(List.of(new AgentEvent(ids.idFor("run-finished"), runId, caller.agentId(), eventType, now, now,
+                payload, ids.origin())));
         accepted.increment();
         Envelope.send(req, res, 200, Map.of("id", runId.toString(), "status", status, "completed_at", now.toString()));
     }

@@ -36,8 +36,9 @@ public final class EventValidator {
     /**
      * @param runId   the run the event belongs to (from the path, or the NDJSON line)
      * @param agentId the authenticated caller
+     * @param ids     where ids come from when the event brings none
      */
-    public Outcome validate(int index, JsonNode node, UUID runId, String agentId) {
+    public Outcome validate(int index, JsonNode node, UUID runId, String agentId, IdAssigner ids) {
         if (!(node instanceof ObjectNode event)) {
             return reject(index, "INVALID_EVENT", null, "event must be a JSON object");
         }
@@ -104,16 +105,18 @@ public final class EventValidator {
         }
 
         UUID id;
+        IdOrigin origin = IdOrigin.CLIENT;
         JsonNode idNode = event.get("id");
         if (idNode == null || idNode.isNull()) {
-            id = EventIds.newId();
+            id = ids.idFor(Integer.toString(index));
+            origin = ids.origin();
         } else {
             id = parseUuid(idNode);
             if (id == null) {
                 return reject(index, "INVALID_ID", "id", "id '" + abbreviate(idNode.asText()) + "' is not a UUID in its 36-character text form");
             }
         }
-        return new Outcome(new AgentEvent(id, runId, agentId, eventType, occurredAt, receivedAt, payload), null);
+        return new Outcome(new AgentEvent(id, runId, agentId, eventType, occurredAt, receivedAt, payload, origin), null);
     }
 
     private static Outcome reject(int index, String code, String field, String message) {

@@ -23,7 +23,7 @@ class EventValidatorTest {
 
     private EventValidator.Outcome validate(String json) throws Exception {
         JsonNode node = EventJson.MAPPER.readTree(json);
-        return validator.validate(3, node, RUN, "agent-a");
+        return validator.validate(3, node, RUN, "agent-a", IdAssigner.server());
     }
 
     @Test
@@ -32,6 +32,7 @@ class EventValidatorTest {
         assertTrue(outcome.accepted());
         AgentEvent event = outcome.event();
         assertEquals(7, event.id().version(), "server-assigned ids are UUIDv7");
+        assertEquals(IdOrigin.SERVER, event.idOrigin());
         assertEquals(NOW, event.occurredAt());
         assertEquals(NOW, event.receivedAt());
         assertEquals("agent-a", event.agentId());
@@ -46,6 +47,7 @@ class EventValidatorTest {
                  "occurred_at":"2026-11-22T13:00:00+02:00","payload":{"score":0.7}}""");
         assertTrue(outcome.accepted(), () -> String.valueOf(outcome.rejection()));
         assertEquals(UUID.fromString("0190f0c8-1111-7000-8000-000000000002"), outcome.event().id());
+        assertEquals(IdOrigin.CLIENT, outcome.event().idOrigin(), "a client id may come again on a retry");
         assertEquals(Instant.parse("2026-11-22T11:00:00Z"), outcome.event().occurredAt());
         assertEquals(0.7, outcome.event().payload().get("score").asDouble());
     }
@@ -80,6 +82,15 @@ class EventValidatorTest {
         EventValidator.Outcome outcome = validate("{\"event_type\":\"Ok\",\"payload\":{\"text\":\"" + "x".repeat(200) + "\"}}");
         assertEquals("PAYLOAD_TOO_LARGE", outcome.rejection().code());
         assertTrue(outcome.rejection().message().contains("limit is 100"), outcome.rejection().message());
+    }
+
+    @Test
+    void derivesIdsFromTheIdempotencyKey() throws Exception {
+        IdAssigner keyed = IdAssigner.fromIdempotencyKey("agent-a", "POST /v1/runs/x/events", "k1");
+        AgentEvent first = validator.validate(0, EventJson.MAPPER.readTree("{\"event_type\":\"Ok\"}"), RUN, "agent-a", keyed).event();
+        AgentEvent again = validator.validate(0, EventJson.MAPPER.readTree("{\"event_type\":\"Ok\"}"), RUN, "agent-a", keyed).event();
+        assertEquals(first.id(), again.id());
+        assertEquals(IdOrigin.IDEMPOTENCY_KEY, first.idOrigin());
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -19,12 +20,15 @@ public final class BatchWriter {
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final DataSource dataSource;
+    private final RepeatedEventFilter repeats;
     private final EventCopyWriter events = new EventCopyWriter();
     private final RunRowWriter runs = new RunRowWriter();
     private final OffsetStore offsets = new OffsetStore();
 
-    public BatchWriter(DataSource dataSource) {
+    /** @param retryWindow how long after the first copy a client retry of the same event is still recognised */
+    public BatchWriter(DataSource dataSource, Duration retryWindow) {
         this.dataSource = dataSource;
+        this.repeats = new RepeatedEventFilter(retryWindow);
     }
 
     /** Returns how many events were newly stored (fewer than given when some were already there). */
@@ -49,12 +53,13 @@ public final class BatchWriter {
         }
     }
 
-    private int writeRows(Connection connection, List<PositionedEvent> batch) throws SQLException {
+    private int writeRows(Connection connection, List<PositionedEvent> received) throws SQLException {
         // Losing the last events to a database crash is safe: their offsets are lost with them and the
         // sink reads them again from Kafka. Only event rows take this shortcut; decisions will not.
         try (Statement statement = connection.createStatement()) {
             statement.execute("SET LOCAL synchronous_commit = off");
         }
+        List<PositionedEvent> batch = repeats.withoutRepeats(connection, received);
         int stored = batch.size();
         if (!batch.isEmpty()) {
             Savepoint beforeCopy = connection.setSavepoint();
