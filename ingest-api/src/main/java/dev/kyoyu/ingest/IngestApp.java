@@ -1,6 +1,7 @@
 package dev.kyoyu.ingest;
 
 import dev.kyoyu.ingest.http.AuthRoutes;
+import dev.kyoyu.ingest.http.EventStreamRoutes;
 import dev.kyoyu.ingest.http.RunRoutes;
 import dev.kyoyu.ingest.kafka.EventPublisher;
 import dev.kyoyu.schemas.event.EventValidator;
@@ -32,6 +33,7 @@ public final class IngestApp implements AutoCloseable {
         EventPublisher publisher = new EventPublisher(config);
         Tokens tokens = new Tokens(config.jwtSecret(), config.tokenLifetime(), clock);
         JsonBodies bodies = new JsonBodies(config.maxBodyBytes(), config.maxJsonNestingDepth());
+        JsonBodies streams = new JsonBodies(config.maxStreamBytes(), config.maxJsonNestingDepth());
         Authenticator authenticator = new Authenticator(tokens, registry);
         EventValidator validator = new EventValidator(config.eventLimits(), clock);
 
@@ -45,6 +47,9 @@ public final class IngestApp implements AutoCloseable {
                     routing.register("/auth", new AuthRoutes(bodies, new ApiKeys(config.apiKeySecret()), tokens, config.adminAgents(), registry));
                     routing.register("/v1/runs", new RunRoutes(bodies, authenticator, validator, publisher, clock,
                             config.maxEventsPerRequest(), registry));
+                    // A line holds one event: its payload plus room for the envelope fields.
+                    routing.register("/v1/events", new EventStreamRoutes(streams, authenticator, validator, publisher,
+                            config.eventLimits().maxPayloadBytes() + 16 * 1024, config.maxStreamEvents(), registry));
                     ApiErrors.installFallback(routing);
                 })
                 .build()

@@ -17,6 +17,8 @@ import java.util.stream.Collectors;
  * @param maxBodyBytes       request body limit (413 beyond it)
  * @param maxEventsPerRequest events in one batch request (400 beyond it)
  * @param adminAgents        agents whose tokens may read every agent's traces
+ * @param maxStreamBytes     body limit of the streamed NDJSON endpoint
+ * @param maxStreamEvents    events in one NDJSON request
  */
 public record IngestConfig(
         String host,
@@ -32,7 +34,9 @@ public record IngestConfig(
         int maxEventsPerRequest,
         int maxJsonNestingDepth,
         EventLimits eventLimits,
-        long producerBufferBytes) {
+        long producerBufferBytes,
+        long maxStreamBytes,
+        int maxStreamEvents) {
 
     public static IngestConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
@@ -53,7 +57,9 @@ public record IngestConfig(
                 new EventLimits(
                         r.integer("KYOYU_INGEST_MAX_PAYLOAD_BYTES", 64 * 1024, 16, 16 * 1024 * 1024),
                         r.duration("KYOYU_INGEST_MAX_FUTURE_SKEW", Duration.ofMinutes(5))),
-                r.integer("KYOYU_INGEST_PRODUCER_BUFFER_BYTES", 64 * 1024 * 1024, 1024 * 1024, Integer.MAX_VALUE));
+                r.integer("KYOYU_INGEST_PRODUCER_BUFFER_BYTES", 64 * 1024 * 1024, 1024 * 1024, Integer.MAX_VALUE),
+                r.integer("KYOYU_INGEST_MAX_STREAM_BYTES", 256 * 1024 * 1024, 1024, Integer.MAX_VALUE),
+                r.integer("KYOYU_INGEST_MAX_STREAM_EVENTS", 500_000, 1, 10_000_000));
         r.finish();
         return config;
     }

@@ -13,13 +13,12 @@ import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.sink.SinkApp;
 import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.testsupport.Await;
+import dev.kyoyu.testsupport.ChildService;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.TestDatabase;
 import dev.kyoyu.testsupport.TestSecrets;
 import dev.kyoyu.testsupport.TestStack;
 import dev.kyoyu.testsupport.TestTopics;
-import java.io.File;
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -47,8 +46,7 @@ class IdempotentRetriesIT {
     private static TestDatabase db;
     private static String topic;
     private static IngestApp ingestA;
-    private static Process ingestB;
-    private static int portB;
+    private static ChildService ingestB;
     private static SinkApp sink;
 
     @BeforeAll
@@ -70,26 +68,12 @@ class IdempotentRetriesIT {
         ingestA = IngestApp.start(IngestConfig.fromEnv(env));
         sink = SinkApp.start(SinkConfig.fromEnv(env));
 
-        try (ServerSocket socket = new ServerSocket(0)) {
-            portB = socket.getLocalPort();
-        }
-        ProcessBuilder second = new ProcessBuilder(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), IngestMain.class.getName());
-        second.environment().putAll(env);
-        second.environment().put("KYOYU_INGEST_PORT", Integer.toString(portB));
-        second.redirectErrorStream(true).redirectOutput(new File("target/ingest-b.log"));
-        ingestB = second.start();
-        HttpClient client = HttpClient.newHttpClient();
-        Await.until(Duration.ofSeconds(60), "the second ingest-api process is healthy", () -> client.send(
-                HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + portB + "/health")).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        ingestB = ChildService.start(IngestMain.class, env, "KYOYU_INGEST_PORT", "256m");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        ingestB.destroy();
-        ingestB.waitFor();
+        ingestB.close();
         ingestA.close();
         sink.close();
         db.close();
@@ -99,7 +83,7 @@ class IdempotentRetriesIT {
     @DisplayName("the same request sent to two ingest-api processes is stored once, though each stamped its own time")
     void retriesAcrossReplicasAreStoredOnce() throws Exception {
         HttpJson a = new HttpJson(ingestA.port());
-        HttpJson b = new HttpJson(portB);
+        HttpJson b = new HttpJson(ingestB.port());
         String token = a.token(AGENT, new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor(AGENT));
 
         HttpJson.Response runA = postWithKey(a, "/v1/runs", token, "run-key-1", Map.of());

@@ -54,22 +54,43 @@ public final class EventPublisher implements AutoCloseable {
 
     /** Sends all events and waits for every acknowledgement, or throws a 503 {@link ApiException}. */
     public void publishAll(List<AgentEvent> events) {
-        long deadline = System.nanoTime() + ackTimeout.toNanos();
-        List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
-        try {
-            for (AgentEvent event : events) {
+        InFlight inFlight = begin();
+        events.forEach(inFlight::send);
+        inFlight.awaitAcks();
+    }
+
+    /** For streamed requests: send events as they are read, then wait for all acknowledgements at the end. */
+    public InFlight begin() {
+        return new InFlight();
+    }
+
+    /** The sends of one request. Not thread-safe: one request, one thread. */
+    public final class InFlight {
+        private final List<Future<RecordMetadata>> acks = new ArrayList<>();
+
+        /** Hands the event to the producer; blocks at most max.block.ms while its bounded buffer is full. */
+        public void send(AgentEvent event) {
+            try {
                 acks.add(producer.send(new ProducerRecord<>(topic, event.agentId(), EventJson.toBytes(event))));
+            } catch (KafkaException e) {
+                throw ApiException.unavailable("Kafka refused the events (" + rootMessage(e) + "); send them again", RETRY_AFTER, e);
             }
-            for (Future<RecordMetadata> ack : acks) {
-                ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+
+        public void awaitAcks() {
+            long deadline = System.nanoTime() + ackTimeout.toNanos();
+            try {
+                for (Future<RecordMetadata> ack : acks) {
+                    ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                }
+            } catch (TimeoutException e) {
+                throw ApiException.unavailable("Kafka did not acknowledge the events within " + ackTimeout + "; send them again", RETRY_AFTER, e);
+            } catch (ExecutionException e) {
+                throw ApiException.unavailable("Kafka refused the events (" + rootMessage(e) + "); send them again", RETRY_AFTER, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw ApiException.unavailable("interrupted while waiting for Kafka; send the events again", RETRY_AFTER, e);
             }
-        } catch (TimeoutException e) {
-            throw ApiException.unavailable("Kafka did not acknowledge the events within " + ackTimeout + "; send them again", RETRY_AFTER, e);
-        } catch (ExecutionException | KafkaException e) {
-            throw ApiException.unavailable("Kafka refused the events (" + rootMessage(e) + "); send them again", RETRY_AFTER, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.unavailable("interrupted while waiting for Kafka; send the events again", RETRY_AFTER, e);
         }
     }
 

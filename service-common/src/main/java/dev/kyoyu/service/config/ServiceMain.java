@@ -1,13 +1,13 @@
 package dev.kyoyu.service.config;
 
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * The shared shape of every {@code main}: route JUL (Helidon, Liquibase) into SLF4J, start the service,
- * close it on SIGTERM, and turn a configuration error into exit code 2 with every problem listed.
+ * close it on SIGTERM (exit 0 when that went cleanly, 1 otherwise), and turn a configuration error
+ * into exit code 2 with every problem listed. The service's own non-daemon threads keep it running.
  */
 public final class ServiceMain {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceMain.class);
@@ -36,21 +36,19 @@ public final class ServiceMain {
             System.exit(1);
             return;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("{} stopping", name);
+            int status = 0;
             try {
                 service.close();
+                LOG.info("{} stopped cleanly", name);
             } catch (Exception e) {
                 LOG.error("{} did not stop cleanly", name, e);
+                status = 1;
             }
-            stopped.countDown();
+            // A JVM ended by SIGTERM exits 143 even after a clean shutdown; say how it really went.
+            Runtime.getRuntime().halt(status);
         }, name + "-shutdown"));
         LOG.info("{} started", name);
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
