@@ -3,6 +3,7 @@ package dev.kyoyu.ingest;
 import dev.kyoyu.ingest.http.AuthRoutes;
 import dev.kyoyu.ingest.http.EventStreamRoutes;
 import dev.kyoyu.ingest.http.RunRoutes;
+import dev.kyoyu.ingest.http.TraceRoutes;
 import dev.kyoyu.ingest.kafka.EventPublisher;
 import dev.kyoyu.schemas.event.EventValidator;
 import dev.kyoyu.service.auth.ApiKeys;
@@ -47,6 +48,8 @@ public final class IngestApp implements AutoCloseable {
                     routing.register("/auth", new AuthRoutes(bodies, new ApiKeys(config.apiKeySecret()), tokens, config.adminAgents(), registry));
                     routing.register("/v1/runs", new RunRoutes(bodies, authenticator, validator, publisher, clock,
                             config.maxEventsPerRequest(), registry));
+                    routing.register("/v1/trace", new TraceRoutes(bodies, authenticator, validator, publisher, clock,
+                            config.maxEventsPerRequest(), config.maxDecisionBytes(), registry));
                     // A line holds one event: its payload plus room for the envelope fields.
                     routing.register("/v1/events", new EventStreamRoutes(streams, authenticator, validator, publisher,
                             config.eventLimits().maxPayloadBytes() + 16 * 1024, config.maxStreamEvents(), registry));

@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
  * @param adminAgents        agents whose tokens may read every agent's traces
  * @param maxStreamBytes     body limit of the streamed NDJSON endpoint
  * @param maxStreamEvents    events in one NDJSON request
+ * @param maxDecisionBytes   a traced decision with its alternatives and evidence, serialized; must stay
+ *                           below the broker's message size limit (1 MB by default)
  */
 public record IngestConfig(
         String host,
@@ -36,7 +38,8 @@ public record IngestConfig(
         EventLimits eventLimits,
         long producerBufferBytes,
         long maxStreamBytes,
-        int maxStreamEvents) {
+        int maxStreamEvents,
+        int maxDecisionBytes) {
 
     public static IngestConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
@@ -59,7 +62,8 @@ public record IngestConfig(
                         r.duration("KYOYU_INGEST_MAX_FUTURE_SKEW", Duration.ofMinutes(5))),
                 r.integer("KYOYU_INGEST_PRODUCER_BUFFER_BYTES", 64 * 1024 * 1024, 1024 * 1024, Integer.MAX_VALUE),
                 r.integer("KYOYU_INGEST_MAX_STREAM_BYTES", 256 * 1024 * 1024, 1024, Integer.MAX_VALUE),
-                r.integer("KYOYU_INGEST_MAX_STREAM_EVENTS", 500_000, 1, 10_000_000));
+                r.integer("KYOYU_INGEST_MAX_STREAM_EVENTS", 500_000, 1, 10_000_000),
+                r.integer("KYOYU_INGEST_MAX_DECISION_BYTES", 512 * 1024, 1024, 900 * 1024));
         r.finish();
         return config;
     }

@@ -44,7 +44,8 @@ class IngestApiIT {
                 "KYOYU_API_KEY_SECRET", TestSecrets.API_KEY,
                 "KYOYU_INGEST_MAX_BODY_BYTES", "65536",
                 "KYOYU_INGEST_MAX_EVENTS_PER_REQUEST", "50",
-                "KYOYU_INGEST_MAX_JSON_DEPTH", "16")));
+                "KYOYU_INGEST_MAX_JSON_DEPTH", "16",
+                "KYOYU_INGEST_MAX_DECISION_BYTES", "2048")));
         http = new HttpJson(app.port());
         token = http.token(AGENT, new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor(AGENT));
     }
@@ -138,6 +139,22 @@ class IngestApiIT {
         assertError(http.postJson("/v1/runs/not-a-uuid/events", token, Map.of("events", List.of(Map.of("event_type", "A")))),
                 400, "INVALID_INPUT", "not-a-uuid");
         assertError(http.get("/v1/nothing-here", token), 404, "NOT_FOUND", "/v1/nothing-here");
+    }
+
+    @Test
+    void rejectsAnInvalidTraceAndNamesTheField() {
+        HttpJson.Response missing = http.postJson("/v1/trace", token, Map.of("decision", Map.of("decision_type", "x")));
+        assertError(missing, 400, "INVALID_INPUT", "decision.outcome");
+        HttpJson.Response badScore = http.postJson("/v1/trace", token, Map.of("decision", Map.of("decision_type", "x", "outcome", "y",
+                "alternatives", List.of(Map.of("label", "a"), Map.of("label", "b", "score", 7)))));
+        assertError(badScore, 400, "INVALID_INPUT", "decision.alternatives[1].score");
+        assertEquals("decision.alternatives[1].score", badScore.error().path("details").path("field").asText());
+        HttpJson.Response badEvent = http.postJson("/v1/trace", token, Map.of("decision", Map.of("decision_type", "x", "outcome", "y"),
+                "events", List.of(Map.of("event_type", "ok ok"))));
+        assertError(badEvent, 400, "INVALID_INPUT", "events[0].event_type");
+        HttpJson.Response huge = http.postJson("/v1/trace", token, Map.of("decision", Map.of("decision_type", "x", "outcome", "y",
+                "reasoning", "z".repeat(3000))));
+        assertError(huge, 413, "PAYLOAD_TOO_LARGE", "the limit is 2048");
     }
 
     @Test

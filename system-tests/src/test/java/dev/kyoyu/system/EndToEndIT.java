@@ -112,4 +112,42 @@ class EndToEndIT {
                 () -> out.get("/v1/runs/" + runId, token).data().path("run").path("status").asText().equals("completed"));
         assertEquals(1002, db.queryLong("SELECT count(*) FROM agent_events WHERE run_id = ?::uuid", runId));
     }
+
+    @Test
+    @DisplayName("a trace becomes a completed run with a decision, its alternatives and its evidence")
+    void traceRoundTrip() {
+        HttpJson in = new HttpJson(ingest.port());
+        String agent = "e2e-tracer";
+        String token = in.token(agent, new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor(agent));
+        Map<String, Object> decision = Map.of(
+                "decision_type", "loan_approval",
+                "outcome", "approve",
+                "confidence", 0.82,
+                "reasoning", "income covers the installment 3.1 times",
+                "valid_from", "2026-11-01T09:00:00Z",
+                "alternatives", List.of(
+                        Map.of("label", "approve", "score", 0.82, "selected", true),
+                        Map.of("label", "deny", "score", 0.18, "rejection_reason", "no risk signal")),
+                "evidence", List.of(Map.of("source_type", "document", "source_uri", "s3://docs/payslip.pdf",
+                        "content", "net income 4,200 EUR", "relevance_score", 0.9)));
+        HttpJson.Response answer = in.postJson("/v1/trace", token, Map.of(
+                "metadata", Map.of("case", "c-17"),
+                "decision", decision,
+                "events", List.of(Map.of("event_type", "ToolCalled", "payload", Map.of("tool", "credit_score")))));
+        assertEquals(202, answer.status(), answer.raw().body());
+        assertEquals(4, answer.data().path("event_count").asInt(), "start, the tool call, the decision, completion");
+        String decisionId = answer.data().path("decision_id").asText();
+        String runId = answer.data().path("run_id").asText();
+
+        Await.until(Duration.ofSeconds(30), "the decision is stored",
+                () -> db.queryLong("SELECT count(*) FROM decisions WHERE id = ?::uuid", decisionId) == 1);
+        assertEquals(1, db.queryLong("SELECT count(*) FROM decisions WHERE id = ?::uuid AND run_id = ?::uuid AND agent_id = ?"
+                + " AND outcome = 'approve' AND confidence = 0.82 AND valid_from = '2026-11-01T09:00:00Z' AND valid_to IS NULL"
+                + " AND transaction_time > valid_from", decisionId, runId, agent));
+        assertEquals(2, db.queryLong("SELECT count(*) FROM alternatives WHERE decision_id = ?::uuid", decisionId));
+        assertEquals(1, db.queryLong("SELECT count(*) FROM alternatives WHERE decision_id = ?::uuid AND selected AND label = 'approve'", decisionId));
+        assertEquals(1, db.queryLong("SELECT count(*) FROM evidence WHERE decision_id = ?::uuid AND content = 'net income 4,200 EUR'", decisionId));
+        assertEquals(1, db.queryLong("SELECT count(*) FROM agent_runs WHERE id = ?::uuid AND status = 'completed'", runId));
+        assertEquals(4, db.queryLong("SELECT count(*) FROM agent_events WHERE run_id = ?::uuid", runId));
+    }
 }

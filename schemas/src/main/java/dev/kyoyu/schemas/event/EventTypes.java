@@ -11,9 +11,11 @@ public final class EventTypes {
     public static final String RUN_STARTED = "RunStarted";
     public static final String RUN_COMPLETED = "RunCompleted";
     public static final String RUN_FAILED = "RunFailed";
+    /** A whole decision from {@code POST /v1/trace}; its payload is a {@link TracedDecision}. */
+    public static final String DECISION_TRACED = "DecisionTraced";
 
     public static final Set<String> KNOWN = Set.of(
-            RUN_STARTED, RUN_COMPLETED, RUN_FAILED,
+            RUN_STARTED, RUN_COMPLETED, RUN_FAILED, DECISION_TRACED,
             "ToolCalled", "ToolResult", "Message", "Observation", "Error",
             "DecisionStarted", "AlternativeConsidered", "EvidenceGathered",
             "ReasoningStepCompleted", "DecisionMade", "DecisionRevised");
@@ -22,7 +24,7 @@ public final class EventTypes {
     private static final Pattern WELL_FORMED = Pattern.compile("^([a-z][a-z0-9_]*\\.)*[A-Z][A-Za-z0-9]{0,99}$");
 
     /** Lifecycle types only the ingest API itself publishes; clients may not post them as plain events. */
-    public static final Set<String> RESERVED = Set.of(RUN_STARTED, RUN_COMPLETED, RUN_FAILED);
+    public static final Set<String> RESERVED = Set.of(RUN_STARTED, RUN_COMPLETED, RUN_FAILED, DECISION_TRACED);
 
     private EventTypes() {
     }

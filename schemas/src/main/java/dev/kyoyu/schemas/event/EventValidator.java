@@ -60,7 +60,7 @@ public final class EventValidator {
         }
         if (EventTypes.RESERVED.contains(eventType)) {
             return reject(index, "INVALID_EVENT_TYPE", "event_type",
-                    eventType + " is written by the run endpoints; use POST /v1/runs or /v1/runs/{run_id}/complete");
+                    eventType + " is written by Kyoyu's own endpoints; use POST /v1/runs, /v1/runs/{run_id}/complete or /v1/trace");
         }
 
         Instant receivedAt = clock.instant();

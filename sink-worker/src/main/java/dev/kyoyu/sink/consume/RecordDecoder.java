@@ -1,8 +1,13 @@
 package dev.kyoyu.sink.consume;
 
 import dev.kyoyu.schemas.event.AgentEvent;
+import dev.kyoyu.schemas.event.DecisionValidator;
 import dev.kyoyu.schemas.event.EventJson;
+import dev.kyoyu.schemas.event.EventTypes;
+import dev.kyoyu.schemas.event.TracedDecision;
+import dev.kyoyu.sink.copy.PositionedEvent;
 import java.io.IOException;
+import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -10,6 +15,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * otherwise reject mid-COPY, so one bad record never blocks the batch it arrived in.
  */
 public final class RecordDecoder {
+    /** Timestamps PostgreSQL can hold, with a margin; anything outside is a producer's mistake. */
+    private static final TimeRange STORABLE = new TimeRange(Instant.parse("1900-01-01T00:00:00Z"), Instant.parse("9999-01-01T00:00:00Z"));
+
+    private record TimeRange(Instant from, Instant to) {
+        boolean contains(Instant instant) {
+            return !instant.isBefore(from) && instant.isBefore(to);
+        }
+    }
+
     /** A record that can never be stored; it goes to the dead-letter topic. */
     public static final class PoisonRecordException extends Exception {
         PoisonRecordException(String message, Throwable cause) {
@@ -17,7 +31,7 @@ public final class RecordDecoder {
         }
     }
 
-    public AgentEvent decode(ConsumerRecord<String, byte[]> record) throws PoisonRecordException {
+    public PositionedEvent decode(ConsumerRecord<String, byte[]> record) throws PoisonRecordException {
         AgentEvent event;
         try {
             event = EventJson.fromBytes(record.value());
@@ -31,6 +45,17 @@ public final class RecordDecoder {
         if (EventJson.containsNul(event.payload()) || event.eventType().indexOf('\0') >= 0 || event.agentId().indexOf('\0') >= 0) {
             throw new PoisonRecordException("event contains a NUL character, which PostgreSQL cannot store", null);
         }
-        return event;
+        if (!STORABLE.contains(event.occurredAt()) || !STORABLE.contains(event.receivedAt())) {
+            throw new PoisonRecordException("occurred_at/received_at outside " + STORABLE, null);
+        }
+        TracedDecision decision = null;
+        if (event.eventType().equals(EventTypes.DECISION_TRACED)) {
+            try {
+                decision = DecisionValidator.parse(event.payload(), "payload", null);
+            } catch (DecisionValidator.InvalidDecision e) {
+                throw new PoisonRecordException("DecisionTraced with an invalid decision: " + e.getMessage(), e);
+            }
+        }
+        return new PositionedEvent(event, record.partition(), record.offset(), decision);
     }
 }

@@ -1,6 +1,5 @@
 package dev.kyoyu.sink.consume;
 
-import dev.kyoyu.schemas.event.AgentEvent;
 import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.sink.batch.BatchBuffer;
 import dev.kyoyu.sink.copy.BatchWriter;
@@ -141,8 +140,7 @@ public final class SinkWorker implements Runnable {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         long now = System.nanoTime();
         try {
-            AgentEvent event = decoder.decode(record);
-            buffer.add(new PositionedEvent(event, record.partition(), record.offset()), now);
+            buffer.add(decoder.decode(record), now);
         } catch (RecordDecoder.PoisonRecordException e) {
             try {
                 deadLetters.send(record, e);

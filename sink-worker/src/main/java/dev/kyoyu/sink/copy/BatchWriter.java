@@ -23,6 +23,7 @@ public final class BatchWriter {
     private final RepeatedEventFilter repeats;
     private final EventCopyWriter events = new EventCopyWriter();
     private final RunRowWriter runs = new RunRowWriter();
+    private final DecisionRowWriter decisions = new DecisionRowWriter();
     private final OffsetStore offsets = new OffsetStore();
 
     /** @param retryWindow how long after the first copy a client retry of the same event is still recognised */
@@ -54,12 +55,19 @@ public final class BatchWriter {
     }
 
     private int writeRows(Connection connection, List<PositionedEvent> received) throws SQLException {
-        // Losing the last events to a database crash is safe: their offsets are lost with them and the
-        // sink reads them again from Kafka. Only event rows take this shortcut; decisions will not.
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("SET LOCAL synchronous_commit = off");
-        }
         List<PositionedEvent> batch = repeats.withoutRepeats(connection, received);
+        List<DecisionRowWriter.Row> decisionRows = batch.stream()
+                .filter(p -> p.decision() != null)
+                .map(p -> new DecisionRowWriter.Row(p.decision(), p.event().runId(), p.event().agentId(),
+                        p.event().occurredAt(), p.event().id()))
+                .toList();
+        if (decisionRows.isEmpty()) {
+            // Losing the last events to a database crash is safe: their offsets are lost with them and the
+            // sink reads them again from Kafka. Batches with decisions commit durably, as DESIGN.md asks.
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET LOCAL synchronous_commit = off");
+            }
+        }
         int stored = batch.size();
         if (!batch.isEmpty()) {
             Savepoint beforeCopy = connection.setSavepoint();
@@ -73,6 +81,7 @@ public final class BatchWriter {
                 stored = events.copyDeduplicating(connection, batch);
             }
             runs.apply(connection, batch);
+            decisions.write(connection, decisionRows);
         }
         return stored;
     }

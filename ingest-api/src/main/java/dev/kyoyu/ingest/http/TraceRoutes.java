@@ -1,0 +1,149 @@
+package dev.kyoyu.ingest.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kyoyu.ingest.kafka.EventPublisher;
+import dev.kyoyu.schemas.event.AgentEvent;
+import dev.kyoyu.schemas.event.DecisionValidator;
+import dev.kyoyu.schemas.event.EventJson;
+import dev.kyoyu.schemas.event.EventTypes;
+import dev.kyoyu.schemas.event.EventValidator;
+import dev.kyoyu.schemas.event.IdAssigner;
+import dev.kyoyu.schemas.event.TracedDecision;
+import dev.kyoyu.service.auth.Authenticator;
+import dev.kyoyu.service.auth.Caller;
+import dev.kyoyu.service.http.ApiException;
+import dev.kyoyu.service.http.Envelope;
+import dev.kyoyu.service.http.ErrorCode;
+import dev.kyoyu.service.http.JsonBodies;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * {@code POST /v1/trace}: a decision with its alternatives and evidence, and optionally the events that
+ * led to it, in one call. Without a run_id it is a whole run: start, events, decision, completion, all
+ * published in order to the agent's partition and acknowledged together. All or nothing: any invalid
+ * part rejects the request, because a half-recorded decision would mislead whoever reads it.
+ */
+public final class TraceRoutes implements HttpService {
+    private static final Set<String> FIELDS = Set.of("run_id", "metadata", "decision", "events");
+
+    private final JsonBodies bodies;
+    private final Authenticator authenticator;
+    private final EventValidator validator;
+    private final EventPublisher publisher;
+    private final Clock clock;
+    private final int maxEventsPerRequest;
+    private final int maxDecisionBytes;
+    private final Counter accepted;
+
+    public TraceRoutes(JsonBodies bodies, Authenticator authenticator, EventValidator validator,
+                       EventPublisher publisher, Clock clock, int maxEventsPerRequest, int maxDecisionBytes,
+                       MeterRegistry registry) {
+        this.bodies = bodies;
+        this.authenticator = authenticator;
+        this.validator = validator;
+        this.publisher = publisher;
+        this.clock = clock;
+        this.maxEventsPerRequest = maxEventsPerRequest;
+        this.maxDecisionBytes = maxDecisionBytes;
+        this.accepted = Counter.builder("kyoyu.events.ingested").tag("outcome", "accepted").register(registry);
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/", this::trace);
+    }
+
+    private void trace(ServerRequest req, ServerResponse res) throws Exception {
+        Caller caller = authenticator.authenticate(req);
+        if (!(bodies.readJson(req) instanceof ObjectNode body)) {
+            throw ApiException.invalid("request body must be a JSON object with a decision");
+        }
+        for (var names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                throw new ApiException(ErrorCode.INVALID_INPUT, "unknown field '" + name + "'; allowed: " + FIELDS, Map.of("field", name));
+            }
+        }
+        IdAssigner ids = IdempotencyKeys.assigner(req, caller, "POST /v1/trace");
+        boolean newRun = !body.hasNonNull("run_id");
+        UUID runId = newRun ? ids.idFor("run") : EventValidator.parseUuid(body.get("run_id"));
+        if (runId == null) {
+            throw new ApiException(ErrorCode.INVALID_INPUT, "run_id must be a UUID, or left out to record a new run", Map.of("field", "run_id"));
+        }
+        TracedDecision decision;
+        try {
+            decision = DecisionValidator.parse(body.get("decision") == null ? EventJson.MAPPER.nullNode() : body.get("decision"),
+                    "decision", ids.idFor("decision"));
+        } catch (DecisionValidator.InvalidDecision e) {
+            throw new ApiException(ErrorCode.INVALID_INPUT, e.getMessage(), Map.of("field", e.field()));
+        }
+
+        Instant now = clock.instant();
+        List<AgentEvent> events = new ArrayList<>();
+        if (newRun) {
+            ObjectNode start = EventJson.MAPPER.createObjectNode();
+            start.set("metadata", body.hasNonNull("metadata") ? body.get("metadata") : EventJson.MAPPER.createObjectNode());
+            events.add(lifecycle(ids, "run-started", runId, caller, EventTypes.RUN_STARTED, now, start));
+        }
+        events.addAll(stepEvents(body.get("events"), runId, caller, ids));
+        ObjectNode payload = EventJson.MAPPER.valueToTree(decision);
+        int size = EventJson.MAPPER.writeValueAsBytes(payload).length;
+        if (size > maxDecisionBytes) {
+            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "the decision with its alternatives and evidence is "
+                    + size + " bytes; the limit is " + maxDecisionBytes, Map.of("field", "decision"));
+        }
+        events.add(new AgentEvent(ids.idFor("decision-event"), runId, caller.agentId(), EventTypes.DECISION_TRACED,
+                now, now, payload, ids.origin()));
+        if (newRun) {
+            events.add(lifecycle(ids, "run-finished", runId, caller, EventTypes.RUN_COMPLETED, now, EventJson.MAPPER.createObjectNode()));
+        }
+        publisher.publishAll(events);
+        accepted.increment(events.size());
+        Envelope.send(req, res, 202, Map.of(
+                "run_id", runId.toString(),
+                "decision_id", decision.id().toString(),
+                "event_count", events.size()));
+    }
+
+    private List<AgentEvent> stepEvents(JsonNode node, UUID runId, Caller caller, IdAssigner ids) {
+        List<AgentEvent> events = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return events;
+        }
+        if (!(node instanceof ArrayNode array)) {
+            throw new ApiException(ErrorCode.INVALID_INPUT, "events must be an array", Map.of("field", "events"));
+        }
+        if (array.size() > maxEventsPerRequest) {
+            throw new ApiException(ErrorCode.INVALID_INPUT, "a trace may carry at most " + maxEventsPerRequest + " events",
+                    Map.of("field", "events"));
+        }
+        for (int i = 0; i < array.size(); i++) {
+            EventValidator.Outcome outcome = validator.validate(i, array.get(i), runId, caller.agentId(), ids);
+            if (!outcome.accepted()) {
+                String field = "events[" + i + "]" + (outcome.rejection().field() == null ? "" : "." + outcome.rejection().field());
+                throw new ApiException(ErrorCode.INVALID_INPUT, field + ": " + outcome.rejection().message(),
+                        Map.of("field", field, "code", outcome.rejection().code()));
+            }
+            events.add(outcome.event());
+        }
+        return events;
+    }
+
+    private static AgentEvent lifecycle(IdAssigner ids, String part, UUID runId, Caller caller, String type, Instant now, ObjectNode payload) {
+        return new AgentEvent(ids.idFor(part), runId, caller.agentId(), type, now, now, payload, ids.origin());
+    }
+}
