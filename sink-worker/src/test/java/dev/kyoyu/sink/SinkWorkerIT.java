@@ -149,6 +149,30 @@ class SinkWorkerIT {
         assertEquals(1, db.queryLong("SELECT count(*) FROM agent_events WHERE id = ?", good.id()));
     }
 
+    @Test
+    void deadLettersAnEventThatBreaksAConstraintAndStoresTheRestOfItsBatch() throws Exception {
+        try (var connection = db.connect(); var statement = connection.createStatement()) {
+            // An operator's rule the sink knows nothing about: PostgreSQL is the judge.
+            statement.execute("ALTER TABLE agent_events ADD CONSTRAINT no_forbidden CHECK (event_type <> 'Forbidden')");
+        }
+        UUID runId = EventIds.newId();
+        List<AgentEvent> batch = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            batch.add(event(runId, "agent-c", i == 6 ? "Forbidden" : "ToolCalled", i));
+        }
+        try (SinkApp sink = startSink()) {
+            produce(batch);
+            Await.until(Duration.ofSeconds(30), "offsets past all ten records",
+                    () -> db.queryLong("SELECT coalesce(sum(next_offset), 0) FROM sink_offsets") == 10);
+        }
+        assertEquals(9, storedEvents());
+        assertEquals(0, db.queryLong("SELECT count(*) FROM agent_events WHERE id = ?", batch.get(6).id()));
+        List<ConsumerRecord<String, byte[]>> dead = TestTopics.readAll(dlq, 1, Duration.ofSeconds(10));
+        assertEquals(1, dead.size());
+        assertEquals(batch.get(6).id(), EventJson.fromBytes(dead.get(0).value()).id());
+        assertTrue(header(dead.get(0), DeadLetterPublisher.ERROR_MESSAGE).contains("no_forbidden"));
+    }
+
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }

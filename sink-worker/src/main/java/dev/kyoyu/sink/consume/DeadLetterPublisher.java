@@ -1,5 +1,7 @@
 package dev.kyoyu.sink.consume;
 
+import dev.kyoyu.schemas.event.EventJson;
+import dev.kyoyu.sink.copy.PositionedEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -43,18 +45,29 @@ public final class DeadLetterPublisher implements AutoCloseable {
 
     /** Blocks until the broker has the dead letter; throws {@link DeadLetterException} otherwise. */
     public void send(ConsumerRecord<String, byte[]> record, Exception reason) {
-        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        headers.add(SOURCE_TOPIC, utf8(record.topic()));
-        headers.add(SOURCE_PARTITION, utf8(Integer.toString(record.partition())));
-        headers.add(SOURCE_OFFSET, utf8(Long.toString(record.offset())));
+        send(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
+                new RecordHeaders(record.headers().toArray()), reason);
+    }
+
+    /** A decoded event that PostgreSQL refused: the value is the event as the sink read it. */
+    public void send(String sourceTopic, PositionedEvent event, Exception reason) {
+        send(sourceTopic, event.partition(), event.offset(), event.event().agentId(), EventJson.toBytes(event.event()),
+                new RecordHeaders(), reason);
+    }
+
+    private void send(String sourceTopic, int partition, long offset, String recordKey, byte[] value,
+                      RecordHeaders headers, Exception reason) {
+        headers.add(SOURCE_TOPIC, utf8(sourceTopic));
+        headers.add(SOURCE_PARTITION, utf8(Integer.toString(partition)));
+        headers.add(SOURCE_OFFSET, utf8(Long.toString(offset)));
         headers.add(ERROR_CLASS, utf8(reason.getClass().getName()));
         headers.add(ERROR_MESSAGE, utf8(String.valueOf(reason.getMessage())));
-        byte[] key = record.key() == null ? null : utf8(record.key());
+        byte[] key = recordKey == null ? null : utf8(recordKey);
         try {
-            producer.send(new ProducerRecord<>(topic, null, key, record.value(), headers))
+            producer.send(new ProducerRecord<>(topic, null, key, value, headers))
                     .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new DeadLetterException("could not dead-letter " + record.topic() + "-" + record.partition() + "@" + record.offset(), e);
+            throw new DeadLetterException("could not dead-letter " + sourceTopic + "-" + partition + "@" + offset, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DeadLetterException("interrupted while dead-lettering", e);

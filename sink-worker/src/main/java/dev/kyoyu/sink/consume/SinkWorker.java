@@ -163,30 +163,56 @@ public final class SinkWorker implements Runnable {
         Map<TopicPartition, Long> offsets = Map.copyOf(pendingOffsets);
         long started = System.nanoTime();
         try {
-            int written = writer.write(batch, offsets);
-            flushDurations.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-            batchSizes.record(batch.size());
-            stored.increment(written);
-            buffer.clear();
-            pendingOffsets.clear();
-            pendingSince = -1;
-            if (backoff.attempts() > 0) {
-                LOG.info("database reachable again; wrote the held batch of {} events", batch.size());
+            written(batch, offsets, writer.write(batch, offsets), started);
+        } catch (SQLException e) {
+            if (!BatchWriter.isRowError(e)) {
+                holdForRetry(batch, e);
+                return;
             }
-            backoff.reset();
-            health = WorkerHealth.healthy();
-            retryAtNanos = 0;
-            commitToKafkaForLagReporting(offsets);
-            resumeReadyPartitions();
-        } catch (SQLException | RuntimeException e) {
-            copyErrors.increment();
-            Duration delay = backoff.next();
-            retryAtNanos = System.nanoTime() + delay.toNanos();
-            health = WorkerHealth.unhealthy(health, "cannot write to PostgreSQL: " + e.getMessage());
-            consumer.pause(consumer.assignment());
-            LOG.warn("batch of {} events not written (attempt {}); holding it and retrying in {} ms: {}",
-                    batch.size(), backoff.attempts(), delay.toMillis(), e.toString());
+            LOG.warn("PostgreSQL refused a row of a batch of {} ({}); writing event by event to dead-letter the culprit",
+                    batch.size(), e.getMessage());
+            try {
+                written(batch, offsets, writer.writeIsolating(batch, offsets, this::deadLetterRefused), started);
+            } catch (SQLException | RuntimeException isolationFailure) {
+                holdForRetry(batch, isolationFailure);
+            }
+        } catch (RuntimeException e) {
+            holdForRetry(batch, e);
         }
+    }
+
+    private void deadLetterRefused(PositionedEvent event, SQLException reason) {
+        deadLetters.send(topic, event, reason);
+        deadLettered.increment();
+        LOG.warn("dead-lettered {}-{}@{}: PostgreSQL refused it: {}", topic, event.partition(), event.offset(), reason.getMessage());
+    }
+
+    private void written(List<PositionedEvent> batch, Map<TopicPartition, Long> offsets, int stored, long started) {
+        flushDurations.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        batchSizes.record(batch.size());
+        this.stored.increment(stored);
+        buffer.clear();
+        pendingOffsets.clear();
+        pendingSince = -1;
+        if (backoff.attempts() > 0) {
+            LOG.info("database reachable again; wrote the held batch of {} events", batch.size());
+        }
+        backoff.reset();
+        health = WorkerHealth.healthy();
+        retryAtNanos = 0;
+        commitToKafkaForLagReporting(offsets);
+        resumeReadyPartitions();
+    }
+
+    /** The database is unreachable or failing: keep the batch, stop fetching, try again after a backoff. */
+    private void holdForRetry(List<PositionedEvent> batch, Exception e) {
+        copyErrors.increment();
+        Duration delay = backoff.next();
+        retryAtNanos = System.nanoTime() + delay.toNanos();
+        health = WorkerHealth.unhealthy(health, "cannot write to PostgreSQL: " + e.getMessage());
+        consumer.pause(consumer.assignment());
+        LOG.warn("batch of {} events not written (attempt {}); holding it and retrying in {} ms: {}",
+                batch.size(), backoff.attempts(), delay.toMillis(), e.toString());
     }
 
     /**

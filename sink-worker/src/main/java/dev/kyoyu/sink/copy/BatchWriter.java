@@ -48,6 +48,55 @@ public final class BatchWriter {
         }
     }
 
+    /** Receives each event PostgreSQL refused; must dead-letter it durably before returning, or throw. */
+    @FunctionalInterface
+    public interface RefusedEvents {
+        void refused(PositionedEvent event, SQLException reason);
+    }
+
+    /**
+     * For a batch that failed with a row error: writes each event on its own under a savepoint, passes the
+     * ones PostgreSQL refuses to {@code refused}, and commits the rest together with the offsets.
+     * Slow, and only used for the rare batch that needs it.
+     */
+    public int writeIsolating(List<PositionedEvent> batch, Map<TopicPartition, Long> nextOffsets, RefusedEvents refused)
+            throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                int stored = 0;
+                for (PositionedEvent event : batch) {
+                    Savepoint beforeEvent = connection.setSavepoint();
+                    try {
+                        stored += writeRows(connection, List.of(event));
+                        connection.releaseSavepoint(beforeEvent);
+                    } catch (SQLException e) {
+                        if (!isRowError(e)) {
+                            throw e;
+                        }
+                        connection.rollback(beforeEvent);
+                        refused.refused(event, e);
+                    }
+                }
+                offsets.save(connection, nextOffsets);
+                connection.commit();
+                return stored;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * PostgreSQL refused a row's content (SQLSTATE class 22, data exception, or 23, integrity constraint):
+     * retrying cannot help, unlike a lost connection or a database that is shutting down.
+     */
+    public static boolean isRowError(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
+    }
+
     public Map<TopicPartition, Long> storedOffsets(java.util.Collection<TopicPartition> partitions) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             return offsets.load(connection, partitions);
