@@ -44,7 +44,7 @@ public final class SinkApp implements AutoCloseable {
 
     public static SinkApp start(SinkConfig config) {
         PrometheusMeterRegistry registry = Metrics.newRegistry("sink-worker");
-        HikariDataSource pool = pool(config);
+        HikariDataSource pool = pool(config, "sink-primary", 2);
         pool.setMetricRegistry(registry);
         KafkaConsumer<String, byte[]> consumer = consumer(config);
         KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
@@ -77,14 +77,14 @@ public final class SinkApp implements AutoCloseable {
         return new HealthAndMetricsRoutes.Health(h.state() == SinkWorker.WorkerHealth.State.HEALTHY, details);
     }
 
-    private static HikariDataSource pool(SinkConfig config) {
+    /** The sink's connection pool; small, because one worker writes one batch at a time. */
+    public static HikariDataSource pool(SinkConfig config, String name, int size) {
         HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName("sink-primary");
+        hikari.setPoolName(name);
         hikari.setJdbcUrl(config.pgUrl());
         hikari.setUsername(config.pgUser());
         hikari.setPassword(config.pgPassword());
-        hikari.setMaximumPoolSize(2);
-        hikari.setAutoCommit(true);
+        hikari.setMaximumPoolSize(size);
         // Fail fast while the database is down, so the worker's own backoff decides the pace.
         hikari.setConnectionTimeout(3000);
         hikari.setInitializationFailTimeout(-1);

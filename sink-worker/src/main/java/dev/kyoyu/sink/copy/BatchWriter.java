@@ -48,6 +48,27 @@ public final class BatchWriter {
         }
     }
 
+    /**
+     * Re-sinks events that may already be stored (a replay): every row goes through the deduplicating
+     * path and the live sink's offsets are left alone. Returns how many events were missing and are now stored.
+     */
+    public int replay(List<PositionedEvent> batch) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                List<PositionedEvent> fresh = repeats.withoutRepeats(connection, batch);
+                int stored = fresh.isEmpty() ? 0 : events.copyDeduplicating(connection, fresh);
+                runs.apply(connection, fresh);
+                decisions.write(connection, decisionRows(fresh));
+                connection.commit();
+                return stored;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
     /** Receives each event PostgreSQL refused; must dead-letter it durably before returning, or throw. */
     @FunctionalInterface
     public interface RefusedEvents {
@@ -103,13 +124,17 @@ public final class BatchWriter {
         }
     }
 
-    private int writeRows(Connection connection, List<PositionedEvent> received) throws SQLException {
-        List<PositionedEvent> batch = repeats.withoutRepeats(connection, received);
-        List<DecisionRowWriter.Row> decisionRows = batch.stream()
+    private static List<DecisionRowWriter.Row> decisionRows(List<PositionedEvent> batch) {
+        return batch.stream()
                 .filter(p -> p.decision() != null)
                 .map(p -> new DecisionRowWriter.Row(p.decision(), p.event().runId(), p.event().agentId(),
                         p.event().occurredAt(), p.event().id()))
                 .toList();
+    }
+
+    private int writeRows(Connection connection, List<PositionedEvent> received) throws SQLException {
+        List<PositionedEvent> batch = repeats.withoutRepeats(connection, received);
+        List<DecisionRowWriter.Row> decisionRows = decisionRows(batch);
         if (decisionRows.isEmpty()) {
             // Losing the last events to a database crash is safe: their offsets are lost with them and the
             // sink reads them again from Kafka. Batches with decisions commit durably, as DESIGN.md asks.
