@@ -13,7 +13,10 @@ import dev.kyoyu.service.http.ApiErrors;
 import dev.kyoyu.service.http.HealthAndMetricsRoutes;
 import dev.kyoyu.service.http.JsonBodies;
 import dev.kyoyu.service.metrics.Metrics;
+import dev.kyoyu.service.telemetry.HttpSpans;
+import dev.kyoyu.service.telemetry.Telemetry;
 import io.helidon.webserver.WebServer;
+import io.opentelemetry.api.OpenTelemetry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.Map;
@@ -29,9 +32,13 @@ public final class IngestApp implements AutoCloseable {
     }
 
     public static IngestApp start(IngestConfig config) {
+        return start(config, Telemetry.fromEnvironment("ingest-api"));
+    }
+
+    public static IngestApp start(IngestConfig config, OpenTelemetry telemetry) {
         Clock clock = Clock.systemUTC();
         PrometheusMeterRegistry registry = Metrics.newRegistry("ingest-api");
-        EventPublisher publisher = new EventPublisher(config);
+        EventPublisher publisher = new EventPublisher(config, telemetry.getPropagators().getTextMapPropagator());
         Tokens tokens = new Tokens(config.jwtSecret(), config.tokenLifetime(), clock);
         JsonBodies bodies = new JsonBodies(config.maxBodyBytes(), config.maxJsonNestingDepth());
         JsonBodies streams = new JsonBodies(config.maxStreamBytes(), config.maxJsonNestingDepth());
@@ -42,6 +49,8 @@ public final class IngestApp implements AutoCloseable {
                 .host(config.host())
                 .port(config.port())
                 .routing(routing -> {
+                    HttpSpans.install(routing, telemetry, "dev.kyoyu.ingest",
+                            path -> path.startsWith("/v1/trace") ? "kyoyu.api.trace" : "kyoyu.ingest");
                     ApiErrors.install(routing);
                     HealthAndMetricsRoutes.install(routing, registry,
                             () -> new HealthAndMetricsRoutes.Health(true, Map.of("kafka", config.kafkaBootstrap())));

@@ -9,7 +9,10 @@ import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.http.ApiErrors;
 import dev.kyoyu.service.http.HealthAndMetricsRoutes;
 import dev.kyoyu.service.metrics.Metrics;
+import dev.kyoyu.service.telemetry.HttpSpans;
+import dev.kyoyu.service.telemetry.Telemetry;
 import io.helidon.webserver.WebServer;
+import io.opentelemetry.api.OpenTelemetry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -28,16 +31,21 @@ public final class QueryApp implements AutoCloseable {
     }
 
     public static QueryApp start(QueryConfig config) {
+        return start(config, Telemetry.fromEnvironment("query-api"));
+    }
+
+    public static QueryApp start(QueryConfig config, OpenTelemetry telemetry) {
         PrometheusMeterRegistry registry = Metrics.newRegistry("query-api");
         HikariDataSource pool = pool(config);
         pool.setMetricRegistry(registry);
         Authenticator authenticator = new Authenticator(new Tokens(config.jwtSecret(), Duration.ofHours(1), Clock.systemUTC()), registry);
-        RunReader runs = new RunReader(pool);
+        RunReader runs = new RunReader(pool, telemetry.getTracer("dev.kyoyu.query"));
 
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .routing(routing -> {
+                    HttpSpans.install(routing, telemetry, "dev.kyoyu.query", path -> "kyoyu.query");
                     ApiErrors.install(routing);
                     HealthAndMetricsRoutes.install(routing, registry, () -> databaseHealth(pool));
                     routing.register("/v1/runs", new RunQueryRoutes(authenticator, runs, config.maxEventsPerPage(), registry));

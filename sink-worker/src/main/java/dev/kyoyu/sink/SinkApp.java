@@ -5,13 +5,16 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.kyoyu.service.http.ApiErrors;
 import dev.kyoyu.service.http.HealthAndMetricsRoutes;
 import dev.kyoyu.service.metrics.Metrics;
+import dev.kyoyu.service.telemetry.Telemetry;
 import dev.kyoyu.sink.consume.Backoff;
+import dev.kyoyu.sink.consume.BatchTracing;
 import dev.kyoyu.sink.consume.DeadLetterPublisher;
 import dev.kyoyu.sink.consume.SinkWorker;
 import dev.kyoyu.sink.copy.BatchWriter;
 import io.helidon.webserver.WebServer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,6 +46,10 @@ public final class SinkApp implements AutoCloseable {
     }
 
     public static SinkApp start(SinkConfig config) {
+        return start(config, Telemetry.fromEnvironment("sink-worker"));
+    }
+
+    public static SinkApp start(SinkConfig config, OpenTelemetry telemetry) {
         PrometheusMeterRegistry registry = Metrics.newRegistry("sink-worker");
         HikariDataSource pool = pool(config, "sink-primary", 2);
         pool.setMetricRegistry(registry);
@@ -51,7 +58,8 @@ public final class SinkApp implements AutoCloseable {
         consumerMetrics.bindTo(registry);
         DeadLetterPublisher deadLetters = new DeadLetterPublisher(config.kafkaBootstrap(), config.deadLetterTopic());
         SinkWorker worker = new SinkWorker(config, consumer, new BatchWriter(pool, config.clientRetryWindow()), deadLetters,
-                new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff(), ThreadLocalRandom.current()), registry);
+                new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff(), ThreadLocalRandom.current()), registry,
+                new BatchTracing(telemetry));
         Thread thread = Thread.ofPlatform().name("sink-worker").start(worker);
 
         WebServer server = WebServer.builder()

@@ -4,6 +4,9 @@ import dev.kyoyu.ingest.IngestConfig;
 import dev.kyoyu.schemas.event.AgentEvent;
 import dev.kyoyu.schemas.event.EventJson;
 import dev.kyoyu.service.http.ApiException;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -31,8 +35,11 @@ public final class EventPublisher implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final String topic;
     private final Duration ackTimeout;
+    private final TextMapPropagator propagator;
 
-    public EventPublisher(IngestConfig config) {
+    /** @param propagator carries the request's trace context to the sink in the record headers */
+    public EventPublisher(IngestConfig config, TextMapPropagator propagator) {
+        this.propagator = propagator;
         this.topic = config.eventsTopic();
         this.ackTimeout = config.ackTimeout();
         long timeoutMs = config.ackTimeout().toMillis();
@@ -67,11 +74,18 @@ public final class EventPublisher implements AutoCloseable {
     /** The sends of one request. Not thread-safe: one request, one thread. */
     public final class InFlight {
         private final List<Future<RecordMetadata>> acks = new ArrayList<>();
+        private final RecordHeaders traceHeaders = new RecordHeaders();
+
+        private InFlight() {
+            propagator.inject(Context.current(), traceHeaders,
+                    (headers, key, value) -> headers.add(key, value.getBytes(StandardCharsets.UTF_8)));
+        }
 
         /** Hands the event to the producer; blocks at most max.block.ms while its bounded buffer is full. */
         public void send(AgentEvent event) {
             try {
-                acks.add(producer.send(new ProducerRecord<>(topic, event.agentId(), EventJson.toBytes(event))));
+                acks.add(producer.send(new ProducerRecord<>(topic, null, event.agentId(), EventJson.toBytes(event),
+                        traceHeaders.toArray().length == 0 ? null : new RecordHeaders(traceHeaders.toArray()))));
             } catch (KafkaException e) {
                 throw ApiException.unavailable("Kafka refused the events (" + rootMessage(e) + "); send them again", RETRY_AFTER, e);
             }

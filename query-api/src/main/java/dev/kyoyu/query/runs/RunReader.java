@@ -1,5 +1,8 @@
 package dev.kyoyu.query.runs;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,13 +30,17 @@ public final class RunReader {
             LIMIT ?""";
 
     private final DataSource dataSource;
+    private final Tracer tracer;
 
-    public RunReader(DataSource dataSource) {
+    public RunReader(DataSource dataSource, Tracer tracer) {
         this.dataSource = dataSource;
+        this.tracer = tracer;
     }
 
     public Optional<RunView.Run> run(UUID runId) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
+        Span span = tracer.spanBuilder("kyoyu.db.query").setAttribute("db.query.summary", "SELECT agent_runs").startSpan();
+        try (Scope ignored = span.makeCurrent();
+             Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(RUN)) {
             statement.setObject(1, runId);
             try (ResultSet row = statement.executeQuery()) {
@@ -43,13 +50,17 @@ public final class RunReader {
                 return Optional.of(new RunView.Run(row.getObject(1, UUID.class), row.getString(2), row.getString(3),
                         instant(row.getTimestamp(4)), instant(row.getTimestamp(5)), row.getString(6)));
             }
+        } finally {
+            span.end();
         }
     }
 
     /** Up to {@code limit} events after {@code afterSequence}, and the cursor for the next page if there is one. */
     public RunView page(RunView.Run run, long afterSequence, int limit) throws SQLException {
         List<RunView.Event> events = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
+        Span span = tracer.spanBuilder("kyoyu.db.query").setAttribute("db.query.summary", "SELECT agent_events").startSpan();
+        try (Scope ignored = span.makeCurrent();
+             Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(EVENTS)) {
             statement.setObject(1, run.id());
             statement.setString(2, run.agentId());
@@ -62,6 +73,8 @@ public final class RunReader {
                             instant(row.getTimestamp(4)), instant(row.getTimestamp(5)), row.getString(6)));
                 }
             }
+        } finally {
+            span.end();
         }
         Long next = null;
         if (events.size() > limit) {

@@ -60,6 +60,7 @@ public final class SinkWorker implements Runnable {
     private volatile boolean running = true;
     private volatile WorkerHealth health = WorkerHealth.starting();
 
+    private final BatchTracing tracing;
     private final Counter stored;
     private final Counter deadLettered;
     private final Counter copyErrors;
@@ -67,7 +68,8 @@ public final class SinkWorker implements Runnable {
     private final Timer flushDurations;
 
     public SinkWorker(SinkConfig config, KafkaConsumer<String, byte[]> consumer, BatchWriter writer,
-                      DeadLetterPublisher deadLetters, Backoff backoff, MeterRegistry registry) {
+                      DeadLetterPublisher deadLetters, Backoff backoff, MeterRegistry registry, BatchTracing tracing) {
+        this.tracing = tracing;
         this.consumer = consumer;
         this.topic = config.eventsTopic();
         this.writer = writer;
@@ -139,6 +141,7 @@ public final class SinkWorker implements Runnable {
     private void accept(ConsumerRecord<String, byte[]> record) {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         long now = System.nanoTime();
+        tracing.link(record);
         try {
             buffer.add(decoder.decode(record), now);
         } catch (RecordDecoder.PoisonRecordException e) {
@@ -162,10 +165,17 @@ public final class SinkWorker implements Runnable {
         List<PositionedEvent> batch = buffer.items();
         Map<TopicPartition, Long> offsets = Map.copyOf(pendingOffsets);
         long started = System.nanoTime();
+        try (BatchTracing.BatchSpan span = tracing.start(batch.size())) {
+            flush(batch, offsets, started, span);
+        }
+    }
+
+    private void flush(List<PositionedEvent> batch, Map<TopicPartition, Long> offsets, long started, BatchTracing.BatchSpan span) {
         try {
             written(batch, offsets, writer.write(batch, offsets), started);
         } catch (SQLException e) {
             if (!BatchWriter.isRowError(e)) {
+                span.failed(e);
                 holdForRetry(batch, e);
                 return;
             }
@@ -174,9 +184,11 @@ public final class SinkWorker implements Runnable {
             try {
                 written(batch, offsets, writer.writeIsolating(batch, offsets, this::deadLetterRefused), started);
             } catch (SQLException | RuntimeException isolationFailure) {
+                span.failed(isolationFailure);
                 holdForRetry(batch, isolationFailure);
             }
         } catch (RuntimeException e) {
+            span.failed(e);
             holdForRetry(batch, e);
         }
     }
@@ -194,6 +206,7 @@ public final class SinkWorker implements Runnable {
         buffer.clear();
         pendingOffsets.clear();
         pendingSince = -1;
+        tracing.clearLinks();
         if (backoff.attempts() > 0) {
             LOG.info("database reachable again; wrote the held batch of {} events", batch.size());
         }
@@ -260,6 +273,7 @@ public final class SinkWorker implements Runnable {
     /** Forget everything not yet committed and read it again from what PostgreSQL says is stored. */
     private void rewindToStoredOffsets() {
         buffer.clear();
+        tracing.clearLinks();
         pendingOffsets.clear();
         pendingSince = -1;
         awaitingSeek.addAll(consumer.assignment());
