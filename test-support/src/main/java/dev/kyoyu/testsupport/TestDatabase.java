@@ -25,12 +25,14 @@ public final class TestDatabase implements AutoCloseable {
             throw new IllegalStateException("cannot create test database " + name, e);
         }
         String url = TestStack.adminPgUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
+        TestDatabase database = new TestDatabase(name, url);
         try {
             Migrations.apply(url, TestStack.pgUser(), TestStack.pgPassword());
         } catch (Exception e) {
+            database.close();
             throw new IllegalStateException("cannot migrate test database " + name, e);
         }
-        return new TestDatabase(name, url);
+        return database;
     }
 
     public String url() {

@@ -2,7 +2,9 @@ package dev.kyoyu.schemas.db;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import liquibase.command.CommandScope;
 import liquibase.command.core.UpdateCommandStep;
 import liquibase.command.core.helpers.DbUrlConnectionArgumentsCommandStep;
@@ -10,12 +12,29 @@ import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.exception.LiquibaseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Applies the Liquibase changelog: the same call in ./kyoyu up, the tests and production. */
 public final class Migrations {
     public static final String CHANGELOG = "db/changelog/db.changelog-master.yaml";
 
+    private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+
     private Migrations() {
+    }
+
+    /** Debian ships TimescaleDB's Apache edition; say what that means instead of failing on TSL features. */
+    private static void logTimescaleEdition(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT current_setting('timescaledb.license', true)")) {
+            String license = row.next() ? row.getString(1) : null;
+            if ("timescale".equals(license)) {
+                LOG.info("TimescaleDB full (TSL) edition: agent_events gets compression after 7 days");
+            } else {
+                LOG.info("TimescaleDB license is '{}': compression and its policies are not available, agent_events stays uncompressed", license);
+            }
+        }
     }
 
     public static void apply(String jdbcUrl, String user, String password) throws SQLException, LiquibaseException {
@@ -26,6 +45,7 @@ public final class Migrations {
                     .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
                     .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, CHANGELOG)
                     .execute();
+            logTimescaleEdition(connection);
         }
     }
 }
