@@ -2,6 +2,8 @@ package dev.kyoyu.ingest;
 
 import dev.kyoyu.ingest.http.AuthRoutes;
 import dev.kyoyu.ingest.http.EventStreamRoutes;
+import dev.kyoyu.ingest.http.IngestMetrics;
+import dev.kyoyu.ingest.http.IngestRoutesContext;
 import dev.kyoyu.ingest.http.RunRoutes;
 import dev.kyoyu.ingest.http.TraceRoutes;
 import dev.kyoyu.ingest.kafka.EventPublisher;
@@ -43,11 +45,14 @@ public final class IngestApp implements AutoCloseable {
         JsonBodies bodies = new JsonBodies(config.maxBodyBytes(), config.maxJsonNestingDepth());
         JsonBodies streams = new JsonBodies(config.maxStreamBytes(), config.maxJsonNestingDepth());
         Authenticator authenticator = new Authenticator(tokens, registry);
-        EventValidator validator = new EventValidator(config.eventLimits(), clock);
+        IngestRoutesContext routes = new IngestRoutesContext(bodies, authenticator,
+                new EventValidator(config.eventLimits(), clock), publisher, clock, new IngestMetrics(registry));
 
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
+                // On SIGTERM, requests already waiting for Kafka get their answer before the listener closes.
+                .shutdownGracePeriod(config.ackTimeout().plusSeconds(5))
                 .routing(routing -> {
                     HttpSpans.install(routing, telemetry, "dev.kyoyu.ingest",
                             path -> path.startsWith("/v1/trace") ? "kyoyu.api.trace" : "kyoyu.ingest");
@@ -55,13 +60,11 @@ public final class IngestApp implements AutoCloseable {
                     HealthAndMetricsRoutes.install(routing, registry,
                             () -> new HealthAndMetricsRoutes.Health(true, Map.of("kafka", config.kafkaBootstrap())));
                     routing.register("/auth", new AuthRoutes(bodies, new ApiKeys(config.apiKeySecret()), tokens, config.adminAgents(), registry));
-                    routing.register("/v1/runs", new RunRoutes(bodies, authenticator, validator, publisher, clock,
-                            config.maxEventsPerRequest(), registry));
-                    routing.register("/v1/trace", new TraceRoutes(bodies, authenticator, validator, publisher, clock,
-                            config.maxEventsPerRequest(), config.maxDecisionBytes(), registry));
+                    routing.register("/v1/runs", new RunRoutes(routes, config.maxEventsPerRequest()));
+                    routing.register("/v1/trace", new TraceRoutes(routes, config.maxEventsPerRequest(), config.maxDecisionBytes()));
                     // A line holds one event: its payload plus room for the envelope fields.
-                    routing.register("/v1/events", new EventStreamRoutes(streams, authenticator, validator, publisher,
-                            config.eventLimits().maxPayloadBytes() + 16 * 1024, config.maxStreamEvents(), registry));
+                    routing.register("/v1/events", new EventStreamRoutes(routes, streams,
+                            config.eventLimits().maxPayloadBytes() + 16 * 1024, config.maxStreamEvents()));
                     ApiErrors.installFallback(routing);
                 })
                 .build()

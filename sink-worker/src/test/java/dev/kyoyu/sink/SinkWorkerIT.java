@@ -10,14 +10,13 @@ import dev.kyoyu.schemas.event.EventJson;
 import dev.kyoyu.schemas.event.EventTypes;
 import dev.kyoyu.sink.consume.DeadLetterPublisher;
 import dev.kyoyu.testsupport.Await;
+import dev.kyoyu.testsupport.ServiceEnv;
 import dev.kyoyu.testsupport.TestDatabase;
-import dev.kyoyu.testsupport.TestStack;
 import dev.kyoyu.testsupport.TestTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -48,15 +47,8 @@ class SinkWorkerIT {
     }
 
     private SinkApp startSink() {
-        Map<String, String> env = new HashMap<>();
-        env.put("KYOYU_SINK_PORT", "0");
-        env.put("KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap());
-        env.put("KYOYU_EVENTS_TOPIC", topic);
-        env.put("KYOYU_EVENTS_DLQ_TOPIC", dlq);
+        Map<String, String> env = ServiceEnv.of(db, topic, dlq);
         env.put("KYOYU_SINK_GROUP", "sink-it-" + topic);
-        env.put("KYOYU_PG_URL", db.url());
-        env.put("KYOYU_PG_USER", TestStack.pgUser());
-        env.put("KYOYU_PG_PASSWORD", TestStack.pgPassword());
         return SinkApp.start(SinkConfig.fromEnv(env));
     }
 

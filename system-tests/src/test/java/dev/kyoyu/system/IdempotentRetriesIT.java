@@ -15,9 +15,9 @@ import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.testsupport.Await;
 import dev.kyoyu.testsupport.ChildService;
 import dev.kyoyu.testsupport.HttpJson;
+import dev.kyoyu.testsupport.ServiceEnv;
 import dev.kyoyu.testsupport.TestDatabase;
 import dev.kyoyu.testsupport.TestSecrets;
-import dev.kyoyu.testsupport.TestStack;
 import dev.kyoyu.testsupport.TestTopics;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +25,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,18 +52,7 @@ class IdempotentRetriesIT {
     static void start() throws Exception {
         db = TestDatabase.create();
         topic = TestTopics.create("retries", 3);
-        Map<String, String> env = new HashMap<>();
-        env.put("KYOYU_INGEST_PORT", "0");
-        env.put("KYOYU_SINK_PORT", "0");
-        env.put("KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap());
-        env.put("KYOYU_EVENTS_TOPIC", topic);
-        env.put("KYOYU_EVENTS_DLQ_TOPIC", TestTopics.create("retries-dlq", 1));
-        env.put("KYOYU_SINK_GROUP", "retries-" + topic);
-        env.put("KYOYU_PG_URL", db.url());
-        env.put("KYOYU_PG_USER", TestStack.pgUser());
-        env.put("KYOYU_PG_PASSWORD", TestStack.pgPassword());
-        env.put("KYOYU_JWT_SECRET", TestSecrets.JWT);
-        env.put("KYOYU_API_KEY_SECRET", TestSecrets.API_KEY);
+        Map<String, String> env = ServiceEnv.of(db, topic, TestTopics.create("retries-dlq", 1));
         ingestA = IngestApp.start(IngestConfig.fromEnv(env));
         sink = SinkApp.start(SinkConfig.fromEnv(env));
 

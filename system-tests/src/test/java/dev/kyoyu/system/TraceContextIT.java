@@ -11,9 +11,9 @@ import dev.kyoyu.sink.SinkApp;
 import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.testsupport.Await;
 import dev.kyoyu.testsupport.HttpJson;
+import dev.kyoyu.testsupport.ServiceEnv;
 import dev.kyoyu.testsupport.TestDatabase;
 import dev.kyoyu.testsupport.TestSecrets;
-import dev.kyoyu.testsupport.TestStack;
 import dev.kyoyu.testsupport.TestTopics;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -29,7 +29,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -48,19 +47,8 @@ class TraceContextIT {
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
                 .build();
         String topic = TestTopics.create("trace", 1);
-        Map<String, String> env = new HashMap<>();
-        env.put("KYOYU_INGEST_PORT", "0");
-        env.put("KYOYU_SINK_PORT", "0");
-        env.put("KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap());
-        env.put("KYOYU_EVENTS_TOPIC", topic);
-        env.put("KYOYU_EVENTS_DLQ_TOPIC", TestTopics.create("trace-dlq", 1));
-        env.put("KYOYU_SINK_GROUP", "trace-" + topic);
-        env.put("KYOYU_JWT_SECRET", TestSecrets.JWT);
-        env.put("KYOYU_API_KEY_SECRET", TestSecrets.API_KEY);
-        env.put("KYOYU_PG_USER", TestStack.pgUser());
-        env.put("KYOYU_PG_PASSWORD", TestStack.pgPassword());
         try (TestDatabase db = TestDatabase.create()) {
-            env.put("KYOYU_PG_URL", db.url());
+            Map<String, String> env = ServiceEnv.of(db, topic, TestTopics.create("trace-dlq", 1));
             try (IngestApp ingest = IngestApp.start(IngestConfig.fromEnv(env), telemetry);
                  SinkApp sink = SinkApp.start(SinkConfig.fromEnv(env), telemetry)) {
                 HttpJson http = new HttpJson(ingest.port());

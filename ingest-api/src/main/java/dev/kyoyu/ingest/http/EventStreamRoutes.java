@@ -17,8 +17,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -39,21 +37,22 @@ public final class EventStreamRoutes implements HttpService {
     private final Authenticator authenticator;
     private final EventValidator validator;
     private final EventPublisher publisher;
+    private final IngestMetrics metrics;
     private final int maxLineBytes;
     private final int maxEvents;
-    private final Counter accepted;
-    private final Counter rejected;
 
-    public EventStreamRoutes(JsonBodies bodies, Authenticator authenticator, EventValidator validator,
-                             EventPublisher publisher, int maxLineBytes, int maxEvents, MeterRegistry registry) {
-        this.bodies = bodies;
-        this.authenticator = authenticator;
-        this.validator = validator;
-        this.publisher = publisher;
+    /**
+     * @param streamBodies body reader with the stream's (larger) size limit
+     * @param maxLineBytes longest line taken; a line holds one event
+     */
+    public EventStreamRoutes(IngestRoutesContext context, JsonBodies streamBodies, int maxLineBytes, int maxEvents) {
+        this.bodies = streamBodies;
+        this.authenticator = context.authenticator();
+        this.validator = context.validator();
+        this.publisher = context.publisher();
+        this.metrics = context.metrics();
         this.maxLineBytes = maxLineBytes;
         this.maxEvents = maxEvents;
-        this.accepted = Counter.builder("kyoyu.events.ingested").tag("outcome", "accepted").register(registry);
-        this.rejected = Counter.builder("kyoyu.events.ingested").tag("outcome", "rejected").register(registry);
     }
 
     @Override
@@ -98,8 +97,9 @@ public final class EventStreamRoutes implements HttpService {
             throw JsonBodies.tooLargeOr(e, ApiException.invalid("could not read the request body at line " + index + ": " + e.getMessage()));
         }
         inFlight.awaitAcks();
-        accepted.increment(eventIds.size());
-        rejected.increment(rejections.size());
+        metrics.accepted(eventIds.size());
+        metrics.rejected(rejections.size());
+        metrics.requestCarried(index);
         if (eventIds.isEmpty()) {
             throw new ApiException(ErrorCode.INVALID_INPUT, index == 0 ? "the body has no events" : "none of the events is valid",
                     Map.of("rejected", rejections));

@@ -20,9 +20,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,23 +38,17 @@ public final class RunRoutes implements HttpService {
     private final EventValidator validator;
     private final EventPublisher publisher;
     private final Clock clock;
+    private final IngestMetrics metrics;
     private final int maxEventsPerRequest;
-    private final Counter accepted;
-    private final Counter rejected;
-    private final DistributionSummary batchSize;
 
-    public RunRoutes(JsonBodies bodies, Authenticator authenticator, EventValidator validator,
-                     EventPublisher publisher, Clock clock, int maxEventsPerRequest, MeterRegistry registry) {
-        this.bodies = bodies;
-        this.authenticator = authenticator;
-        this.validator = validator;
-        this.publisher = publisher;
-        this.clock = clock;
+    public RunRoutes(IngestRoutesContext context, int maxEventsPerRequest) {
+        this.bodies = context.bodies();
+        this.authenticator = context.authenticator();
+        this.validator = context.validator();
+        this.publisher = context.publisher();
+        this.clock = context.clock();
+        this.metrics = context.metrics();
         this.maxEventsPerRequest = maxEventsPerRequest;
-        // No agent_id label: thousands of agents would mean thousands of series.
-        this.accepted = Counter.builder("kyoyu.events.ingested").tag("outcome", "accepted").register(registry);
-        this.rejected = Counter.builder("kyoyu.events.ingested").tag("outcome", "rejected").register(registry);
-        this.batchSize = DistributionSummary.builder("kyoyu.ingest.request.events").register(registry);
     }
 
     @Override
@@ -78,7 +69,7 @@ public final class RunRoutes implements HttpService {
         payload.set("metadata", metadata);
         publisher.publishAll(List.of(new AgentEvent(ids.idFor("run-started"), runId, caller.agentId(),
                 EventTypes.RUN_STARTED, now, now, payload, ids.origin())));
-        accepted.increment();
+        metrics.accepted(1);
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("id", runId.toString());
         run.put("agent_id", caller.agentId());
@@ -115,14 +106,14 @@ public final class RunRoutes implements HttpService {
                 rejections.add(outcome.rejection());
             }
         }
-        rejected.increment(rejections.size());
-        batchSize.record(array.size());
+        metrics.rejected(rejections.size());
+        metrics.requestCarried(array.size());
         if (valid.isEmpty()) {
             throw new ApiException(ErrorCode.INVALID_INPUT, "none of the " + array.size() + " events is valid",
                     Map.of("rejected", rejections));
         }
         publisher.publishAll(valid);
-        accepted.increment(valid.size());
+        metrics.accepted(valid.size());
         Envelope.send(req, res, 202, Map.of(
                 "accepted", valid.size(),
                 "event_ids", valid.stream().map(e -> e.id().toString()).toList(),
@@ -146,7 +137,7 @@ public final class RunRoutes implements HttpService {
         payload.set("metadata", objectField(body, "metadata"));
         publisher.publishAll(List.of(new AgentEvent(ids.idFor("run-finished"), runId, caller.agentId(), eventType, now, now,
                 payload, ids.origin())));
-        accepted.increment();
+        metrics.accepted(1);
         Envelope.send(req, res, 200, Map.of("id", runId.toString(), "status", status, "completed_at", now.toString()));
     }
 

@@ -21,8 +21,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,21 +43,19 @@ public final class TraceRoutes implements HttpService {
     private final EventValidator validator;
     private final EventPublisher publisher;
     private final Clock clock;
+    private final IngestMetrics metrics;
     private final int maxEventsPerRequest;
     private final int maxDecisionBytes;
-    private final Counter accepted;
 
-    public TraceRoutes(JsonBodies bodies, Authenticator authenticator, EventValidator validator,
-                       EventPublisher publisher, Clock clock, int maxEventsPerRequest, int maxDecisionBytes,
-                       MeterRegistry registry) {
-        this.bodies = bodies;
-        this.authenticator = authenticator;
-        this.validator = validator;
-        this.publisher = publisher;
-        this.clock = clock;
+    public TraceRoutes(IngestRoutesContext context, int maxEventsPerRequest, int maxDecisionBytes) {
+        this.bodies = context.bodies();
+        this.authenticator = context.authenticator();
+        this.validator = context.validator();
+        this.publisher = context.publisher();
+        this.clock = context.clock();
+        this.metrics = context.metrics();
         this.maxEventsPerRequest = maxEventsPerRequest;
         this.maxDecisionBytes = maxDecisionBytes;
-        this.accepted = Counter.builder("kyoyu.events.ingested").tag("outcome", "accepted").register(registry);
     }
 
     @Override
@@ -112,7 +108,8 @@ public final class TraceRoutes implements HttpService {
             events.add(lifecycle(ids, "run-finished", runId, caller, EventTypes.RUN_COMPLETED, now, EventJson.MAPPER.createObjectNode()));
         }
         publisher.publishAll(events);
-        accepted.increment(events.size());
+        metrics.accepted(events.size());
+        metrics.requestCarried(events.size());
         Envelope.send(req, res, 202, Map.of(
                 "run_id", runId.toString(),
                 "decision_id", decision.id().toString(),
