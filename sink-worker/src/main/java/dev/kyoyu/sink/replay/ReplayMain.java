@@ -20,6 +20,10 @@ public final class ReplayMain {
     public static void main(String[] args) {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
+        if (Arrays.asList(args).contains("--help")) {
+            System.out.println(ReplayRange.USAGE);
+            return;
+        }
         ReplayRange range;
         SinkConfig config;
         try {
