@@ -1,6 +1,7 @@
 package dev.kyoyu.ingest;
 
 import dev.kyoyu.ingest.http.AuthRoutes;
+import dev.kyoyu.ingest.http.BodyAdmission;
 import dev.kyoyu.ingest.http.EventStreamRoutes;
 import dev.kyoyu.ingest.http.IngestMetrics;
 import dev.kyoyu.ingest.http.IngestRoutesContext;
@@ -48,6 +49,9 @@ public final class IngestApp implements AutoCloseable {
         IngestRoutesContext routes = new IngestRoutesContext(bodies, authenticator,
                 new EventValidator(config.eventLimits(), clock), publisher, clock, new IngestMetrics(registry));
 
+        // A streamed request holds one line and the acknowledgements of what it sent, not its body.
+        BodyAdmission admission = new BodyAdmission(config.bodyBudgetBytes(), config.maxBodyBytes(),
+                config.eventLimits().maxPayloadBytes() + 1024 * 1024, config.bodyBudgetWait(), registry);
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -56,6 +60,7 @@ public final class IngestApp implements AutoCloseable {
                 .routing(routing -> {
                     HttpSpans.install(routing, telemetry, "dev.kyoyu.ingest",
                             path -> path.startsWith("/v1/trace") ? "kyoyu.api.trace" : "kyoyu.ingest");
+                    admission.install(routing);
                     ApiErrors.install(routing);
                     HealthAndMetricsRoutes.install(routing, registry,
                             () -> new HealthAndMetricsRoutes.Health(true, Map.of("kafka", config.kafkaBootstrap())));

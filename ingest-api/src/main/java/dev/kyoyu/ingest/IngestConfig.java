@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
  * @param maxStreamEvents    events in one NDJSON request
  * @param maxDecisionBytes   a traced decision with its alternatives and evidence, serialized; must stay
  *                           below the broker's message size limit (1 MB by default)
+ * @param bodyBudgetBytes    request bodies being worked on at once, all requests together (memory bound)
+ * @param bodyBudgetWait     how long a request waits for room in that budget before a 503
  */
 public record IngestConfig(
         String host,
@@ -39,7 +41,9 @@ public record IngestConfig(
         long producerBufferBytes,
         long maxStreamBytes,
         int maxStreamEvents,
-        int maxDecisionBytes) {
+        int maxDecisionBytes,
+        long bodyBudgetBytes,
+        Duration bodyBudgetWait) {
 
     public static IngestConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
@@ -63,7 +67,9 @@ public record IngestConfig(
                 r.integer("KYOYU_INGEST_PRODUCER_BUFFER_BYTES", 64 * 1024 * 1024, 1024 * 1024, Integer.MAX_VALUE),
                 r.integer("KYOYU_INGEST_MAX_STREAM_BYTES", 256 * 1024 * 1024, 1024, Integer.MAX_VALUE),
                 r.integer("KYOYU_INGEST_MAX_STREAM_EVENTS", 500_000, 1, 10_000_000),
-                r.integer("KYOYU_INGEST_MAX_DECISION_BYTES", 512 * 1024, 1024, 900 * 1024));
+                r.integer("KYOYU_INGEST_MAX_DECISION_BYTES", 512 * 1024, 1024, 900 * 1024),
+                r.integer("KYOYU_INGEST_BODY_BUDGET_BYTES", 24 * 1024 * 1024, 64 * 1024, Integer.MAX_VALUE),
+                r.duration("KYOYU_INGEST_BODY_BUDGET_WAIT", Duration.ofSeconds(2)));
         r.finish();
         return config;
     }

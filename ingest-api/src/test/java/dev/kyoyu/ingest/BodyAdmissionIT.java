@@ -1,0 +1,58 @@
+package dev.kyoyu.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kyoyu.service.auth.ApiKeys;
+import dev.kyoyu.service.auth.Secret;
+import dev.kyoyu.testsupport.Await;
+import dev.kyoyu.testsupport.HttpJson;
+import dev.kyoyu.testsupport.TestSecrets;
+import dev.kyoyu.testsupport.TestStack;
+import dev.kyoyu.testsupport.TestTopics;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Request bodies share a fixed memory budget: a client cannot make the ingest API hold more. */
+class BodyAdmissionIT {
+    @Test
+    void answers503WithRetryAfterWhileTheBodyBudgetIsTakenAndAcceptsOnceFreed() throws Exception {
+        try (IngestApp app = IngestApp.start(IngestConfig.fromEnv(Map.of(
+                "KYOYU_INGEST_PORT", "0",
+                "KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap(),
+                "KYOYU_EVENTS_TOPIC", TestTopics.create("admission", 1),
+                "KYOYU_JWT_SECRET", TestSecrets.JWT,
+                "KYOYU_API_KEY_SECRET", TestSecrets.API_KEY,
+                "KYOYU_INGEST_BODY_BUDGET_BYTES", "65536",
+                "KYOYU_INGEST_BODY_BUDGET_WAIT", "200ms")))) {
+            HttpJson http = new HttpJson(app.port());
+            String token = http.token("admitted", new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor("admitted"));
+            String path = "/v1/runs/" + UUID.randomUUID() + "/events";
+            Map<String, Object> small = Map.of("events", List.of(Map.of("event_type", "Ok", "payload", Map.of("pad", "x".repeat(9000)))));
+
+            // A slow client announces a 60,000-byte body and sends ten bytes of it.
+            try (Socket slow = new Socket("127.0.0.1", app.port())) {
+                OutputStream out = slow.getOutputStream();
+                out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
+                        + "\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n{\"events\":").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Await.until(Duration.ofSeconds(10), "the slow request holds its share of the budget",
+                        () -> http.get("/metrics", null).raw().body().lines()
+                                .anyMatch(l -> l.startsWith("kyoyu_ingest_body_budget_used_bytes") && !l.endsWith(" 0.0")));
+
+                HttpJson.Response refused = http.postJson(path, token, small);
+                assertEquals(503, refused.status(), refused.raw().body());
+                assertEquals("UNAVAILABLE", refused.error().path("code").asText());
+                assertTrue(refused.raw().headers().firstValue("Retry-After").isPresent());
+            }
+            Await.until(Duration.ofSeconds(10), "the budget is free again once the slow client is gone",
+                    () -> http.postJson(path, token, small).status() == 202);
+        }
+    }
+}
