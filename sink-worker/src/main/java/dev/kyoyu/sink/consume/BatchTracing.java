@@ -67,7 +67,7 @@ public final class BatchTracing {
     }
 
     /** Ends when the write attempt ends; marked failed when it did not go through. */
-    static final class BatchSpan implements AutoCloseable {
+    public static final class BatchSpan implements AutoCloseable {
         private final Span span;
 
         private BatchSpan(Span span) {

@@ -1,9 +1,10 @@
 package dev.kyoyu.sink.consume;
 
 import dev.kyoyu.sink.SinkConfig;
-import dev.kyoyu.sink.batch.BatchBuffer;
+import dev.kyoyu.sink.batch.PendingBatch;
 import dev.kyoyu.sink.copy.BatchWriter;
 import dev.kyoyu.sink.copy.PositionedEvent;
+import dev.kyoyu.sink.offsets.OffsetStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -16,10 +17,16 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,14 +37,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The consume loop: poll, decode, buffer, and write each due micro-batch with its offsets in one
- * transaction. PostgreSQL is the only record of progress: on assignment the worker seeks to the
- * offsets stored there, so crashes, rebalances and restored backups neither skip nor double an event.
+ * The consume loop: poll, decode, format, and write each due micro-batch with its offsets in one
+ * transaction. PostgreSQL is the only record of progress: on assignment the worker seeks to the offsets
+ * stored there, and each batch moves them only from the value this worker last stored, so crashes,
+ * rebalances, zombies and restored backups neither skip nor double an event.
+ *
+ * <p>Two threads: this one polls, decodes and formats the next batch while a writer thread writes the
+ * previous one (at most one batch in flight, so writes stay in log order). Every Kafka call stays here.
  *
  * <p>Failure table: a record that can never be stored goes to the dead-letter topic and the batch goes
- * on; a database failure keeps the batch, pauses fetching and retries with backoff (the process stays
- * up and reports unhealthy); a dead-letter failure drops in-memory state and re-reads from the stored
- * offsets. Runs on its own thread; every Kafka call stays on it.
+ * on; a row PostgreSQL refuses is isolated and dead-lettered by the writer; a database failure keeps the
+ * batch, pauses fetching and retries with backoff (the process stays up and reports unhealthy); moved
+ * offsets (another worker wrote the partition) or a dead-letter failure drop what is in memory and
+ * re-read from the stored offsets.
  */
 public final class SinkWorker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SinkWorker.class);
@@ -48,41 +60,51 @@ public final class SinkWorker implements Runnable {
     private final BatchWriter writer;
     private final DeadLetterPublisher deadLetters;
     private final RecordDecoder decoder = new RecordDecoder();
-    private final BatchBuffer<PositionedEvent> buffer;
+    private final int maxEvents;
     private final long maxAgeNanos;
     private final Backoff backoff;
+    private final BatchTracing tracing;
+    private final ExecutorService writerThread =
+            Executors.newSingleThreadExecutor(Thread.ofPlatform().name("sink-writer").factory());
 
-    /** Next offset per partition, covering everything buffered or dead-lettered since the last commit. */
-    private final Map<TopicPartition, Long> pendingOffsets = new HashMap<>();
+    private PendingBatch open;
+    private InFlight inFlight;
+    /** The next offset PostgreSQL holds for each owned partition; absent when none is stored yet. */
+    private final Map<TopicPartition, Long> stored = new HashMap<>();
     private final Set<TopicPartition> awaitingSeek = new HashSet<>();
-    private long pendingSince = -1;
     private long retryAtNanos;
     private volatile boolean running = true;
     private volatile WorkerHealth health = WorkerHealth.starting();
 
-    private final BatchTracing tracing;
-    private final Counter stored;
+    private final Counter storedEvents;
     private final Counter deadLettered;
     private final Counter copyErrors;
     private final DistributionSummary batchSizes;
     private final Timer flushDurations;
+    private final AtomicInteger buffered = new AtomicInteger();
+
+    /** The batch being written, and what its commit will mean. */
+    private record InFlight(PendingBatch batch, Map<TopicPartition, OffsetStore.Advance> advances,
+                            Future<Integer> result, long startedNanos, BatchTracing.BatchSpan span) {
+    }
 
     public SinkWorker(SinkConfig config, KafkaConsumer<String, byte[]> consumer, BatchWriter writer,
                       DeadLetterPublisher deadLetters, Backoff backoff, MeterRegistry registry, BatchTracing tracing) {
-        this.tracing = tracing;
         this.consumer = consumer;
         this.topic = config.eventsTopic();
         this.writer = writer;
         this.deadLetters = deadLetters;
         this.backoff = backoff;
+        this.tracing = tracing;
+        this.maxEvents = config.batchMaxEvents();
         this.maxAgeNanos = config.batchMaxAge().toNanos();
-        this.buffer = new BatchBuffer<>(config.batchMaxEvents(), maxAgeNanos);
-        this.stored = Counter.builder("kyoyu.events.stored").register(registry);
+        this.open = newBatch();
+        this.storedEvents = Counter.builder("kyoyu.events.stored").register(registry);
         this.deadLettered = Counter.builder("kyoyu.events.dead.lettered").register(registry);
         this.copyErrors = Counter.builder("kyoyu.copy.errors").register(registry);
         this.batchSizes = DistributionSummary.builder("kyoyu.events.batch.size").register(registry);
         this.flushDurations = Timer.builder("kyoyu.events.batch.flush.duration").publishPercentileHistogram().register(registry);
-        Gauge.builder("kyoyu.events.buffer.size", buffer, BatchBuffer::size).register(registry);
+        Gauge.builder("kyoyu.events.buffer.size", buffered, AtomicInteger::get).register(registry);
     }
 
     public WorkerHealth health() {
@@ -112,38 +134,44 @@ public final class SinkWorker implements Runnable {
         }
     }
 
+    private PendingBatch newBatch() {
+        return new PendingBatch(topic, maxEvents, maxAgeNanos);
+    }
+
     private void step() {
         long now = System.nanoTime();
         if (!awaitingSeek.isEmpty() && now >= retryAtNanos) {
             seekToStoredOffsets();
         }
-        long wait = Math.min(MAX_POLL_WAIT_NANOS, buffer.nanosUntilDue(now));
+        if (inFlight != null && inFlight.result().isDone()) {
+            complete();
+        }
+        long wait = Math.min(MAX_POLL_WAIT_NANOS, open.nanosUntilDue(now));
         if (now < retryAtNanos) {
             wait = Math.min(wait, retryAtNanos - now);
         }
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofNanos(Math.max(wait, 1_000_000)))) {
             accept(record);
         }
+        buffered.set(open.size());
         if (health.state() == WorkerHealth.State.STARTING && awaitingSeek.isEmpty()) {
             health = WorkerHealth.healthy();
         }
-        if (buffer.isFull()) {
-            // Bounded memory: stop fetching until this batch is written.
+        if (open.isFull()) {
+            // Bounded memory: one batch in flight, one being filled, and no fetching beyond that.
             consumer.pause(consumer.assignment());
         }
         now = System.nanoTime();
-        boolean due = buffer.isDue(now) || (pendingSince >= 0 && now - pendingSince >= maxAgeNanos);
-        if (due && now >= retryAtNanos) {
-            flush();
+        if (open.isDue(now) && now >= retryAtNanos) {
+            dispatch();
         }
     }
 
     private void accept(ConsumerRecord<String, byte[]> record) {
-        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         long now = System.nanoTime();
         tracing.link(record);
         try {
-            buffer.add(decoder.decode(record), now);
+            open.add(decoder.decode(record), now);
         } catch (RecordDecoder.PoisonRecordException e) {
             try {
                 deadLetters.send(record, e);
@@ -154,42 +182,43 @@ public final class SinkWorker implements Runnable {
             }
             deadLettered.increment();
             LOG.warn("dead-lettered {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
-        }
-        pendingOffsets.put(partition, record.offset() + 1);
-        if (pendingSince < 0) {
-            pendingSince = now;
+            open.skip(new TopicPartition(record.topic(), record.partition()), record.offset(), now);
         }
     }
 
-    private void flush() {
-        List<PositionedEvent> batch = buffer.items();
-        Map<TopicPartition, Long> offsets = Map.copyOf(pendingOffsets);
-        long started = System.nanoTime();
-        try (BatchTracing.BatchSpan span = tracing.start(batch.size())) {
-            flush(batch, offsets, started, span);
+    /** Hands the open batch to the writer thread, once the previous one is written. */
+    private void dispatch() {
+        if (inFlight != null) {
+            complete();
+            if (System.nanoTime() < retryAtNanos) {
+                return; // it failed: it is back in the open batch, to be retried after the backoff
+            }
         }
+        if (open.isEmpty()) {
+            return;
+        }
+        PendingBatch batch = open;
+        open = newBatch();
+        Map<TopicPartition, OffsetStore.Advance> advances = new LinkedHashMap<>();
+        batch.nextOffsets().forEach((partition, next) -> advances.put(partition, new OffsetStore.Advance(stored.get(partition), next)));
+        BatchTracing.BatchSpan span = tracing.start(batch.size());
+        tracing.clearLinks();
+        BatchWriter.Batch write = new BatchWriter.Batch(batch.events(), batch.rows(), advances);
+        inFlight = new InFlight(batch, advances, writerThread.submit(() -> writeOrIsolate(write)), System.nanoTime(), span);
+        resumeReadyPartitions();
     }
 
-    private void flush(List<PositionedEvent> batch, Map<TopicPartition, Long> offsets, long started, BatchTracing.BatchSpan span) {
+    /** On the writer thread. */
+    private int writeOrIsolate(BatchWriter.Batch batch) throws SQLException {
         try {
-            written(batch, offsets, writer.write(batch, offsets), started);
+            return writer.write(batch);
         } catch (SQLException e) {
             if (!BatchWriter.isRowError(e)) {
-                span.failed(e);
-                holdForRetry(batch, e);
-                return;
+                throw e;
             }
             LOG.warn("PostgreSQL refused a row of a batch of {} ({}); writing event by event to dead-letter the culprit",
-                    batch.size(), e.getMessage());
-            try {
-                written(batch, offsets, writer.writeIsolating(batch, offsets, this::deadLetterRefused), started);
-            } catch (SQLException | RuntimeException isolationFailure) {
-                span.failed(isolationFailure);
-                holdForRetry(batch, isolationFailure);
-            }
-        } catch (RuntimeException e) {
-            span.failed(e);
-            holdForRetry(batch, e);
+                    batch.events().size(), e.getMessage());
+            return writer.writeIsolating(batch, this::deadLetterRefused);
         }
     }
 
@@ -199,44 +228,66 @@ public final class SinkWorker implements Runnable {
         LOG.warn("dead-lettered {}-{}@{}: PostgreSQL refused it: {}", topic, event.partition(), event.offset(), reason.getMessage());
     }
 
-    private void written(List<PositionedEvent> batch, Map<TopicPartition, Long> offsets, int stored, long started) {
-        flushDurations.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        batchSizes.record(batch.size());
-        this.stored.increment(stored);
-        buffer.clear();
-        pendingOffsets.clear();
-        pendingSince = -1;
-        tracing.clearLinks();
+    /** Waits for the batch in flight and settles it: offsets move on, or the batch comes back for a retry. */
+    private void complete() {
+        InFlight done = inFlight;
+        inFlight = null;
+        try (BatchTracing.BatchSpan span = done.span()) {
+            try {
+                written(done, done.result().get());
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                span.failed(cause instanceof Exception ex ? ex : new RuntimeException(cause));
+                if (cause instanceof OffsetStore.OffsetsMovedException moved) {
+                    LOG.warn("{}; re-reading from the stored offsets", moved.getMessage());
+                    rewindToStoredOffsets();
+                    return;
+                }
+                open = PendingBatch.merge(done.batch(), open);
+                holdForRetry(done.batch().size(), cause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                open = PendingBatch.merge(done.batch(), open);
+                holdForRetry(done.batch().size(), e);
+            }
+        }
+    }
+
+    private void written(InFlight done, int written) {
+        flushDurations.record(System.nanoTime() - done.startedNanos(), TimeUnit.NANOSECONDS);
+        batchSizes.record(done.batch().size());
+        storedEvents.increment(written);
+        done.advances().forEach((partition, advance) -> stored.put(partition, advance.next()));
         if (backoff.attempts() > 0) {
-            LOG.info("database reachable again; wrote the held batch of {} events", batch.size());
+            LOG.info("database reachable again; wrote the held batch of {} events", done.batch().size());
         }
         backoff.reset();
         health = WorkerHealth.healthy();
         retryAtNanos = 0;
-        commitToKafkaForLagReporting(offsets);
+        commitToKafkaForLagReporting(done.advances());
         resumeReadyPartitions();
     }
 
     /** The database is unreachable or failing: keep the batch, stop fetching, try again after a backoff. */
-    private void holdForRetry(List<PositionedEvent> batch, Exception e) {
+    private void holdForRetry(int events, Throwable e) {
         copyErrors.increment();
         Duration delay = backoff.next();
         retryAtNanos = System.nanoTime() + delay.toNanos();
         health = WorkerHealth.unhealthy(health, "cannot write to PostgreSQL: " + e.getMessage());
         consumer.pause(consumer.assignment());
         LOG.warn("batch of {} events not written (attempt {}); holding it and retrying in {} ms: {}",
-                batch.size(), backoff.attempts(), delay.toMillis(), e.toString());
+                events, backoff.attempts(), delay.toMillis(), e.toString());
     }
 
     /**
      * Kafka's committed offsets are not the source of truth (PostgreSQL is); they are committed after the
      * database commit only so that standard lag tooling shows how far behind the sink is.
      */
-    private void commitToKafkaForLagReporting(Map<TopicPartition, Long> offsets) {
+    private void commitToKafkaForLagReporting(Map<TopicPartition, OffsetStore.Advance> advances) {
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-        offsets.forEach((partition, next) -> {
+        advances.forEach((partition, advance) -> {
             if (consumer.assignment().contains(partition)) {
-                commit.put(partition, new OffsetAndMetadata(next));
+                commit.put(partition, new OffsetAndMetadata(advance.next()));
             }
         });
         if (!commit.isEmpty()) {
@@ -255,8 +306,10 @@ public final class SinkWorker implements Runnable {
                 Long next = storedOffsets.get(partition);
                 if (next != null) {
                     consumer.seek(partition, next);
+                    stored.put(partition, next);
                 } else {
                     consumer.seekToBeginning(List.of(partition));
+                    stored.remove(partition);
                 }
             }
             LOG.info("positioned {} partitions at their stored offsets", awaitingSeek.size());
@@ -272,17 +325,18 @@ public final class SinkWorker implements Runnable {
 
     /** Forget everything not yet committed and read it again from what PostgreSQL says is stored. */
     private void rewindToStoredOffsets() {
-        buffer.clear();
+        if (inFlight != null) {
+            complete();
+        }
+        open = newBatch();
         tracing.clearLinks();
-        pendingOffsets.clear();
-        pendingSince = -1;
         awaitingSeek.addAll(consumer.assignment());
         consumer.pause(consumer.assignment());
         retryAtNanos = System.nanoTime() + backoff.next().toNanos();
     }
 
     private void resumeReadyPartitions() {
-        if (buffer.isFull()) {
+        if (open.isFull()) {
             return;
         }
         List<TopicPartition> ready = new ArrayList<>(consumer.assignment());
@@ -291,18 +345,22 @@ public final class SinkWorker implements Runnable {
     }
 
     private void drainOnShutdown() {
-        if (buffer.size() == 0 && pendingOffsets.isEmpty()) {
-            return;
-        }
         try {
-            writer.write(buffer.items(), Map.copyOf(pendingOffsets));
-            LOG.info("wrote the last {} buffered events before leaving the group", buffer.size());
+            if (inFlight != null) {
+                complete();
+            }
+            if (!open.isEmpty()) {
+                Map<TopicPartition, OffsetStore.Advance> advances = new LinkedHashMap<>();
+                open.nextOffsets().forEach((partition, next) -> advances.put(partition, new OffsetStore.Advance(stored.get(partition), next)));
+                writer.write(new BatchWriter.Batch(open.events(), open.rows(), advances));
+                LOG.info("wrote the last {} buffered events before leaving the group", open.size());
+            }
         } catch (SQLException | RuntimeException e) {
             // Nothing is lost: the offsets were not stored either, so the next owner reads these again.
-            LOG.warn("could not write the last {} buffered events on shutdown; they will be read again", buffer.size(), e);
+            LOG.warn("could not write the last {} buffered events on shutdown; they will be read again", open.size(), e);
+        } finally {
+            writerThread.shutdown();
         }
-        buffer.clear();
-        pendingOffsets.clear();
     }
 
     /** Runs inside poll(), on this thread. */
@@ -328,18 +386,17 @@ public final class SinkWorker implements Runnable {
         }
 
         /**
-         * Records of a partition we no longer own are dropped, not written: their offsets were not stored,
-         * so the new owner reads them from PostgreSQL's position and nothing is written twice.
+         * Settle the write in flight first, so its commit lands before the new owner reads the offsets;
+         * then drop buffered records of partitions we no longer own: their offsets were not stored, so the
+         * new owner reads them from PostgreSQL's position and nothing is written twice.
          */
         private void forget(Collection<TopicPartition> partitions) {
-            Set<Integer> gone = new HashSet<>();
-            partitions.stream().filter(p -> p.topic().equals(topic)).forEach(p -> gone.add(p.partition()));
-            buffer.removeIf(e -> gone.contains(e.partition()));
-            pendingOffsets.keySet().removeAll(partitions);
-            awaitingSeek.removeAll(partitions);
-            if (buffer.size() == 0 && pendingOffsets.isEmpty()) {
-                pendingSince = -1;
+            if (inFlight != null) {
+                complete();
             }
+            open.forget(partitions);
+            stored.keySet().removeAll(partitions);
+            awaitingSeek.removeAll(partitions);
         }
     }
 

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -21,10 +22,24 @@ public final class BatchWriter {
 
     private final DataSource dataSource;
     private final RepeatedEventFilter repeats;
-    private final EventCopyWriter events = new EventCopyWriter();
     private final RunRowWriter runs = new RunRowWriter();
     private final DecisionRowWriter decisions = new DecisionRowWriter();
     private final OffsetStore offsets = new OffsetStore();
+
+    /**
+     * A micro-batch ready to write.
+     *
+     * @param rows    the events already formatted for COPY, in order ({@link EventCopyWriter#formatRow})
+     * @param offsets where each partition moves when the batch commits
+     */
+    public record Batch(List<PositionedEvent> events, byte[] rows, Map<TopicPartition, OffsetStore.Advance> offsets) {
+    }
+
+    /** Receives each event PostgreSQL refused; must dead-letter it durably before returning, or throw. */
+    @FunctionalInterface
+    public interface RefusedEvents {
+        void refused(PositionedEvent event, SQLException reason);
+    }
 
     /** @param retryWindow how long after the first copy a client retry of the same event is still recognised */
     public BatchWriter(DataSource dataSource, Duration retryWindow) {
@@ -32,13 +47,47 @@ public final class BatchWriter {
         this.repeats = new RepeatedEventFilter(retryWindow);
     }
 
-    /** Returns how many events were newly stored (fewer than given when some were already there). */
-    public int write(List<PositionedEvent> batch, Map<TopicPartition, Long> nextOffsets) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
+    /**
+     * Returns how many events were newly stored (fewer than given when some were already there). Throws
+     * {@link OffsetStore.OffsetsMovedException} when another worker has written one of the partitions since.
+     */
+    public int write(Batch batch) throws SQLException {
+        try (Connection connection = transaction()) {
             try {
-                int stored = writeRows(connection, batch);
-                offsets.save(connection, nextOffsets);
+                int stored = writeRows(connection, batch.events(), batch.rows());
+                offsets.advance(connection, batch.offsets());
+                connection.commit();
+                return stored;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * For a batch that failed with a row error: writes each event on its own under a savepoint, passes the
+     * ones PostgreSQL refuses to {@code refused}, and commits the rest together with the offsets.
+     * Slow, and only used for the rare batch that needs it.
+     */
+    public int writeIsolating(Batch batch, RefusedEvents refused) throws SQLException {
+        try (Connection connection = transaction()) {
+            try {
+                int stored = 0;
+                for (PositionedEvent event : batch.events()) {
+                    Savepoint beforeEvent = connection.setSavepoint();
+                    try {
+                        stored += writeRows(connection, List.of(event), EventCopyWriter.format(List.of(event)));
+                        connection.releaseSavepoint(beforeEvent);
+                    } catch (SQLException e) {
+                        if (!isRowError(e)) {
+                            throw e;
+                        }
+                        connection.rollback(beforeEvent);
+                        refused.refused(event, e);
+                    }
+                }
+                offsets.advance(connection, batch.offsets());
                 connection.commit();
                 return stored;
             } catch (SQLException | RuntimeException e) {
@@ -53,53 +102,12 @@ public final class BatchWriter {
      * path and the live sink's offsets are left alone. Returns how many events were missing and are now stored.
      */
     public int replay(List<PositionedEvent> batch) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
+        try (Connection connection = transaction()) {
             try {
                 List<PositionedEvent> fresh = repeats.withoutRepeats(connection, batch);
-                int stored = fresh.isEmpty() ? 0 : events.copyDeduplicating(connection, fresh);
+                int stored = fresh.isEmpty() ? 0 : EventCopyWriter.copyDeduplicating(connection, fresh);
                 runs.apply(connection, fresh);
                 decisions.write(connection, decisionRows(fresh));
-                connection.commit();
-                return stored;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        }
-    }
-
-    /** Receives each event PostgreSQL refused; must dead-letter it durably before returning, or throw. */
-    @FunctionalInterface
-    public interface RefusedEvents {
-        void refused(PositionedEvent event, SQLException reason);
-    }
-
-    /**
-     * For a batch that failed with a row error: writes each event on its own under a savepoint, passes the
-     * ones PostgreSQL refuses to {@code refused}, and commits the rest together with the offsets.
-     * Slow, and only used for the rare batch that needs it.
-     */
-    public int writeIsolating(List<PositionedEvent> batch, Map<TopicPartition, Long> nextOffsets, RefusedEvents refused)
-            throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                int stored = 0;
-                for (PositionedEvent event : batch) {
-                    Savepoint beforeEvent = connection.setSavepoint();
-                    try {
-                        stored += writeRows(connection, List.of(event));
-                        connection.releaseSavepoint(beforeEvent);
-                    } catch (SQLException e) {
-                        if (!isRowError(e)) {
-                            throw e;
-                        }
-                        connection.rollback(beforeEvent);
-                        refused.refused(event, e);
-                    }
-                }
-                offsets.save(connection, nextOffsets);
                 connection.commit();
                 return stored;
             } catch (SQLException | RuntimeException e) {
@@ -118,10 +126,16 @@ public final class BatchWriter {
         return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
 
-    public Map<TopicPartition, Long> storedOffsets(java.util.Collection<TopicPartition> partitions) throws SQLException {
+    public Map<TopicPartition, Long> storedOffsets(Collection<TopicPartition> partitions) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             return offsets.load(connection, partitions);
         }
+    }
+
+    private Connection transaction() throws SQLException {
+        Connection connection = dataSource.getConnection();
+        connection.setAutoCommit(false);
+        return connection;
     }
 
     private static List<DecisionRowWriter.Row> decisionRows(List<PositionedEvent> batch) {
@@ -132,8 +146,9 @@ public final class BatchWriter {
                 .toList();
     }
 
-    private int writeRows(Connection connection, List<PositionedEvent> received) throws SQLException {
+    private int writeRows(Connection connection, List<PositionedEvent> received, byte[] receivedRows) throws SQLException {
         List<PositionedEvent> batch = repeats.withoutRepeats(connection, received);
+        byte[] rows = batch.size() == received.size() ? receivedRows : EventCopyWriter.format(batch);
         List<DecisionRowWriter.Row> decisionRows = decisionRows(batch);
         if (decisionRows.isEmpty()) {
             // Losing the last events to a database crash is safe: their offsets are lost with them and the
@@ -146,13 +161,13 @@ public final class BatchWriter {
         if (!batch.isEmpty()) {
             Savepoint beforeCopy = connection.setSavepoint();
             try {
-                events.copy(connection, batch);
+                EventCopyWriter.copy(connection, rows);
             } catch (SQLException e) {
                 if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                     throw e;
                 }
                 connection.rollback(beforeCopy);
-                stored = events.copyDeduplicating(connection, batch);
+                stored = EventCopyWriter.copyDeduplicating(connection, batch);
             }
             runs.apply(connection, batch);
             decisions.write(connection, decisionRows);

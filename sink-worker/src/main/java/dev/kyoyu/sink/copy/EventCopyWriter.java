@@ -1,90 +1,93 @@
 package dev.kyoyu.sink.copy;
 
 import dev.kyoyu.schemas.event.AgentEvent;
-import dev.kyoyu.schemas.event.EventJson;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 
 /**
- * Writes events into {@code agent_events} with COPY (text format). The fast path copies straight into
- * the hypertable; {@link #copyDeduplicating} stages the rows and skips ids already stored, for batches
- * that carry a retried event a second time.
+ * Writes events into {@code agent_events} with COPY (text format). Rows are formatted as events are
+ * decoded ({@link #formatRow}), off the write path; the fast path copies them straight into the
+ * hypertable, and {@link #copyDeduplicating} stages them and skips rows already stored, for the
+ * batch that carries a retried event a second time.
  */
 public final class EventCopyWriter {
-    private static final String COLUMNS =
+    public static final String COLUMNS =
             "(id, run_id, agent_id, event_type, occurred_at, received_at, payload, kafka_partition, kafka_offset)";
 
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 20);
+    private EventCopyWriter() {
+    }
 
-    /** COPY straight into the hypertable; fails with unique_violation if a row already exists. */
-    public void copy(Connection connection, List<PositionedEvent> events) throws SQLException {
-        copyInto(connection, "agent_events", events);
+    /** COPY pre-formatted rows straight into the hypertable; fails with unique_violation if a row already exists. */
+    public static void copy(Connection connection, byte[] rows) throws SQLException {
+        copyInto(connection, "agent_events", rows);
     }
 
     /** COPY into a session-local stage, then insert what is not stored yet. Returns the rows inserted. */
-    public int copyDeduplicating(Connection connection, List<PositionedEvent> events) throws SQLException {
+    public static int copyDeduplicating(Connection connection, List<PositionedEvent> events) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("CREATE TEMP TABLE IF NOT EXISTS agent_events_stage "
                     + "(LIKE agent_events INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
-            copyInto(connection, "agent_events_stage", events);
+            copyInto(connection, "agent_events_stage", format(events));
             return statement.executeUpdate("INSERT INTO agent_events SELECT * FROM agent_events_stage ON CONFLICT DO NOTHING");
         }
     }
 
-    private void copyInto(Connection connection, String table, List<PositionedEvent> events) throws SQLException {
-        buffer.reset();
-        for (PositionedEvent positioned : events) {
-            appendRow(positioned);
-        }
-        CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+    public static byte[] format(List<PositionedEvent> events) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(events.size() * 700);
+        events.forEach(event -> formatRow(event, out));
+        return out.toByteArray();
+    }
+
+    private static void copyInto(Connection connection, String table, byte[] rows) throws SQLException {
+        CopyManager manager = connection.unwrap(PGConnection.class).getCopyAPI();
+        CopyIn copy = manager.copyIn("COPY " + table + " " + COLUMNS + " FROM STDIN");
         try {
-            copy.copyIn("COPY " + table + " " + COLUMNS + " FROM STDIN", new ByteArrayInputStream(buffer.toByteArray()));
-        } catch (IOException e) {
-            throw new SQLException("COPY into " + table + " failed while streaming rows", "08006", e);
+            copy.writeToCopy(rows, 0, rows.length);
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
         }
     }
 
-    private void appendRow(PositionedEvent positioned) {
+    /** One row in COPY text format: tab-separated columns in {@link #COLUMNS} order, newline-terminated. */
+    public static void formatRow(PositionedEvent positioned, ByteArrayOutputStream out) {
         AgentEvent e = positioned.event();
-        field(e.id().toString());
-        tab();
-        field(e.runId().toString());
-        tab();
-        escaped(e.agentId());
-        tab();
-        escaped(e.eventType());
-        tab();
-        field(e.occurredAt().toString());
-        tab();
-        field(e.receivedAt().toString());
-        tab();
-        escaped(EventJson.MAPPER.valueToTree(e.payload()).toString());
-        tab();
-        field(Integer.toString(positioned.partition()));
-        tab();
-        field(Long.toString(positioned.offset()));
-        buffer.write('\n');
+        ascii(out, e.id().toString());
+        out.write('\t');
+        ascii(out, e.runId().toString());
+        out.write('\t');
+        escaped(out, e.agentId());
+        out.write('\t');
+        escaped(out, e.eventType());
+        out.write('\t');
+        ascii(out, e.occurredAt().toString());
+        out.write('\t');
+        ascii(out, e.receivedAt().toString());
+        out.write('\t');
+        escaped(out, e.payload().toString());
+        out.write('\t');
+        ascii(out, Integer.toString(positioned.partition()));
+        out.write('\t');
+        ascii(out, Long.toString(positioned.offset()));
+        out.write('\n');
     }
 
-    private void tab() {
-        buffer.write('\t');
-    }
-
-    private void field(String value) {
-        buffer.writeBytes(value.getBytes(StandardCharsets.US_ASCII));
+    private static void ascii(ByteArrayOutputStream out, String value) {
+        out.writeBytes(value.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** COPY text format: backslash, tab, newline and carriage return must be escaped. */
-    private void escaped(String value) {
-        StringBuilder out = null;
+    private static void escaped(ByteArrayOutputStream out, String value) {
+        StringBuilder escaped = null;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             String replacement = switch (c) {
@@ -94,17 +97,17 @@ public final class EventCopyWriter {
                 case '\r' -> "\\r";
                 default -> null;
             };
-            if (replacement != null && out == null) {
-                out = new StringBuilder(value.length() + 16).append(value, 0, i);
+            if (replacement != null && escaped == null) {
+                escaped = new StringBuilder(value.length() + 16).append(value, 0, i);
             }
-            if (out != null) {
+            if (escaped != null) {
                 if (replacement != null) {
-                    out.append(replacement);
+                    escaped.append(replacement);
                 } else {
-                    out.append(c);
+                    escaped.append(c);
                 }
             }
         }
-        buffer.writeBytes((out == null ? value : out.toString()).getBytes(StandardCharsets.UTF_8));
+        out.writeBytes((escaped == null ? value : escaped.toString()).getBytes(StandardCharsets.UTF_8));
     }
 }

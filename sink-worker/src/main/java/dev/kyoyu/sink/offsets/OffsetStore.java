@@ -16,6 +16,11 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class OffsetStore {
     private static final String LOAD = "SELECT kafka_partition, next_offset FROM sink_offsets WHERE topic = ? AND kafka_partition = ANY (?)";
+    private static final String MOVE =
+            "UPDATE sink_offsets SET next_offset = ?, updated_at = now() WHERE topic = ? AND kafka_partition = ? AND next_offset = ?";
+    private static final String FIRST = """
+            INSERT INTO sink_offsets (next_offset, topic, kafka_partition, updated_at) VALUES (?, ?, ?, now())
+            ON CONFLICT (topic, kafka_partition) DO NOTHING""";
     private static final String SAVE = """
             INSERT INTO sink_offsets (topic, kafka_partition, next_offset, updated_at) VALUES (?, ?, ?, now())
             ON CONFLICT (topic, kafka_partition) DO UPDATE SET next_offset = excluded.next_offset, updated_at = now()""";
@@ -38,6 +43,46 @@ public final class OffsetStore {
             }
         }
         return stored;
+    }
+
+    /**
+     * Where a batch moves a partition: from the offset this worker last stored ({@code null}: none stored
+     * yet) to {@code next}.
+     */
+    public record Advance(Long expected, long next) {
+    }
+
+    /** A partition's stored offset is not the one this worker last stored: another worker has written it since. */
+    public static final class OffsetsMovedException extends RuntimeException {
+        OffsetsMovedException(TopicPartition partition, Long expected) {
+            super("offset of " + partition + " is no longer " + (expected == null ? "unset" : expected)
+                    + ": another worker has written this partition; dropping this batch");
+        }
+    }
+
+    /**
+     * Moves each partition's offset, but only from the value this worker last stored. This fences off a
+     * worker that lost its partitions without noticing (a long pause, a partition it no longer owns): its
+     * transaction fails here and rolls back with its rows, so no event is written twice.
+     */
+    public void advance(Connection connection, Map<TopicPartition, Advance> advances) throws SQLException {
+        try (PreparedStatement move = connection.prepareStatement(MOVE);
+             PreparedStatement first = connection.prepareStatement(FIRST)) {
+            for (Map.Entry<TopicPartition, Advance> entry : advances.entrySet()) {
+                TopicPartition partition = entry.getKey();
+                Advance advance = entry.getValue();
+                PreparedStatement statement = advance.expected() == null ? first : move;
+                statement.setLong(1, advance.next());
+                statement.setString(2, partition.topic());
+                statement.setInt(3, partition.partition());
+                if (advance.expected() != null) {
+                    statement.setLong(4, advance.expected());
+                }
+                if (statement.executeUpdate() != 1) {
+                    throw new OffsetsMovedException(partition, advance.expected());
+                }
+            }
+        }
     }
 
     public void save(Connection connection, Map<TopicPartition, Long> nextOffsets) throws SQLException {

@@ -1,0 +1,118 @@
+package dev.kyoyu.sink.batch;
+
+import dev.kyoyu.sink.copy.EventCopyWriter;
+import dev.kyoyu.sink.copy.PositionedEvent;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The micro-batch being filled: its events, their rows already formatted for COPY (so formatting happens
+ * while the previous batch is being written), and the offset each partition reaches with it. Decides
+ * when it is due: at {@code maxEvents}, or when its first record has waited {@code maxAgeNanos}. Time is
+ * passed in, so the rules are testable without a clock, a broker or a database.
+ */
+public final class PendingBatch {
+    private final String topic;
+    private final int maxEvents;
+    private final long maxAgeNanos;
+    private final List<PositionedEvent> events = new ArrayList<>();
+    private ByteArrayOutputStream rows = new ByteArrayOutputStream(1 << 16);
+    private final Map<TopicPartition, Long> nextOffsets = new LinkedHashMap<>();
+    private long openedAt;
+
+    /** @param topic the one topic this batch's records come from */
+    public PendingBatch(String topic, int maxEvents, long maxAgeNanos) {
+        if (maxEvents < 1) {
+            throw new IllegalArgumentException("maxEvents must be at least 1");
+        }
+        this.topic = topic;
+        this.maxEvents = maxEvents;
+        this.maxAgeNanos = maxAgeNanos;
+    }
+
+    public void add(PositionedEvent event, long nowNanos) {
+        opened(nowNanos);
+        events.add(event);
+        EventCopyWriter.formatRow(event, rows);
+        nextOffsets.put(new TopicPartition(topic, event.partition()), event.offset() + 1);
+    }
+
+    /** A record that is not stored (it went to the dead-letter topic) still moves its partition's offset. */
+    public void skip(TopicPartition partition, long offset, long nowNanos) {
+        opened(nowNanos);
+        nextOffsets.put(partition, offset + 1);
+    }
+
+    private void opened(long nowNanos) {
+        if (nextOffsets.isEmpty()) {
+            openedAt = nowNanos;
+        }
+    }
+
+    public boolean isEmpty() {
+        return nextOffsets.isEmpty();
+    }
+
+    public boolean isFull() {
+        return events.size() >= maxEvents;
+    }
+
+    public boolean isDue(long nowNanos) {
+        return isFull() || (!isEmpty() && nowNanos - openedAt >= maxAgeNanos);
+    }
+
+    /** How long the caller may block waiting for more records before the batch falls due. */
+    public long nanosUntilDue(long nowNanos) {
+        return isEmpty() ? maxAgeNanos : Math.max(0, openedAt + maxAgeNanos - nowNanos);
+    }
+
+    public int size() {
+        return events.size();
+    }
+
+    public List<PositionedEvent> events() {
+        return events;
+    }
+
+    public byte[] rows() {
+        return rows.toByteArray();
+    }
+
+    public Map<TopicPartition, Long> nextOffsets() {
+        return nextOffsets;
+    }
+
+    /**
+     * Drops what belongs to partitions this worker no longer owns: their offsets were not stored, so the
+     * new owner reads those records again from PostgreSQL's position.
+     */
+    public void forget(Collection<TopicPartition> partitions) {
+        nextOffsets.keySet().removeAll(partitions);
+        Set<Integer> gone = partitions.stream().filter(p -> p.topic().equals(topic))
+                .map(TopicPartition::partition).collect(Collectors.toSet());
+        if (events.removeIf(e -> gone.contains(e.partition()))) {
+            rows = new ByteArrayOutputStream(1 << 16);
+            events.forEach(e -> EventCopyWriter.formatRow(e, rows));
+        }
+    }
+
+    /** A batch that failed to write goes first, and the one filled meanwhile follows it, in log order. */
+    public static PendingBatch merge(PendingBatch earlier, PendingBatch later) {
+        PendingBatch merged = new PendingBatch(earlier.topic, earlier.maxEvents, earlier.maxAgeNanos);
+        merged.openedAt = earlier.openedAt;
+        merged.events.addAll(earlier.events);
+        merged.events.addAll(later.events);
+        merged.rows.writeBytes(earlier.rows.toByteArray());
+        merged.rows.writeBytes(later.rows.toByteArray());
+        merged.nextOffsets.putAll(earlier.nextOffsets);
+        merged.nextOffsets.putAll(later.nextOffsets);
+        return merged;
+    }
+}
