@@ -1,33 +1,54 @@
 package dev.kyoyu.query;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
+import dev.kyoyu.query.access.AccessGrants;
+import dev.kyoyu.query.conflicts.ConflictReader;
+import dev.kyoyu.query.db.ReadPools;
+import dev.kyoyu.query.decisions.DecisionReader;
+import dev.kyoyu.query.http.AgentHistoryRoutes;
+import dev.kyoyu.query.http.ConflictRoutes;
+import dev.kyoyu.query.http.DecisionQueryRoutes;
 import dev.kyoyu.query.http.RunQueryRoutes;
+import dev.kyoyu.query.http.SearchRoutes;
+import dev.kyoyu.query.http.SubscribeRoutes;
+import dev.kyoyu.query.live.LiveFeed;
+import dev.kyoyu.query.metrics.QueryMetrics;
 import dev.kyoyu.query.runs.RunReader;
+import dev.kyoyu.query.search.QueryEmbedder;
 import dev.kyoyu.service.auth.Authenticator;
 import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.http.ApiErrors;
 import dev.kyoyu.service.http.HealthAndMetricsRoutes;
+import dev.kyoyu.service.http.JsonBodies;
 import dev.kyoyu.service.metrics.Metrics;
 import dev.kyoyu.service.telemetry.HttpSpans;
 import dev.kyoyu.service.telemetry.Telemetry;
 import io.helidon.webserver.WebServer;
-import io.opentelemetry.api.OpenTelemetry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.sql.Connection;
-import java.sql.SQLException;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Wires the query API; {@code main} and the tests start it through {@link #start}. */
 public final class QueryApp implements AutoCloseable {
-    private final WebServer server;
-    private final HikariDataSource pool;
+    private static final Logger LOG = LoggerFactory.getLogger(QueryApp.class);
+    private static final long MAX_BODY_BYTES = 1 << 20;
+    private static final int MAX_JSON_DEPTH = 32;
 
-    private QueryApp(WebServer server, HikariDataSource pool) {
+    private final WebServer server;
+    private final ReadPools pools;
+    private final LiveFeed feed;
+    private final QueryEmbedder embedder;
+
+    private QueryApp(WebServer server, ReadPools pools, LiveFeed feed, QueryEmbedder embedder) {
         this.server = server;
-        this.pool = pool;
+        this.pools = pools;
+        this.feed = feed;
+        this.embedder = embedder;
     }
 
     public static QueryApp start(QueryConfig config) {
@@ -36,10 +57,19 @@ public final class QueryApp implements AutoCloseable {
 
     public static QueryApp start(QueryConfig config, OpenTelemetry telemetry) {
         PrometheusMeterRegistry registry = Metrics.newRegistry("query-api");
-        HikariDataSource pool = pool(config);
-        pool.setMetricRegistry(registry);
+        ReadPools pools = new ReadPools(config.pgUrl(), config.pgUser(), config.pgPassword(), config.poolSize(), registry);
         Authenticator authenticator = new Authenticator(new Tokens(config.jwtSecret(), Duration.ofHours(1), Clock.systemUTC()), registry);
-        RunReader runs = new RunReader(pool, telemetry.getTracer("dev.kyoyu.query"));
+        Tracer tracer = telemetry.getTracer("dev.kyoyu.query");
+        QueryMetrics metrics = new QueryMetrics(registry);
+        AccessGrants grants = new AccessGrants(pools.reads());
+        DecisionReader decisions = new DecisionReader(pools.reads(), tracer);
+        JsonBodies bodies = new JsonBodies(MAX_BODY_BYTES, MAX_JSON_DEPTH);
+        QueryEmbedder embedder = new QueryEmbedder(config.embedding().createProvider(), config.searchEmbedThreads(),
+                config.embedding().timeout());
+        LOG.info("search queries are embedded with {}", embedder.model());
+        LiveFeed feed = new LiveFeed(config.kafkaBootstrap(), config.decisionsTopic(), config.conflictsTopic(), registry).start();
+        SubscribeRoutes.Settings subscribe = new SubscribeRoutes.Settings(config.subscribeHeartbeat(), config.subscribeQueue(),
+                config.subscribeLookback(), config.subscribeMax(), config.subscribeGrantRefresh());
 
         WebServer server = WebServer.builder()
                 .host(config.host())
@@ -47,35 +77,31 @@ public final class QueryApp implements AutoCloseable {
                 .routing(routing -> {
                     HttpSpans.install(routing, telemetry, "dev.kyoyu.query", path -> "kyoyu.query");
                     ApiErrors.install(routing);
-                    HealthAndMetricsRoutes.install(routing, registry, () -> databaseHealth(pool));
-                    routing.register("/v1/runs", new RunQueryRoutes(authenticator, runs, config.maxEventsPerPage(), registry));
+                    HealthAndMetricsRoutes.install(routing, registry, () -> health(pools, feed));
+                    routing.register("/v1/runs", new RunQueryRoutes(authenticator, new RunReader(pools.reads(), tracer),
+                            config.maxEventsPerPage(), metrics));
+                    routing.register("/v1/query", new DecisionQueryRoutes(authenticator, grants, decisions, bodies, metrics,
+                            config.maxResults()));
+                    routing.register("/v1/search", new SearchRoutes(authenticator, grants, decisions, embedder, bodies, metrics,
+                            config.maxSearchResults(), config.searchEfSearch()));
+                    routing.register("/v1/agents", new AgentHistoryRoutes(authenticator, grants, decisions, metrics, config.maxResults()));
+                    routing.register("/v1/conflicts", new ConflictRoutes(authenticator, grants, new ConflictReader(pools.reads(), tracer),
+                            metrics, config.maxResults()));
+                    routing.register("/v1/subscribe", new SubscribeRoutes(authenticator, grants, feed, subscribe));
                     ApiErrors.installFallback(routing);
                 })
                 .build()
                 .start();
-        return new QueryApp(server, pool);
+        return new QueryApp(server, pools, feed, embedder);
     }
 
-    private static HealthAndMetricsRoutes.Health databaseHealth(HikariDataSource pool) {
-        try (Connection connection = pool.getConnection()) {
-            boolean valid = connection.isValid(2);
-            return new HealthAndMetricsRoutes.Health(valid, Map.of("postgres", valid ? "ok" : "not responding"));
-        } catch (SQLException e) {
-            return new HealthAndMetricsRoutes.Health(false, Map.of("postgres", "unreachable: " + e.getMessage()));
-        }
-    }
-
-    private static HikariDataSource pool(QueryConfig config) {
-        HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName("query-primary");
-        hikari.setJdbcUrl(config.pgUrl());
-        hikari.setUsername(config.pgUser());
-        hikari.setPassword(config.pgPassword());
-        hikari.setMaximumPoolSize(config.poolSize());
-        hikari.setReadOnly(true);
-        hikari.setConnectionTimeout(3000);
-        hikari.setInitializationFailTimeout(-1);
-        return new HikariDataSource(hikari);
+    /** Healthy while PostgreSQL answers. Kafka only feeds subscriptions, so its state is reported, not required. */
+    private static HealthAndMetricsRoutes.Health health(ReadPools pools, LiveFeed feed) {
+        boolean postgres = pools.primaryHealthy();
+        Map<String, Object> checks = new LinkedHashMap<>();
+        checks.put("postgres", postgres ? "ok" : "unreachable");
+        checks.put("kafka", feed.connected() ? "ok" : "unreachable (subscriptions wait for it)");
+        return new HealthAndMetricsRoutes.Health(postgres, checks);
     }
 
     public int port() {
@@ -84,7 +110,13 @@ public final class QueryApp implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            feed.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         server.stop();
-        pool.close();
+        embedder.close();
+        pools.close();
     }
 }

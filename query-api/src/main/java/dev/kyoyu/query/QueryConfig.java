@@ -1,13 +1,25 @@
 package dev.kyoyu.query;
 
+import dev.kyoyu.embedder.provider.EmbeddingSettings;
+import dev.kyoyu.schemas.Topics;
 import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.service.config.EnvReader;
+import java.time.Duration;
 import java.util.Map;
 
 /**
  * The query API's settings, read once and validated together.
  *
- * @param maxEventsPerPage the most events {@code GET /v1/runs/{id}} returns in one answer
+ * @param maxEventsPerPage     the most events {@code GET /v1/runs/{id}} returns in one answer
+ * @param maxResults           the largest {@code limit} of /v1/query, /v1/query/temporal, history and conflicts
+ * @param maxSearchResults     the largest {@code limit} of /v1/search
+ * @param searchEfSearch       pgvector's hnsw.ef_search for /v1/search: candidates examined (recall vs. latency)
+ * @param searchEmbedThreads   platform threads that embed search queries (each runs one inference at a time)
+ * @param subscribeHeartbeat   a comment line goes to an idle SSE subscriber this often
+ * @param subscribeQueue       events buffered per subscriber; a subscriber that falls this far behind is dropped
+ * @param subscribeLookback    the most records per partition a Last-Event-ID resume replays
+ * @param subscribeMax         subscriptions one process serves at once
+ * @param subscribeGrantRefresh how often a long subscription re-reads the caller's access grants
  */
 public record QueryConfig(
         String host,
@@ -17,7 +29,20 @@ public record QueryConfig(
         String pgPassword,
         int poolSize,
         Secret jwtSecret,
-        int maxEventsPerPage) {
+        int maxEventsPerPage,
+        int maxResults,
+        int maxSearchResults,
+        int searchEfSearch,
+        int searchEmbedThreads,
+        String kafkaBootstrap,
+        String decisionsTopic,
+        String conflictsTopic,
+        Duration subscribeHeartbeat,
+        int subscribeQueue,
+        int subscribeLookback,
+        int subscribeMax,
+        Duration subscribeGrantRefresh,
+        EmbeddingSettings embedding) {
 
     public static QueryConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
@@ -29,7 +54,23 @@ public record QueryConfig(
                 r.string("KYOYU_PG_PASSWORD", ""),
                 r.integer("KYOYU_QUERY_POOL_SIZE", 8, 1, 200),
                 r.requiredSecret("KYOYU_JWT_SECRET"),
-                r.integer("KYOYU_QUERY_MAX_EVENTS_PER_PAGE", 10_000, 1, 1_000_000));
+                r.integer("KYOYU_QUERY_MAX_EVENTS_PER_PAGE", 10_000, 1, 1_000_000),
+                r.integer("KYOYU_QUERY_MAX_RESULTS", 1000, 1, 10_000),
+                r.integer("KYOYU_SEARCH_MAX_RESULTS", 100, 1, 1000),
+                r.integer("KYOYU_SEARCH_EF_SEARCH", 100, 1, 1000),
+                r.integer("KYOYU_SEARCH_EMBED_THREADS", 2, 1, 64),
+                r.required("KYOYU_KAFKA_BOOTSTRAP", "127.0.0.1:59092"),
+                r.string("KYOYU_DECISIONS_TOPIC", Topics.DECISIONS),
+                r.string("KYOYU_CONFLICTS_TOPIC", Topics.CONFLICTS),
+                r.duration("KYOYU_SUBSCRIBE_HEARTBEAT", Duration.ofSeconds(15)),
+                r.integer("KYOYU_SUBSCRIBE_QUEUE_CAPACITY", 1000, 1, 1_000_000),
+                r.integer("KYOYU_SUBSCRIBE_RESUME_LOOKBACK", 10_000, 0, 10_000_000),
+                r.integer("KYOYU_SUBSCRIBE_MAX_SUBSCRIBERS", 1000, 1, 100_000),
+                r.duration("KYOYU_SUBSCRIBE_GRANT_REFRESH", Duration.ofSeconds(60)),
+                EmbeddingSettings.read(r));
+        if (config.decisionsTopic().equals(config.conflictsTopic())) {
+            r.problem("KYOYU_DECISIONS_TOPIC and KYOYU_CONFLICTS_TOPIC must differ");
+        }
         r.finish();
         return config;
     }

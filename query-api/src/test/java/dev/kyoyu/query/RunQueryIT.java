@@ -69,7 +69,8 @@ class RunQueryIT {
                 "KYOYU_PG_URL", db.url(),
                 "KYOYU_PG_USER", TestStack.pgUser(),
                 "KYOYU_PG_PASSWORD", TestStack.pgPassword(),
-                "KYOYU_JWT_SECRET", TestSecrets.JWT)));
+                "KYOYU_JWT_SECRET", TestSecrets.JWT,
+                "KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap())));
         http = new HttpJson(app.port());
     }
 

@@ -11,6 +11,7 @@ import dev.kyoyu.sink.consume.BatchTracing;
 import dev.kyoyu.sink.consume.DeadLetterPublisher;
 import dev.kyoyu.sink.consume.SinkWorker;
 import dev.kyoyu.sink.copy.BatchWriter;
+import dev.kyoyu.sink.decisions.DecisionSinkWorker;
 import io.helidon.webserver.WebServer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -34,15 +35,21 @@ public final class SinkApp implements AutoCloseable {
     private final HikariDataSource pool;
     private final DeadLetterPublisher deadLetters;
     private final KafkaClientMetrics consumerMetrics;
+    /** Null unless KYOYU_SINK_DECISIONS=true. */
+    private final DecisionSinkWorker decisionWorker;
+    private final Thread decisionThread;
 
     private SinkApp(SinkWorker worker, Thread thread, WebServer server, HikariDataSource pool,
-                    DeadLetterPublisher deadLetters, KafkaClientMetrics consumerMetrics) {
+                    DeadLetterPublisher deadLetters, KafkaClientMetrics consumerMetrics,
+                    DecisionSinkWorker decisionWorker, Thread decisionThread) {
         this.worker = worker;
         this.thread = thread;
         this.server = server;
         this.pool = pool;
         this.deadLetters = deadLetters;
         this.consumerMetrics = consumerMetrics;
+        this.decisionWorker = decisionWorker;
+        this.decisionThread = decisionThread;
     }
 
     public static SinkApp start(SinkConfig config) {
@@ -51,7 +58,7 @@ public final class SinkApp implements AutoCloseable {
 
     public static SinkApp start(SinkConfig config, OpenTelemetry telemetry) {
         PrometheusMeterRegistry registry = Metrics.newRegistry("sink-worker");
-        HikariDataSource pool = pool(config, "sink-primary", 2);
+        HikariDataSource pool = pool(config, "sink-primary", config.sinkDecisions() ? 3 : 2);
         pool.setMetricRegistry(registry);
         KafkaConsumer<String, byte[]> consumer = consumer(config);
         KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
@@ -61,28 +68,47 @@ public final class SinkApp implements AutoCloseable {
                 new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff(), ThreadLocalRandom.current()), registry,
                 new BatchTracing(telemetry));
         Thread thread = Thread.ofPlatform().name("sink-worker").start(worker);
+        DecisionSinkWorker decisionWorker = null;
+        Thread decisionThread = null;
+        if (config.sinkDecisions()) {
+            decisionWorker = new DecisionSinkWorker(config, DecisionSinkWorker.consumer(config), pool, deadLetters,
+                    new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff(), ThreadLocalRandom.current()), registry);
+            decisionThread = Thread.ofPlatform().name("sink-decisions").start(decisionWorker);
+        }
+        DecisionSinkWorker decisions = decisionWorker;
 
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .routing(routing -> {
                     ApiErrors.install(routing);
-                    HealthAndMetricsRoutes.install(routing, registry, () -> health(worker.health()));
+                    HealthAndMetricsRoutes.install(routing, registry, () -> health(worker.health(), decisions));
                     ApiErrors.installFallback(routing);
                 })
                 .build()
                 .start();
-        return new SinkApp(worker, thread, server, pool, deadLetters, consumerMetrics);
+        return new SinkApp(worker, thread, server, pool, deadLetters, consumerMetrics, decisionWorker, decisionThread);
     }
 
-    private static HealthAndMetricsRoutes.Health health(SinkWorker.WorkerHealth h) {
+    private static HealthAndMetricsRoutes.Health health(SinkWorker.WorkerHealth h, DecisionSinkWorker decisions) {
+        Map<String, Object> details = details(h);
+        boolean healthy = h.state() == SinkWorker.WorkerHealth.State.HEALTHY;
+        if (decisions != null) {
+            // Waiting for the decision stream's topics is not a fault of this worker; failing to write is.
+            details.put("decisions", details(decisions.health()));
+            healthy &= decisions.health().state() != SinkWorker.WorkerHealth.State.UNHEALTHY;
+        }
+        return new HealthAndMetricsRoutes.Health(healthy, details);
+    }
+
+    private static Map<String, Object> details(SinkWorker.WorkerHealth h) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("state", h.state().name().toLowerCase());
         details.put("since", h.since().toString());
         if (h.reason() != null) {
             details.put("reason", h.reason());
         }
-        return new HealthAndMetricsRoutes.Health(h.state() == SinkWorker.WorkerHealth.State.HEALTHY, details);
+        return details;
     }
 
     /** The sink's connection pool; small, because one worker writes one batch at a time. */
@@ -124,6 +150,10 @@ public final class SinkApp implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         worker.stop();
+        if (decisionWorker != null) {
+            decisionWorker.stop();
+            decisionThread.join(Duration.ofSeconds(60));
+        }
         thread.join(Duration.ofSeconds(60));
         server.stop();
         consumerMetrics.close();

@@ -1,8 +1,11 @@
 package dev.kyoyu.sink;
 
 import dev.kyoyu.schemas.Topics;
+import dev.kyoyu.schemas.decision.DecisionTopics;
+import dev.kyoyu.service.config.ConfigException;
 import dev.kyoyu.service.config.EnvReader;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,6 +16,9 @@ import java.util.Map;
  * @param retryMaxBackoff the longest pause between attempts while PostgreSQL is unreachable
  * @param clientRetryWindow how long after an event was first stored a client retry of it (same
  *                          client id or Idempotency-Key) is still recognised and skipped
+ * @param sinkDecisions  whether this worker also stores what the decision stream publishes (decisions and
+ *                       conflicts topics, consumer group {@code <consumerGroup>.decisions}); off unless asked for,
+ *                       so a worker never reads topics it was not pointed at
  */
 public record SinkConfig(
         String host,
@@ -28,7 +34,10 @@ public record SinkConfig(
         Duration batchMaxAge,
         Duration retryInitialBackoff,
         Duration retryMaxBackoff,
-        Duration clientRetryWindow) {
+        Duration clientRetryWindow,
+        boolean sinkDecisions,
+        String decisionsTopic,
+        String conflictsTopic) {
 
     public static SinkConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
@@ -46,8 +55,20 @@ public record SinkConfig(
                 r.duration("KYOYU_SINK_BATCH_MAX_AGE", Duration.ofMillis(100)),
                 r.duration("KYOYU_SINK_RETRY_INITIAL_BACKOFF", Duration.ofMillis(200)),
                 r.duration("KYOYU_SINK_RETRY_MAX_BACKOFF", Duration.ofSeconds(15)),
-                r.duration("KYOYU_CLIENT_RETRY_WINDOW", Duration.ofHours(24)));
+                r.duration("KYOYU_CLIENT_RETRY_WINDOW", Duration.ofHours(24)),
+                "true".equals(r.string("KYOYU_SINK_DECISIONS", "false")),
+                r.string("KYOYU_DECISIONS_TOPIC", DecisionTopics.DECISIONS),
+                r.string("KYOYU_CONFLICTS_TOPIC", DecisionTopics.CONFLICTS));
         r.finish();
+        String sinkDecisions = r.string("KYOYU_SINK_DECISIONS", "false");
+        if (!sinkDecisions.equals("true") && !sinkDecisions.equals("false")) {
+            throw new ConfigException(List.of("KYOYU_SINK_DECISIONS=" + sinkDecisions + " must be true or false"));
+        }
         return config;
+    }
+
+    /** The consumer group of the decisions and conflicts topics: this worker's group, suffixed. */
+    public String decisionsConsumerGroup() {
+        return consumerGroup + ".decisions";
     }
 }

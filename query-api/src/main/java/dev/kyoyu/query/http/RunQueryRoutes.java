@@ -11,7 +11,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.kyoyu.query.metrics.QueryMetrics;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import java.util.UUID;
@@ -21,14 +21,13 @@ public final class RunQueryRoutes implements HttpService {
     private final Authenticator authenticator;
     private final RunReader reader;
     private final int maxEventsPerPage;
-    private final Timer duration;
+    private final QueryMetrics metrics;
 
-    public RunQueryRoutes(Authenticator authenticator, RunReader reader, int maxEventsPerPage, MeterRegistry registry) {
+    public RunQueryRoutes(Authenticator authenticator, RunReader reader, int maxEventsPerPage, QueryMetrics metrics) {
         this.authenticator = authenticator;
         this.reader = reader;
         this.maxEventsPerPage = maxEventsPerPage;
-        this.duration = Timer.builder("kyoyu.query.duration").tag("query_type", "run")
-                .publishPercentileHistogram().register(registry);
+        this.metrics = metrics;
     }
 
     @Override
@@ -41,13 +40,13 @@ public final class RunQueryRoutes implements HttpService {
         UUID runId = uuidParam(req.path().pathParameters().get("run_id"));
         long after = longParam(req, "after", -1, -1, Long.MAX_VALUE);
         int limit = (int) longParam(req, "limit", maxEventsPerPage, 1, maxEventsPerPage);
-        Timer.Sample sample = Timer.start();
+        Timer.Sample sample = metrics.start();
         RunView.Run run = reader.run(runId)
                 .filter(r -> caller.admin() || r.agentId().equals(caller.agentId()))
                 .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
                         "run " + runId + " not found, or not visible to agent " + caller.agentId()));
         RunView view = reader.page(run, after, limit);
-        sample.stop(duration);
+        metrics.record(QueryMetrics.QueryType.RUN, sample, view.events().size());
         Envelope.send(req, res, 200, view);
     }
 

@@ -1,13 +1,18 @@
 package dev.kyoyu.service.config;
 
 import dev.kyoyu.service.auth.Secret;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Reads typed settings from the environment and collects every problem, so a misconfigured
@@ -91,6 +96,51 @@ public final class EnvReader {
             problems.add(name + "=" + value + " is not a duration (e.g. 100ms, 5s, 2m, PT0.5S)");
             return defaultValue;
         }
+    }
+
+    /** A lower-case enum name; an unknown value is a problem, never a silent default. */
+    public <E extends Enum<E>> E choice(String name, Class<E> type, E defaultValue) {
+        String value = string(name, null);
+        if (value == null) {
+            return defaultValue;
+        }
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().toLowerCase(Locale.ROOT).equals(value)) {
+                return constant;
+            }
+        }
+        problems.add(name + "=" + value + " is not one of " + Arrays.stream(type.getEnumConstants())
+                .map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining("|")));
+        return defaultValue;
+    }
+
+    /** A secret that may be absent (then null); printed as [REDACTED] like every {@link Secret}. */
+    public Secret optionalSecret(String name) {
+        String value = string(name, null);
+        return value == null ? null : new Secret(value);
+    }
+
+    /** An http(s) URL, or null when the variable is unset. */
+    public URI optionalHttpUrl(String name) {
+        String value = string(name, null);
+        if (value == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(value);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        problems.add(name + "=" + value + " is not an http(s) URL");
+        return null;
+    }
+
+    /** A problem found by a check across settings, e.g. a URL the chosen provider needs. */
+    public void problem(String message) {
+        problems.add(message);
     }
 
     /** Throws with every problem found so far, or returns quietly when there is none. */

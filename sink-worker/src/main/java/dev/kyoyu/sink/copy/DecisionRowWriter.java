@@ -3,6 +3,7 @@ package dev.kyoyu.sink.copy;
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.NameBasedGenerator;
 import dev.kyoyu.schemas.event.TracedDecision;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -11,21 +12,38 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * Writes decisions with their alternatives and evidence inside the caller's transaction. Reusable from
  * any topic that carries whole decisions. Idempotent: replaying the same decision changes nothing, since
  * child row ids derive from the decision id and every insert skips rows already there.
+ *
+ * <p>Revisions: a row that {@code revises} another closes it (valid_to = the revision's valid_from); the old
+ * row is otherwise left as it was. Two writers store decisions (the events sink for {@code /v1/trace}, the
+ * decisions sink for everything the decision stream publishes), so a revision can be stored before the row
+ * it revises. Closing therefore runs both ways, for revisions just written and for rows just written whose
+ * revision is already there, under advisory locks on the decision ids so that two concurrent transactions
+ * cannot each miss the other's half.
  */
 public final class DecisionRowWriter {
     private static final NameBasedGenerator CHILD_IDS =
             Generators.nameBasedGenerator(UUID.fromString("9a0f7c1e-2b6d-4f3a-8e51-64656369736e"));
 
+    /** Advisory-lock namespace (the two-key form): decision ids, hashed. */
+    private static final int LOCK_NAMESPACE = 0x4B594F44;
+    /** Takes the locks in the order of the array; sorted, so that two writers never wait on each other in a cycle. */
+    private static final String LOCK = "SELECT count(pg_advisory_xact_lock(?, k)) FROM unnest(?::int[]) AS k";
     private static final String DECISION = """
             INSERT INTO decisions (id, run_id, agent_id, decision_type, outcome, confidence, reasoning, metadata,
-                                   valid_from, source_event_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
+                                   valid_from, source_event_id, revises)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)
             ON CONFLICT (id) DO NOTHING""";
+    private static final String CLOSE_REVISED = """
+            UPDATE decisions AS revised SET valid_to = revision.valid_from
+            FROM decisions AS revision
+            WHERE revision.revises = revised.id AND revised.valid_to IS NULL
+              AND (revised.id = ANY (?) OR revision.id = ANY (?))""";
     private static final String ALTERNATIVE = """
             INSERT INTO alternatives (id, decision_id, position, label, score, selected, rejection_reason)
             VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -35,14 +53,22 @@ public final class DecisionRowWriter {
             VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO NOTHING""";
 
-    /** A decision and where it came from. */
-    public record Row(TracedDecision decision, UUID runId, String agentId, Instant occurredAt, UUID sourceEventId) {
+    /**
+     * A decision and where it came from.
+     *
+     * @param revises the decision this one replaces, which the write closes; null for a first decision
+     */
+    public record Row(TracedDecision decision, UUID runId, String agentId, Instant occurredAt, UUID sourceEventId, UUID revises) {
+        public Row(TracedDecision decision, UUID runId, String agentId, Instant occurredAt, UUID sourceEventId) {
+            this(decision, runId, agentId, occurredAt, sourceEventId, null);
+        }
     }
 
     public void write(Connection connection, List<Row> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
+        lock(connection, rows);
         try (PreparedStatement decisions = connection.prepareStatement(DECISION);
              PreparedStatement alternatives = connection.prepareStatement(ALTERNATIVE);
              PreparedStatement evidence = connection.prepareStatement(EVIDENCE)) {
@@ -58,6 +84,7 @@ public final class DecisionRowWriter {
                 decisions.setString(8, d.metadata() == null ? "{}" : d.metadata().toString());
                 decisions.setTimestamp(9, Timestamp.from(d.validFrom() == null ? row.occurredAt() : d.validFrom()));
                 decisions.setObject(10, row.sourceEventId());
+                decisions.setObject(11, row.revises());
                 decisions.addBatch();
                 for (int i = 0; i < d.alternatives().size(); i++) {
                     TracedDecision.Alternative a = d.alternatives().get(i);
@@ -86,6 +113,27 @@ public final class DecisionRowWriter {
             decisions.executeBatch();
             alternatives.executeBatch();
             evidence.executeBatch();
+        }
+        closeRevised(connection, rows);
+    }
+
+    private static void lock(Connection connection, List<Row> rows) throws SQLException {
+        Integer[] keys = rows.stream()
+                .flatMap(row -> row.revises() == null ? Stream.of(row.decision().id()) : Stream.of(row.decision().id(), row.revises()))
+                .map(UUID::hashCode).distinct().sorted().toArray(Integer[]::new);
+        try (PreparedStatement lock = connection.prepareStatement(LOCK)) {
+            lock.setInt(1, LOCK_NAMESPACE);
+            lock.setArray(2, connection.createArrayOf("integer", keys));
+            lock.executeQuery().close();
+        }
+    }
+
+    private static void closeRevised(Connection connection, List<Row> rows) throws SQLException {
+        Array ids = connection.createArrayOf("uuid", rows.stream().map(row -> row.decision().id()).toArray());
+        try (PreparedStatement close = connection.prepareStatement(CLOSE_REVISED)) {
+            close.setArray(1, ids);
+            close.setArray(2, ids);
+            close.executeUpdate();
         }
     }
 

@@ -1,0 +1,104 @@
+package dev.kyoyu.stream;
+
+import dev.kyoyu.service.http.ApiErrors;
+import dev.kyoyu.service.http.HealthAndMetricsRoutes;
+import dev.kyoyu.service.metrics.Metrics;
+import dev.kyoyu.stream.topology.BoundedRocksDb;
+import dev.kyoyu.stream.topology.DecisionTopology;
+import dev.kyoyu.stream.topology.TopicSetup;
+import io.helidon.webserver.WebServer;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires the decision stream: its topics, the Kafka Streams app, and /health and /metrics. */
+public final class StreamApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamApp.class);
+
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final WebServer server;
+
+    private StreamApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, WebServer server) {
+        this.streams = streams;
+        this.streamsMetrics = streamsMetrics;
+        this.server = server;
+    }
+
+    public static StreamApp start(StreamConfig config) {
+        TopicSetup.ensure(config.kafkaBootstrap(), config.eventsTopic(),
+                List.of(config.decisionsTopic(), config.conflictsTopic(), config.rejectedTopic()),
+                config.topicPartitions(), config.topicReplication());
+        PrometheusMeterRegistry registry = Metrics.newRegistry("decision-stream");
+        KafkaStreams streams = new KafkaStreams(DecisionTopology.build(config, new StreamMetrics(registry)), properties(config));
+        // A processing failure that is not a bad record is a bug: stop and say so on /health rather than loop on it.
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("decision stream failed; stopping it (the process stays up and reports unhealthy)", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        streams.start();
+
+        WebServer server = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .routing(routing -> {
+                    ApiErrors.install(routing);
+                    HealthAndMetricsRoutes.install(routing, registry, () -> health(streams.state()));
+                    ApiErrors.installFallback(routing);
+                })
+                .build()
+                .start();
+        return new StreamApp(streams, streamsMetrics, server);
+    }
+
+    static Properties properties(StreamConfig config) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+        // Stores, their changelogs, the consumed offsets and the published records commit in one Kafka transaction.
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplication());
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
+        // No global stores here; opting in now silences the 4.x warning and matches Kafka 5.0's default.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        return props;
+    }
+
+    /** Healthy while processing; a rebalance is a normal pause, an error or a shutdown is not. */
+    private static HealthAndMetricsRoutes.Health health(KafkaStreams.State state) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("state", state.name().toLowerCase());
+        boolean healthy = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+        return new HealthAndMetricsRoutes.Health(healthy, details);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** SIGTERM path: commit what is processed, leave the group, close the stores. */
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        streamsMetrics.close();
+        server.stop();
+    }
+}

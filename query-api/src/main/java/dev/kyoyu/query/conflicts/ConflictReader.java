@@ -1,0 +1,132 @@
+package dev.kyoyu.query.conflicts;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.kyoyu.query.access.ReadScope;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * Reads the conflicts table that the decision stream fills (changeset 007): two agents, same decision type,
+ * different outcomes. Ids are read as text so this stays agnostic of whether they are uuid or text columns.
+ * A caller sees a conflict only when it may read both agents' decisions: a conflict shows both outcomes.
+ */
+public final class ConflictReader {
+    /** PostgreSQL's "undefined_table": the stream's changeset has not run on this database. */
+    public static final String UNDEFINED_TABLE = "42P01";
+
+    private static final String COLUMNS = """
+            c.id::text, c.decision_type, c.decision_a_id::text, c.decision_b_id::text, c.agent_a_id, c.agent_b_id,
+            c.outcome_a, c.outcome_b, c.detected_at""";
+
+    /** Named as in the table and on kyoyu.conflicts.v1 (snake_case alone would write agentAId as agent_aid). */
+    public record Conflict(String id, String decisionType,
+                           @JsonProperty("decision_a_id") String decisionAId, @JsonProperty("decision_b_id") String decisionBId,
+                           @JsonProperty("agent_a_id") String agentAId, @JsonProperty("agent_b_id") String agentBId,
+                           @JsonProperty("outcome_a") String outcomeA, @JsonProperty("outcome_b") String outcomeB,
+                           Instant detectedAt) {
+    }
+
+    /** Filters on /v1/conflicts; null means no condition. {@code agentId} matches either side. */
+    public record Filter(String agentId, String decisionType, Instant detectedFrom, Instant detectedBefore) {
+    }
+
+    public record Page(List<Conflict> conflicts, long total) {
+    }
+
+    private final DataSource dataSource;
+    private final Tracer tracer;
+
+    public ConflictReader(DataSource dataSource, Tracer tracer) {
+        this.dataSource = dataSource;
+        this.tracer = tracer;
+    }
+
+    public Page page(Filter filter, ReadScope scope, int limit, int offset) throws SQLException {
+        List<String> clauses = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        if (!scope.everyone()) {
+            clauses.add("c.agent_a_id = ANY(?) AND c.agent_b_id = ANY(?)");
+            String[] agents = scope.agents().toArray(String[]::new);
+            values.add(agents);
+            values.add(agents);
+        }
+        if (filter.agentId() != null) {
+            clauses.add("(c.agent_a_id = ? OR c.agent_b_id = ?)");
+            values.add(filter.agentId());
+            values.add(filter.agentId());
+        }
+        if (filter.decisionType() != null) {
+            clauses.add("c.decision_type = ?");
+            values.add(filter.decisionType());
+        }
+        if (filter.detectedFrom() != null) {
+            clauses.add("c.detected_at >= ?");
+            values.add(Timestamp.from(filter.detectedFrom()));
+        }
+        if (filter.detectedBefore() != null) {
+            clauses.add("c.detected_at < ?");
+            values.add(Timestamp.from(filter.detectedBefore()));
+        }
+        String where = clauses.isEmpty() ? "TRUE" : String.join(" AND ", clauses);
+        Span span = tracer.spanBuilder("kyoyu.db.query").setAttribute("db.query.summary", "SELECT conflicts").startSpan();
+        try (Scope ignored = span.makeCurrent(); Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                List<Conflict> conflicts = new ArrayList<>();
+                try (PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS + " FROM conflicts c WHERE "
+                        + where + " ORDER BY c.detected_at DESC, c.id DESC LIMIT ? OFFSET ?")) {
+                    int next = bind(connection, statement, values);
+                    statement.setInt(next, limit);
+                    statement.setInt(next + 1, offset);
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            Timestamp detected = rows.getTimestamp(9);
+                            conflicts.add(new Conflict(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
+                                    rows.getString(5), rows.getString(6), rows.getString(7), rows.getString(8),
+                                    detected == null ? null : detected.toInstant()));
+                        }
+                    }
+                }
+                long total;
+                try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM conflicts c WHERE " + where)) {
+                    bind(connection, statement, values);
+                    try (ResultSet rows = statement.executeQuery()) {
+                        rows.next();
+                        total = rows.getLong(1);
+                    }
+                }
+                connection.commit();
+                return new Page(conflicts, total);
+            } finally {
+                if (!connection.getAutoCommit()) {
+                    connection.rollback();
+                }
+            }
+        } finally {
+            span.end();
+        }
+    }
+
+    private static int bind(Connection connection, PreparedStatement statement, List<Object> values) throws SQLException {
+        int index = 1;
+        for (Object value : values) {
+            if (value instanceof String[] array) {
+                statement.setArray(index++, connection.createArrayOf("text", array));
+            } else {
+                statement.setObject(index++, value);
+            }
+        }
+        return index;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.kyoyu.query.http;
+
+import dev.kyoyu.query.access.AccessGrants;
+import dev.kyoyu.query.access.ReadScope;
+import dev.kyoyu.query.conflicts.ConflictReader;
+import dev.kyoyu.query.metrics.QueryMetrics;
+import dev.kyoyu.query.metrics.QueryMetrics.QueryType;
+import dev.kyoyu.service.auth.Authenticator;
+import dev.kyoyu.service.auth.Caller;
+import dev.kyoyu.service.http.ApiException;
+import dev.kyoyu.service.http.Envelope;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.micrometer.core.instrument.Timer;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/** {@code GET /v1/conflicts?agent_id=&decision_type=&from=&to=&limit=&offset=}: newest first; from/to bound detected_at. */
+public final class ConflictRoutes implements HttpService {
+    private static final Set<String> PARAMS = Set.of("agent_id", "decision_type", "from", "to", "limit", "offset");
+
+    public record Answer(List<ConflictReader.Conflict> conflicts, long total, int limit, int offset) {
+    }
+
+    private final Authenticator authenticator;
+    private final AccessGrants grants;
+    private final ConflictReader reader;
+    private final QueryMetrics metrics;
+    private final int maxLimit;
+
+    public ConflictRoutes(Authenticator authenticator, AccessGrants grants, ConflictReader reader, QueryMetrics metrics, int maxLimit) {
+        this.authenticator = authenticator;
+        this.grants = grants;
+        this.reader = reader;
+        this.metrics = metrics;
+        this.maxLimit = maxLimit;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/", this::conflicts);
+    }
+
+    private void conflicts(ServerRequest req, ServerResponse res) throws Exception {
+        Caller caller = authenticator.authenticate(req);
+        Fields.onlyParams(req, PARAMS);
+        String agentId = Fields.agentParam(req, "agent_id");
+        Instant from = Fields.instantParam(req, "from");
+        Instant to = Fields.instantParam(req, "to");
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw Fields.invalid("from", "must be before to");
+        }
+        ConflictReader.Filter filter = new ConflictReader.Filter(agentId, Fields.param(req, "decision_type"), from, to);
+        int limit = Fields.intParam(req, "limit", Math.min(DecisionRequests.DEFAULT_LIMIT, maxLimit), 1, maxLimit);
+        int offset = Fields.intParam(req, "offset", 0, 0, DecisionRequests.MAX_OFFSET);
+
+        Timer.Sample sample = metrics.start();
+        ReadScope scope = grants.scopeOf(caller);
+        if (agentId != null) {
+            scope.requireReadable(List.of(agentId), "agent_id");
+        }
+        ConflictReader.Page page;
+        try {
+            page = reader.page(filter, scope, limit, offset);
+        } catch (SQLException e) {
+            if (ConflictReader.UNDEFINED_TABLE.equals(e.getSQLState())) {
+                throw ApiException.unavailable("conflict detection has not created its table in this database yet",
+                        Duration.ofSeconds(60), e);
+            }
+            throw e;
+        }
+        metrics.record(QueryType.CONFLICTS, sample, page.conflicts().size());
+        Envelope.send(req, res, 200, new Answer(page.conflicts(), page.total(), limit, offset));
+    }
+}

@@ -1,0 +1,109 @@
+package dev.kyoyu.query.http;
+
+import dev.kyoyu.query.access.AccessGrants;
+import dev.kyoyu.query.access.ReadScope;
+import dev.kyoyu.query.live.FeedPosition;
+import dev.kyoyu.query.live.LiveFeed;
+import dev.kyoyu.query.live.Subscriber;
+import dev.kyoyu.query.live.Subscription;
+import dev.kyoyu.query.live.SubscriptionFilter;
+import dev.kyoyu.service.auth.AgentIds;
+import dev.kyoyu.service.auth.Authenticator;
+import dev.kyoyu.service.auth.Caller;
+import dev.kyoyu.service.http.ApiException;
+import dev.kyoyu.service.http.RequestIds;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.sse.SseSink;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /v1/subscribe?agent_id=&decision_type=&confidence_min=}: Server-Sent Events of new decisions
+ * ({@code event: decision}) and conflicts ({@code event: conflict}) that match and that the caller may read.
+ * {@code agent_id} may repeat. A reconnect with {@code Last-Event-ID} resumes after the last event received.
+ */
+public final class SubscribeRoutes implements HttpService {
+    private static final Logger LOG = LoggerFactory.getLogger(SubscribeRoutes.class);
+    private static final HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
+    private static final Set<String> PARAMS = Set.of("agent_id", "decision_type", "confidence_min");
+
+    /** How subscriptions behave; see QueryConfig for each setting's variable and default. */
+    public record Settings(Duration heartbeat, int queueCapacity, int resumeLookback, int maxSubscribers,
+                           Duration grantRefresh) {
+    }
+
+    private final Authenticator authenticator;
+    private final AccessGrants grants;
+    private final LiveFeed feed;
+    private final Settings settings;
+
+    public SubscribeRoutes(Authenticator authenticator, AccessGrants grants, LiveFeed feed, Settings settings) {
+        this.authenticator = authenticator;
+        this.grants = grants;
+        this.feed = feed;
+        this.settings = settings;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/", this::subscribe);
+    }
+
+    private void subscribe(ServerRequest req, ServerResponse res) throws Exception {
+        Caller caller = authenticator.authenticate(req);
+        Fields.onlyParams(req, PARAMS);
+        List<String> agentIds = req.query().all("agent_id", List::of);
+        for (String agentId : agentIds) {
+            if (!AgentIds.isValid(agentId)) {
+                throw Fields.invalid("agent_id", "'" + agentId + "' is not an agent id (" + AgentIds.rule() + ")");
+            }
+        }
+        SubscriptionFilter filter = new SubscriptionFilter(agentIds.isEmpty() ? null : List.copyOf(agentIds),
+                Fields.param(req, "decision_type"), Fields.unitParam(req, "confidence_min"));
+        Map<FeedPosition.Key, Long> resume = resumePositions(req);
+        ReadScope scope = grants.scopeOf(caller);
+        if (filter.agentIds() != null) {
+            scope.requireReadable(filter.agentIds(), "agent_id");
+        }
+        if (feed.subscriberCount() >= settings.maxSubscribers()) {
+            throw ApiException.unavailable("this query-api process serves its maximum of " + settings.maxSubscribers()
+                    + " subscriptions; retry, ideally against another replica", Duration.ofSeconds(5), null);
+        }
+
+        Subscriber subscriber = new Subscriber(filter, scope, settings.queueCapacity(), Thread.currentThread());
+        Subscription subscription = new Subscription(feed, subscriber, resume, settings.heartbeat(), settings.grantRefresh(),
+                settings.resumeLookback(), () -> {
+                    ReadScope fresh = grants.scopeOf(caller);
+                    boolean stillReadable = filter.agentIds() == null || filter.agentIds().stream().allMatch(fresh::canRead);
+                    return stillReadable ? fresh : null;
+                });
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        res.header(RequestIds.HEADER, RequestIds.of(req));
+        // Tells nginx-style proxies not to buffer the stream.
+        res.header(HeaderNames.create("X-Accel-Buffering"), "no");
+        try {
+            subscription.run(() -> res.sink(SseSink.TYPE));
+        } catch (Exception e) {
+            // The stream has started: there is no error envelope to send any more, only a connection to drop.
+            LOG.debug("subscription of {} ended: {}", caller.agentId(), e.toString());
+        }
+    }
+
+    private static Map<FeedPosition.Key, Long> resumePositions(ServerRequest req) {
+        String lastEventId = req.headers().first(LAST_EVENT_ID).orElse("");
+        try {
+            return FeedPosition.decode(lastEventId);
+        } catch (IllegalArgumentException e) {
+            throw Fields.invalid("Last-Event-ID", e.getMessage() + "; send back an id this endpoint sent");
+        }
+    }
+}

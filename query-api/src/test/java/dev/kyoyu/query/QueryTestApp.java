@@ -1,0 +1,43 @@
+package dev.kyoyu.query;
+
+import dev.kyoyu.service.auth.Caller;
+import dev.kyoyu.service.auth.Secret;
+import dev.kyoyu.service.auth.Tokens;
+import dev.kyoyu.testsupport.TestDatabase;
+import dev.kyoyu.testsupport.TestSecrets;
+import dev.kyoyu.testsupport.TestStack;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Starts query-api the way QueryMain does, on the test's own database (and topics, when given), and mints tokens. */
+final class QueryTestApp {
+    private static final Tokens TOKENS = new Tokens(new Secret(TestSecrets.JWT), Duration.ofMinutes(10), Clock.systemUTC());
+
+    private QueryTestApp() {
+    }
+
+    static Map<String, String> env(TestDatabase db) {
+        Map<String, String> env = new HashMap<>();
+        env.put("KYOYU_QUERY_PORT", "0");
+        env.put("KYOYU_PG_URL", db.url());
+        env.put("KYOYU_PG_USER", TestStack.pgUser());
+        env.put("KYOYU_PG_PASSWORD", TestStack.pgPassword());
+        env.put("KYOYU_JWT_SECRET", TestSecrets.JWT);
+        env.put("KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap());
+        return env;
+    }
+
+    static QueryApp start(TestDatabase db) {
+        return QueryApp.start(QueryConfig.fromEnv(env(db)));
+    }
+
+    static String token(String agentId) {
+        return TOKENS.issue(new Caller(agentId, false)).token();
+    }
+
+    static String adminToken() {
+        return TOKENS.issue(new Caller("ops", true)).token();
+    }
+}

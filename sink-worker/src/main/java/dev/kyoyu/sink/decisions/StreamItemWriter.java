@@ -1,0 +1,102 @@
+package dev.kyoyu.sink.decisions;
+
+import dev.kyoyu.schemas.decision.DecisionRecord;
+import dev.kyoyu.sink.copy.BatchWriter;
+import dev.kyoyu.sink.copy.DecisionRowWriter;
+import dev.kyoyu.sink.offsets.OffsetStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import javax.sql.DataSource;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Writes one batch of decisions and conflicts in one transaction together with the Kafka offsets that follow
+ * them, as the events sink does: the commit is the only record of progress, so nothing is stored twice or skipped.
+ * Decisions are what agents and people query; they commit durably (synchronous_commit on), whatever the
+ * server's default.
+ */
+final class StreamItemWriter {
+    private final DataSource dataSource;
+    private final DecisionRowWriter decisions = new DecisionRowWriter();
+    private final ConflictRowWriter conflicts = new ConflictRowWriter();
+    private final OffsetStore offsets = new OffsetStore();
+
+    StreamItemWriter(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    void write(List<StreamItem> batch, Map<TopicPartition, Long> nextOffsets) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                durable(connection);
+                writeRows(connection, batch);
+                offsets.save(connection, nextOffsets);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * For a batch that failed with a row error: each item on its own under a savepoint; the ones PostgreSQL
+     * refuses go to {@code refused} (which must dead-letter them durably or throw), the rest commit with the offsets.
+     */
+    void writeIsolating(List<StreamItem> batch, Map<TopicPartition, Long> nextOffsets, BiConsumer<StreamItem, SQLException> refused)
+            throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                durable(connection);
+                for (StreamItem item : batch) {
+                    Savepoint before = connection.setSavepoint();
+                    try {
+                        writeRows(connection, List.of(item));
+                        connection.releaseSavepoint(before);
+                    } catch (SQLException e) {
+                        if (!BatchWriter.isRowError(e)) {
+                            throw e;
+                        }
+                        connection.rollback(before);
+                        refused.accept(item, e);
+                    }
+                }
+                offsets.save(connection, nextOffsets);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    Map<TopicPartition, Long> storedOffsets(Collection<TopicPartition> partitions) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return offsets.load(connection, partitions);
+        }
+    }
+
+    private static void durable(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET LOCAL synchronous_commit = on");
+        }
+    }
+
+    private void writeRows(Connection connection, List<StreamItem> batch) throws SQLException {
+        decisions.write(connection, batch.stream().map(StreamItem::decision).filter(Objects::nonNull).map(StreamItemWriter::row).toList());
+        conflicts.write(connection, batch.stream().map(StreamItem::conflict).filter(Objects::nonNull).toList());
+    }
+
+    private static DecisionRowWriter.Row row(DecisionRecord d) {
+        return new DecisionRowWriter.Row(d.asTraced(), d.runId(), d.agentId(), d.validFrom(), d.sourceEventId(), d.revises());
+    }
+}
