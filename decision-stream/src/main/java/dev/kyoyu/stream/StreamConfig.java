@@ -1,7 +1,6 @@
 package dev.kyoyu.stream;
 
 import dev.kyoyu.schemas.Topics;
-import dev.kyoyu.schemas.decision.DecisionTopics;
 import dev.kyoyu.service.config.ConfigException;
 import dev.kyoyu.service.config.EnvReader;
 import java.nio.file.Path;
@@ -52,9 +51,9 @@ public record StreamConfig(
                 r.required("KYOYU_KAFKA_BOOTSTRAP", "127.0.0.1:59092"),
                 r.string("KYOYU_STREAM_APPLICATION_ID", "kyoyu-decision-stream"),
                 r.string("KYOYU_EVENTS_TOPIC", Topics.EVENTS),
-                r.string("KYOYU_DECISIONS_TOPIC", DecisionTopics.DECISIONS),
-                r.string("KYOYU_CONFLICTS_TOPIC", DecisionTopics.CONFLICTS),
-                r.string("KYOYU_DECISIONS_REJECTED_TOPIC", DecisionTopics.REJECTED),
+                r.string("KYOYU_DECISIONS_TOPIC", Topics.DECISIONS),
+                r.string("KYOYU_CONFLICTS_TOPIC", Topics.CONFLICTS),
+                r.string("KYOYU_DECISIONS_REJECTED_TOPIC", Topics.DECISIONS_REJECTED),
                 Path.of(r.string("KYOYU_STREAM_STATE_DIR", Path.of(System.getProperty("java.io.tmpdir"), "kyoyu-decision-stream").toString())),
                 r.integer("KYOYU_STREAM_THREADS", 1, 1, 64),
                 r.duration("KYOYU_STREAM_COMMIT_INTERVAL", Duration.ofMillis(100)),

@@ -1,6 +1,9 @@
 package dev.kyoyu.schemas;
 
-/** Kafka topic names of the event contract. Versioned: a breaking change gets a new topic. */
+/**
+ * Kafka topic names of the contract. Versioned: a breaking change gets a new topic. Events are keyed by
+ * agent_id; decisions and conflicts by decision_type (see docs/decision-events.md).
+ */
 public final class Topics {
     public static final String EVENTS = "kyoyu.events.v1";
     public static final String EVENTS_DLQ = "kyoyu.events.dlq";
@@ -8,6 +11,8 @@ public final class Topics {
     public static final String DECISIONS = "kyoyu.decisions.v1";
     /** Two agents' currently valid decisions of one type that disagree. */
     public static final String CONFLICTS = "kyoyu.conflicts.v1";
+    /** Granular decision events the decision stream could not use, with the field and the reason. */
+    public static final String DECISIONS_REJECTED = "kyoyu.decisions.rejected.v1";
 
     private Topics() {
     }

@@ -60,7 +60,7 @@ public final class SinkApp implements AutoCloseable {
         PrometheusMeterRegistry registry = Metrics.newRegistry("sink-worker");
         HikariDataSource pool = pool(config, "sink-primary", config.sinkDecisions() ? 3 : 2);
         pool.setMetricRegistry(registry);
-        KafkaConsumer<String, byte[]> consumer = consumer(config);
+        KafkaConsumer<String, byte[]> consumer = consumer(config, config.consumerGroup(), "sink-");
         KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(registry);
         DeadLetterPublisher deadLetters = new DeadLetterPublisher(config.kafkaBootstrap(), config.deadLetterTopic());
@@ -71,7 +71,7 @@ public final class SinkApp implements AutoCloseable {
         DecisionSinkWorker decisionWorker = null;
         Thread decisionThread = null;
         if (config.sinkDecisions()) {
-            decisionWorker = new DecisionSinkWorker(config, DecisionSinkWorker.consumer(config), pool, deadLetters,
+            decisionWorker = new DecisionSinkWorker(config, consumer(config, config.decisionsConsumerGroup(), "sink-decisions-"), pool, deadLetters,
                     new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff(), ThreadLocalRandom.current()), registry);
             decisionThread = Thread.ofPlatform().name("sink-decisions").start(decisionWorker);
         }
@@ -126,17 +126,20 @@ public final class SinkApp implements AutoCloseable {
         return new HikariDataSource(hikari);
     }
 
-    private static KafkaConsumer<String, byte[]> consumer(SinkConfig config) {
+    /**
+     * A sink consumer: no auto-commit (offsets live in PostgreSQL), cooperative rebalancing, read_committed
+     * (the decision stream writes in transactions), and fetch sizes that bound memory whatever the backlog.
+     */
+    public static KafkaConsumer<String, byte[]> consumer(SinkConfig config, String group, String clientPrefix) {
         Map<String, Object> props = new LinkedHashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup());
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "sink-" + UUID.randomUUID().toString().substring(0, 8));
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientPrefix + UUID.randomUUID().toString().substring(0, 8));
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchMaxEvents());
-        // Bounds what the fetcher may hold in memory, whatever the backlog.
         props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 2 * 1024 * 1024);
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());

@@ -1,7 +1,6 @@
 package dev.kyoyu.sink;
 
 import dev.kyoyu.schemas.Topics;
-import dev.kyoyu.schemas.decision.DecisionTopics;
 import dev.kyoyu.service.config.ConfigException;
 import dev.kyoyu.service.config.EnvReader;
 import java.time.Duration;
@@ -57,8 +56,8 @@ public record SinkConfig(
                 r.duration("KYOYU_SINK_RETRY_MAX_BACKOFF", Duration.ofSeconds(15)),
                 r.duration("KYOYU_CLIENT_RETRY_WINDOW", Duration.ofHours(24)),
                 "true".equals(r.string("KYOYU_SINK_DECISIONS", "false")),
-                r.string("KYOYU_DECISIONS_TOPIC", DecisionTopics.DECISIONS),
-                r.string("KYOYU_CONFLICTS_TOPIC", DecisionTopics.CONFLICTS));
+                r.string("KYOYU_DECISIONS_TOPIC", Topics.DECISIONS),
+                r.string("KYOYU_CONFLICTS_TOPIC", Topics.CONFLICTS));
         r.finish();
         String sinkDecisions = r.string("KYOYU_SINK_DECISIONS", "false");
         if (!sinkDecisions.equals("true") && !sinkDecisions.equals("false")) {
