@@ -51,7 +51,7 @@ public final class DeadLetterPublisher implements AutoCloseable {
 
     /** A decoded event that PostgreSQL refused: the value is the event as the sink read it. */
     public void send(String sourceTopic, PositionedEvent event, Exception reason) {
-        send(sourceTopic, event.partition(), event.offset(), event.event().agentId(), EventJson.toBytes(event.event()),
+        send(sourceTopic, event.partition(), event.offset(), event.event().agentId(), EventJson.toBytes(event.withPayload()),
                 new RecordHeaders(), reason);
     }
 

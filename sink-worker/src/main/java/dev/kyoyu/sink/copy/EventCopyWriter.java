@@ -73,7 +73,11 @@ public final class EventCopyWriter {
         out.write('\t');
         ascii(out, e.receivedAt().toString());
         out.write('\t');
-        escaped(out, e.payload().toString());
+        if (positioned.payloadJson() != null) {
+            escaped(out, positioned.payloadJson());
+        } else {
+            escaped(out, e.payload().toString());
+        }
         out.write('\t');
         ascii(out, Integer.toString(positioned.partition()));
         out.write('\t');
@@ -83,6 +87,28 @@ public final class EventCopyWriter {
 
     private static void ascii(ByteArrayOutputStream out, String value) {
         out.writeBytes(value.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The same escaping over UTF-8 bytes: those four are ASCII, so multi-byte characters pass through. */
+    private static void escaped(ByteArrayOutputStream out, byte[] value) {
+        int from = 0;
+        for (int i = 0; i < value.length; i++) {
+            byte b = value[i];
+            byte escape = switch (b) {
+                case '\\' -> (byte) '\\';
+                case '\t' -> (byte) 't';
+                case '\n' -> (byte) 'n';
+                case '\r' -> (byte) 'r';
+                default -> 0;
+            };
+            if (escape != 0) {
+                out.write(value, from, i - from);
+                out.write('\\');
+                out.write(escape);
+                from = i + 1;
+            }
+        }
+        out.write(value, from, value.length - from);
     }
 
     /** COPY text format: backslash, tab, newline and carriage return must be escaped. */
