@@ -52,9 +52,21 @@ public final class BatchWriter {
      * {@link OffsetStore.OffsetsMovedException} when another worker has written one of the partitions since.
      */
     public int write(Batch batch) throws SQLException {
+        try {
+            return write(batch, false);
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            // The batch carries an event already stored (a client retry): write it again, skipping what is there.
+            return write(batch, true);
+        }
+    }
+
+    private int write(Batch batch, boolean deduplicate) throws SQLException {
         try (Connection connection = transaction()) {
             try {
-                int stored = writeRows(connection, batch.events(), batch.rows());
+                int stored = writeRows(connection, batch.events(), batch.rows(), deduplicate);
                 offsets.advance(connection, batch.offsets());
                 connection.commit();
                 return stored;
@@ -77,7 +89,7 @@ public final class BatchWriter {
                 for (PositionedEvent event : batch.events()) {
                     Savepoint beforeEvent = connection.setSavepoint();
                     try {
-                        stored += writeRows(connection, List.of(event), EventCopyWriter.format(List.of(event)));
+                        stored += writeRows(connection, List.of(event), EventCopyWriter.format(List.of(event)), true);
                         connection.releaseSavepoint(beforeEvent);
                     } catch (SQLException e) {
                         if (!isRowError(e)) {
@@ -146,7 +158,9 @@ public final class BatchWriter {
                 .toList();
     }
 
-    private int writeRows(Connection connection, List<PositionedEvent> received, byte[] receivedRows) throws SQLException {
+    /** @param deduplicate stage the rows and skip those already stored, instead of COPYing straight in */
+    private int writeRows(Connection connection, List<PositionedEvent> received, byte[] receivedRows, boolean deduplicate)
+            throws SQLException {
         List<PositionedEvent> batch = repeats.withoutRepeats(connection, received);
         byte[] rows = batch.size() == received.size() ? receivedRows : EventCopyWriter.format(batch);
         List<DecisionRowWriter.Row> decisionRows = decisionRows(batch);
@@ -159,15 +173,10 @@ public final class BatchWriter {
         }
         int stored = batch.size();
         if (!batch.isEmpty()) {
-            Savepoint beforeCopy = connection.setSavepoint();
-            try {
-                EventCopyWriter.copy(connection, rows);
-            } catch (SQLException e) {
-                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                    throw e;
-                }
-                connection.rollback(beforeCopy);
+            if (deduplicate) {
                 stored = EventCopyWriter.copyDeduplicating(connection, batch);
+            } else {
+                EventCopyWriter.copy(connection, rows);
             }
             runs.apply(connection, batch);
             decisions.write(connection, decisionRows);

@@ -6,7 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -16,8 +18,11 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class OffsetStore {
     private static final String LOAD = "SELECT kafka_partition, next_offset FROM sink_offsets WHERE topic = ? AND kafka_partition = ANY (?)";
-    private static final String MOVE =
-            "UPDATE sink_offsets SET next_offset = ?, updated_at = now() WHERE topic = ? AND kafka_partition = ? AND next_offset = ?";
+    private static final String MOVE = """
+            UPDATE sink_offsets AS s SET next_offset = m.next, updated_at = now()
+            FROM unnest(?::integer[], ?::bigint[], ?::bigint[]) AS m(kafka_partition, expected, next)
+            WHERE s.topic = ? AND s.kafka_partition = m.kafka_partition AND s.next_offset = m.expected
+            RETURNING s.kafka_partition""";
     private static final String FIRST = """
             INSERT INTO sink_offsets (next_offset, topic, kafka_partition, updated_at) VALUES (?, ?, ?, now())
             ON CONFLICT (topic, kafka_partition) DO NOTHING""";
@@ -66,21 +71,52 @@ public final class OffsetStore {
      * transaction fails here and rolls back with its rows, so no event is written twice.
      */
     public void advance(Connection connection, Map<TopicPartition, Advance> advances) throws SQLException {
-        try (PreparedStatement move = connection.prepareStatement(MOVE);
-             PreparedStatement first = connection.prepareStatement(FIRST)) {
+        Map<String, Map<Integer, Advance>> moves = new HashMap<>();
+        try (PreparedStatement first = connection.prepareStatement(FIRST)) {
             for (Map.Entry<TopicPartition, Advance> entry : advances.entrySet()) {
                 TopicPartition partition = entry.getKey();
                 Advance advance = entry.getValue();
-                PreparedStatement statement = advance.expected() == null ? first : move;
-                statement.setLong(1, advance.next());
-                statement.setString(2, partition.topic());
-                statement.setInt(3, partition.partition());
                 if (advance.expected() != null) {
-                    statement.setLong(4, advance.expected());
+                    moves.computeIfAbsent(partition.topic(), t -> new HashMap<>()).put(partition.partition(), advance);
+                    continue;
                 }
-                if (statement.executeUpdate() != 1) {
-                    throw new OffsetsMovedException(partition, advance.expected());
+                first.setLong(1, advance.next());
+                first.setString(2, partition.topic());
+                first.setInt(3, partition.partition());
+                if (first.executeUpdate() != 1) {
+                    throw new OffsetsMovedException(partition, null);
                 }
+            }
+        }
+        for (Map.Entry<String, Map<Integer, Advance>> topic : moves.entrySet()) {
+            move(connection, topic.getKey(), topic.getValue());
+        }
+    }
+
+    /** All of a topic's partitions in one statement: one round trip per batch, whatever the partition count. */
+    private static void move(Connection connection, String topic, Map<Integer, Advance> partitions) throws SQLException {
+        Integer[] numbers = partitions.keySet().toArray(Integer[]::new);
+        Long[] expected = new Long[numbers.length];
+        Long[] next = new Long[numbers.length];
+        for (int i = 0; i < numbers.length; i++) {
+            expected[i] = partitions.get(numbers[i]).expected();
+            next[i] = partitions.get(numbers[i]).next();
+        }
+        Set<Integer> moved = new HashSet<>();
+        try (PreparedStatement statement = connection.prepareStatement(MOVE)) {
+            statement.setArray(1, connection.createArrayOf("integer", numbers));
+            statement.setArray(2, connection.createArrayOf("bigint", expected));
+            statement.setArray(3, connection.createArrayOf("bigint", next));
+            statement.setString(4, topic);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    moved.add(rows.getInt(1));
+                }
+            }
+        }
+        for (Integer partition : numbers) {
+            if (!moved.contains(partition)) {
+                throw new OffsetsMovedException(new TopicPartition(topic, partition), partitions.get(partition).expected());
             }
         }
     }
