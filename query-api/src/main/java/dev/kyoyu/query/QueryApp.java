@@ -57,12 +57,14 @@ public final class QueryApp implements AutoCloseable {
 
     public static QueryApp start(QueryConfig config, OpenTelemetry telemetry) {
         PrometheusMeterRegistry registry = Metrics.newRegistry("query-api");
-        ReadPools pools = new ReadPools(config.pgUrl(), config.pgUser(), config.pgPassword(), config.poolSize(), registry);
+        ReadPools pools = new ReadPools(new ReadPools.Settings(config.pgUrl(), config.replicaUrls(), config.pgUser(),
+                config.pgPassword(), config.poolSize(), config.replicaMaxLag()), registry, Clock.systemUTC());
         Authenticator authenticator = new Authenticator(new Tokens(config.jwtSecret(), Duration.ofHours(1), Clock.systemUTC()), registry);
         Tracer tracer = telemetry.getTracer("dev.kyoyu.query");
         QueryMetrics metrics = new QueryMetrics(registry);
-        AccessGrants grants = new AccessGrants(pools.reads());
-        DecisionReader decisions = new DecisionReader(pools.reads(), tracer);
+        // Grants are always read on the primary, so a revoke applies at once even while replicas lag.
+        AccessGrants grants = new AccessGrants(pools.primary());
+        DecisionReader decisions = new DecisionReader(pools, tracer);
         JsonBodies bodies = new JsonBodies(MAX_BODY_BYTES, MAX_JSON_DEPTH);
         QueryEmbedder embedder = new QueryEmbedder(config.embedding().createProvider(), config.searchEmbedThreads(),
                 config.embedding().timeout());
@@ -78,14 +80,14 @@ public final class QueryApp implements AutoCloseable {
                     HttpSpans.install(routing, telemetry, "dev.kyoyu.query", path -> "kyoyu.query");
                     ApiErrors.install(routing);
                     HealthAndMetricsRoutes.install(routing, registry, () -> health(pools, feed));
-                    routing.register("/v1/runs", new RunQueryRoutes(authenticator, new RunReader(pools.reads(), tracer),
+                    routing.register("/v1/runs", new RunQueryRoutes(authenticator, new RunReader(pools, tracer),
                             config.maxEventsPerPage(), metrics));
                     routing.register("/v1/query", new DecisionQueryRoutes(authenticator, grants, decisions, bodies, metrics,
                             config.maxResults()));
                     routing.register("/v1/search", new SearchRoutes(authenticator, grants, decisions, embedder, bodies, metrics,
                             config.maxSearchResults(), config.searchEfSearch()));
                     routing.register("/v1/agents", new AgentHistoryRoutes(authenticator, grants, decisions, metrics, config.maxResults()));
-                    routing.register("/v1/conflicts", new ConflictRoutes(authenticator, grants, new ConflictReader(pools.reads(), tracer),
+                    routing.register("/v1/conflicts", new ConflictRoutes(authenticator, grants, new ConflictReader(pools, tracer),
                             metrics, config.maxResults()));
                     routing.register("/v1/subscribe", new SubscribeRoutes(authenticator, grants, feed, subscribe));
                     ApiErrors.installFallback(routing);
@@ -95,11 +97,17 @@ public final class QueryApp implements AutoCloseable {
         return new QueryApp(server, pools, feed, embedder);
     }
 
-    /** Healthy while PostgreSQL answers. Kafka only feeds subscriptions, so its state is reported, not required. */
+    /**
+     * Healthy while the primary answers. Kafka only feeds subscriptions and replicas only take load off the primary,
+     * so their states are reported, not required.
+     */
     private static HealthAndMetricsRoutes.Health health(ReadPools pools, LiveFeed feed) {
         boolean postgres = pools.primaryHealthy();
         Map<String, Object> checks = new LinkedHashMap<>();
         checks.put("postgres", postgres ? "ok" : "unreachable");
+        if (pools.hasReplicas()) {
+            checks.put("replicas", pools.replicaHealth());
+        }
         checks.put("kafka", feed.connected() ? "ok" : "unreachable (subscriptions wait for it)");
         return new HealthAndMetricsRoutes.Health(postgres, checks);
     }

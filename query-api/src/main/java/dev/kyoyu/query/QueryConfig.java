@@ -5,11 +5,18 @@ import dev.kyoyu.schemas.Topics;
 import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.service.config.EnvReader;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The query API's settings, read once and validated together.
  *
+ * @param replicaUrls          JDBC URLs of streaming replicas that take reads (KYOYU_QUERY_REPLICA_URLS, comma-separated);
+ *                             empty: every read goes to the primary
+ * @param replicaMaxLag        a replica serves reads only while its data is at most this far behind the primary
  * @param maxEventsPerPage     the most events {@code GET /v1/runs/{id}} returns in one answer
  * @param maxResults           the largest {@code limit} of /v1/query, /v1/query/temporal, history and conflicts
  * @param maxSearchResults     the largest {@code limit} of /v1/search
@@ -28,6 +35,8 @@ public record QueryConfig(
         String pgUser,
         String pgPassword,
         int poolSize,
+        List<String> replicaUrls,
+        Duration replicaMaxLag,
         Secret jwtSecret,
         int maxEventsPerPage,
         int maxResults,
@@ -44,6 +53,10 @@ public record QueryConfig(
         Duration subscribeGrantRefresh,
         EmbeddingSettings embedding) {
 
+    public QueryConfig {
+        replicaUrls = List.copyOf(replicaUrls);
+    }
+
     public static QueryConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
         QueryConfig config = new QueryConfig(
@@ -53,6 +66,8 @@ public record QueryConfig(
                 r.string("KYOYU_PG_USER", "kyoyu"),
                 r.string("KYOYU_PG_PASSWORD", ""),
                 r.integer("KYOYU_QUERY_POOL_SIZE", 8, 1, 200),
+                replicaUrls(r),
+                r.duration("KYOYU_QUERY_REPLICA_MAX_LAG", Duration.ofSeconds(5)),
                 r.requiredSecret("KYOYU_JWT_SECRET"),
                 r.integer("KYOYU_QUERY_MAX_EVENTS_PER_PAGE", 10_000, 1, 1_000_000),
                 r.integer("KYOYU_QUERY_MAX_RESULTS", 1000, 1, 10_000),
@@ -71,7 +86,36 @@ public record QueryConfig(
         if (config.decisionsTopic().equals(config.conflictsTopic())) {
             r.problem("KYOYU_DECISIONS_TOPIC and KYOYU_CONFLICTS_TOPIC must differ");
         }
+        if (config.replicaMaxLag().compareTo(Duration.ofMillis(100)) < 0 || config.replicaMaxLag().compareTo(Duration.ofHours(1)) > 0) {
+            r.problem("KYOYU_QUERY_REPLICA_MAX_LAG=" + config.replicaMaxLag() + " is outside 100ms..1h");
+        }
+        if (config.pgUrl() != null && config.replicaUrls().contains(config.pgUrl())) {
+            r.problem("KYOYU_QUERY_REPLICA_URLS names the primary (KYOYU_PG_URL) as a replica");
+        }
         r.finish();
         return config;
+    }
+
+    /** {@code jdbc:postgresql://replica-1:5432/kyoyu,jdbc:postgresql://replica-2:5432/kyoyu}; unset or blank: none. */
+    private static List<String> replicaUrls(EnvReader r) {
+        String raw = r.string("KYOYU_QUERY_REPLICA_URLS", "");
+        List<String> urls = new ArrayList<>();
+        if (raw.isEmpty()) {
+            return urls;
+        }
+        Set<String> seen = new HashSet<>();
+        String[] parts = raw.split(",", -1);
+        for (int i = 0; i < parts.length; i++) {
+            String url = parts[i].strip();
+            if (!url.startsWith("jdbc:postgresql://")) {
+                // Not echoed: a URL may carry a password.
+                r.problem("KYOYU_QUERY_REPLICA_URLS: entry " + (i + 1) + " is not a jdbc:postgresql:// URL");
+            } else if (!seen.add(url)) {
+                r.problem("KYOYU_QUERY_REPLICA_URLS: entry " + (i + 1) + " repeats an earlier one");
+            } else {
+                urls.add(url);
+            }
+        }
+        return List.copyOf(urls);
     }
 }

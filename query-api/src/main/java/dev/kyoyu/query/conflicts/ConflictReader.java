@@ -2,6 +2,10 @@ package dev.kyoyu.query.conflicts;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.kyoyu.query.access.ReadScope;
+import dev.kyoyu.query.db.Consistency;
+import dev.kyoyu.query.db.ReadPools;
+import dev.kyoyu.query.db.Served;
+import dev.kyoyu.query.metrics.QueryMetrics.QueryType;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
@@ -13,7 +17,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sql.DataSource;
 
 /**
  * Reads the conflicts table that the decision stream fills (changeset 007): two agents, same decision type,
@@ -43,15 +46,19 @@ public final class ConflictReader {
     public record Page(List<Conflict> conflicts, long total) {
     }
 
-    private final DataSource dataSource;
+    private final ReadPools pools;
     private final Tracer tracer;
 
-    public ConflictReader(DataSource dataSource, Tracer tracer) {
-        this.dataSource = dataSource;
+    public ConflictReader(ReadPools pools, Tracer tracer) {
+        this.pools = pools;
         this.tracer = tracer;
     }
 
-    public Page page(Filter filter, ReadScope scope, int limit, int offset) throws SQLException {
+    public Served<Page> page(Consistency consistency, Filter filter, ReadScope scope, int limit, int offset) throws SQLException {
+        return pools.read(QueryType.CONFLICTS, consistency, (connection, onReplica) -> page(connection, filter, scope, limit, offset));
+    }
+
+    private Page page(Connection connection, Filter filter, ReadScope scope, int limit, int offset) throws SQLException {
         List<String> clauses = new ArrayList<>();
         List<Object> values = new ArrayList<>();
         if (!scope.everyone()) {
@@ -79,7 +86,7 @@ public final class ConflictReader {
         }
         String where = clauses.isEmpty() ? "TRUE" : String.join(" AND ", clauses);
         Span span = tracer.spanBuilder("kyoyu.db.query").setAttribute("db.query.summary", "SELECT conflicts").startSpan();
-        try (Scope ignored = span.makeCurrent(); Connection connection = dataSource.getConnection()) {
+        try (Scope ignored = span.makeCurrent()) {
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {

@@ -2,43 +2,192 @@ package dev.kyoyu.query.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.kyoyu.query.metrics.QueryMetrics.QueryType;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The connection pools query-api reads through. Today one read-only pool on the primary, named
- * {@code query-primary}; streaming replicas (KYOYU_QUERY_REPLICA_URLS, issue 5 item 4) become further pools
- * named {@code query-replica-N} behind {@link #reads()}, so every reader already asks this class, never a
- * pool directly. Each pool reports Hikari's metrics (hikaricp_connections_active{pool=…}, …) to the registry.
+ * The connection pools query-api reads through: {@code query-primary} on the primary, and one pool per streaming
+ * replica (KYOYU_QUERY_REPLICA_URLS), {@code query-replica-1}, {@code query-replica-2}, … Every query goes through
+ * {@link #read}, which sends it to a replica within the lag bound ({@link Routing}) and runs it again on the
+ * primary when that replica fails. Each pool reports Hikari's meters (hikaricp_connections_active{pool=…}, …).
+ *
+ * <p>Meters of its own: {@code kyoyu_query_reads_total{query_type,pool}} (which pool answered),
+ * {@code kyoyu_query_replica_fallbacks_total{reason}} (why the primary answered although replicas are configured),
+ * {@code kyoyu_query_replica_lag_seconds{pool}} and {@code kyoyu_query_replica_serving{pool}}.
  */
 public final class ReadPools implements AutoCloseable {
     public static final String PRIMARY = "query-primary";
+    private static final Logger LOG = LoggerFactory.getLogger(ReadPools.class);
 
-    private final HikariDataSource primary;
-
-    public ReadPools(String jdbcUrl, String user, String password, int size, MeterRegistry registry) {
-        this.primary = pool(PRIMARY, jdbcUrl, user, password, size);
-        primary.setMetricRegistry(registry);
+    /** Where pools connect, and how they read. */
+    public record Settings(String primaryUrl, List<String> replicaUrls, String user, String password, int poolSize,
+                           Duration maxLag) {
+        public Settings {
+            replicaUrls = List.copyOf(replicaUrls);
+        }
     }
 
-    private static HikariDataSource pool(String name, String jdbcUrl, String user, String password, int size) {
+    /** What a failed replica read means for the request. */
+    enum Failure {
+        /** The replica is gone or going (connection failed, shutting down): skip it until a check succeeds. */
+        REPLICA_UNAVAILABLE,
+        /** A hot standby cancelled the query to replay WAL that removes rows it read: try the primary once. */
+        RECOVERY_CONFLICT,
+        /** Anything else (a bad query, a missing table) would fail on the primary too: the client gets it. */
+        OTHER
+    }
+
+    private final HikariDataSource primary;
+    private final List<Replica> replicas;
+    private final Routing routing;
+    private final MeterRegistry registry;
+    private final Map<String, Map<QueryType, Counter>> reads = new HashMap<>();
+    private final Map<Routing.Fallback, Counter> fallbacks = new EnumMap<>(Routing.Fallback.class);
+
+    public ReadPools(Settings settings, MeterRegistry registry, Clock clock) {
+        this.registry = registry;
+        this.routing = new Routing(settings.maxLag(), clock);
+        this.primary = pool(PRIMARY, settings.primaryUrl(), settings, Duration.ofSeconds(3), registry);
+        countReads(PRIMARY);
+        List<Replica> list = new ArrayList<>();
+        for (int i = 0; i < settings.replicaUrls().size(); i++) {
+            String name = "query-replica-" + (i + 1);
+            // A dead replica costs a read at most this long before it is skipped; the primary pool can wait longer.
+            list.add(new Replica(name, pool(name, settings.replicaUrls().get(i), settings, Duration.ofSeconds(1), registry), clock));
+            countReads(name);
+            LOG.info("reads go to replica {} ({}) while it is at most {} ms behind the primary", name,
+                    withoutParameters(settings.replicaUrls().get(i)), settings.maxLag().toMillis());
+        }
+        this.replicas = List.copyOf(list);
+        if (!replicas.isEmpty()) {
+            for (Routing.Fallback reason : Routing.Fallback.values()) {
+                fallbacks.put(reason, Counter.builder("kyoyu.query.replica.fallbacks").tag("reason", reason.tag())
+                        .description("reads the primary answered although replicas are configured, by reason")
+                        .register(registry));
+            }
+        }
+        for (Replica replica : replicas) {
+            Gauge.builder("kyoyu.query.replica.lag", replica, r -> seconds(r.status().staleness(routing.now())))
+                    .tag("pool", replica.name()).baseUnit("seconds")
+                    .description("how far the replica's data may be behind the primary (NaN: unknown)").register(registry);
+            Gauge.builder("kyoyu.query.replica.serving", replica,
+                            r -> r.status().state(routing.now(), routing.maxLag()) == ReplicaStatus.State.SERVING ? 1 : 0)
+                    .tag("pool", replica.name()).description("1 while the replica takes reads").register(registry);
+        }
+    }
+
+    private static HikariDataSource pool(String name, String jdbcUrl, Settings settings, Duration connectionTimeout,
+                                         MeterRegistry registry) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName(name);
         hikari.setJdbcUrl(jdbcUrl);
-        hikari.setUsername(user);
-        hikari.setPassword(password);
-        hikari.setMaximumPoolSize(size);
+        hikari.setUsername(settings.user());
+        hikari.setPassword(settings.password());
+        hikari.setMaximumPoolSize(settings.poolSize());
         hikari.setReadOnly(true);
-        hikari.setConnectionTimeout(3000);
+        hikari.setConnectionTimeout(connectionTimeout.toMillis());
+        hikari.setValidationTimeout(Math.min(connectionTimeout.toMillis() / 2, 5000));
         hikari.setInitializationFailTimeout(-1);
+        // pg_stat_activity on either server shows which pool a session belongs to.
+        hikari.addDataSourceProperty("ApplicationName", name);
+        hikari.setMetricRegistry(registry);
         return new HikariDataSource(hikari);
     }
 
-    /** Where reads go. */
-    public DataSource reads() {
+    private void countReads(String pool) {
+        Map<QueryType, Counter> byType = new EnumMap<>(QueryType.class);
+        for (QueryType type : QueryType.values()) {
+            byType.put(type, Counter.builder("kyoyu.query.reads").tag("query_type", type.name().toLowerCase(Locale.ROOT))
+                    .tag("pool", pool).description("queries answered, by the pool that answered them").register(registry));
+        }
+        reads.put(pool, byType);
+    }
+
+    /** The primary alone: for what must be current, such as access grants (a revoke applies at once). */
+    public DataSource primary() {
         return primary;
+    }
+
+    /** {@link #read(QueryType, Consistency, ReadWork, Predicate)} where every replica answer stands. */
+    public <T> Served<T> read(QueryType type, Consistency consistency, ReadWork<T> work) throws SQLException {
+        return read(type, consistency, work, answer -> true);
+    }
+
+    /**
+     * Runs {@code work} on a replica within the lag bound, or on the primary when there is none, the client asked
+     * for {@link Consistency#STRONG}, the replica failed, or {@code replicaAnswerStands} rejects its answer.
+     */
+    public <T> Served<T> read(QueryType type, Consistency consistency, ReadWork<T> work,
+                              Predicate<? super T> replicaAnswerStands) throws SQLException {
+        List<ReplicaStatus> statuses = replicas.stream().map(Replica::status).toList();
+        Routing.Route route = routing.choose(statuses, consistency);
+        Routing.Fallback fallback = route.fallback();
+        if (!route.toPrimary()) {
+            Replica replica = replicas.get(route.replica());
+            try (Connection connection = replica.pool().getConnection()) {
+                T answer = work.read(connection, true);
+                if (replicaAnswerStands.test(answer)) {
+                    return served(type, replica.name(), answer);
+                }
+                fallback = Routing.Fallback.NOT_ON_REPLICA;
+            } catch (SQLException e) {
+                Failure failure = classify(e);
+                if (failure == Failure.OTHER) {
+                    throw e;
+                }
+                if (failure == Failure.REPLICA_UNAVAILABLE) {
+                    replica.markUnavailable(e);
+                }
+                LOG.info("replica {} failed a {} read ({}); the primary answers it", replica.name(),
+                        type.name().toLowerCase(Locale.ROOT), e.getMessage());
+                fallback = Routing.Fallback.REPLICA_FAILED;
+            }
+        }
+        if (fallback != null) {
+            fallbacks.get(fallback).increment();
+        }
+        try (Connection connection = primary.getConnection()) {
+            return served(type, PRIMARY, work.read(connection, false));
+        }
+    }
+
+    private <T> Served<T> served(QueryType type, String pool, T answer) {
+        reads.get(pool).get(type).increment();
+        return new Served<>(answer, pool);
+    }
+
+    /** Connection failures (class 08), shutdowns (57P01-57P03) and pool timeouts mean the replica is gone. */
+    static Failure classify(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (e instanceof SQLTransientConnectionException || state.startsWith("08")
+                || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
+            return Failure.REPLICA_UNAVAILABLE;
+        }
+        // PostgreSQL reports "canceling statement due to conflict with recovery" as serialization_failure; a
+        // read-only transaction on the primary never fails that way, so here it can only mean the standby.
+        if (state.equals("40001")) {
+            return Failure.RECOVERY_CONFLICT;
+        }
+        return Failure.OTHER;
     }
 
     /** True when the primary answers; /health reports it. */
@@ -50,8 +199,42 @@ public final class ReadPools implements AutoCloseable {
         }
     }
 
+    /** For /health: each replica's state, staleness and problem (replicas never make the process unhealthy). */
+    public Map<String, Object> replicaHealth() {
+        Instant now = routing.now();
+        Map<String, Object> health = new LinkedHashMap<>();
+        for (Replica replica : replicas) {
+            ReplicaStatus status = replica.status();
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("state", status.state(now, routing.maxLag()).name().toLowerCase(Locale.ROOT));
+            Duration staleness = status.staleness(now);
+            details.put("lag_seconds", staleness == null ? null : seconds(staleness));
+            details.put("checked_at", status.checkedAt().toString());
+            if (status.problem() != null) {
+                details.put("problem", status.problem());
+            }
+            health.put(replica.name(), details);
+        }
+        return health;
+    }
+
+    public boolean hasReplicas() {
+        return !replicas.isEmpty();
+    }
+
+    private static double seconds(Duration duration) {
+        return duration == null ? Double.NaN : duration.toNanos() / 1e9;
+    }
+
+    /** A JDBC URL without its query string, which may carry a password: for logs. */
+    private static String withoutParameters(String jdbcUrl) {
+        int query = jdbcUrl.indexOf('?');
+        return query < 0 ? jdbcUrl : jdbcUrl.substring(0, query);
+    }
+
     @Override
     public void close() {
+        replicas.forEach(Replica::close);
         primary.close();
     }
 }

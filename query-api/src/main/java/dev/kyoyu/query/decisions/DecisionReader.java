@@ -2,6 +2,10 @@ package dev.kyoyu.query.decisions;
 
 import com.pgvector.PGvector;
 import dev.kyoyu.query.access.ReadScope;
+import dev.kyoyu.query.db.Consistency;
+import dev.kyoyu.query.db.ReadPools;
+import dev.kyoyu.query.db.Served;
+import dev.kyoyu.query.metrics.QueryMetrics.QueryType;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
@@ -18,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /** Reads decisions (and on request their alternatives and evidence) for the structured, temporal and vector queries. */
 public final class DecisionReader {
@@ -40,15 +43,28 @@ public final class DecisionReader {
     public record Hit(DecisionView decision, double similarityScore) {
     }
 
-    private final DataSource dataSource;
+    private final ReadPools pools;
     private final Tracer tracer;
 
-    public DecisionReader(DataSource dataSource, Tracer tracer) {
-        this.dataSource = dataSource;
+    public DecisionReader(ReadPools pools, Tracer tracer) {
+        this.pools = pools;
         this.tracer = tracer;
     }
 
-    public Page query(DecisionQuery query, ReadScope scope) throws SQLException {
+    /** A page of decisions and the total; {@code type} names the endpoint for metrics (structured, temporal, history). */
+    public Served<Page> query(QueryType type, Consistency consistency, DecisionQuery query, ReadScope scope) throws SQLException {
+        return pools.read(type, consistency, (connection, onReplica) -> query(connection, query, scope));
+    }
+
+    /** The nearest decisions to {@code vector}; see {@link #search(Connection, float[], DecisionFilter, TimeSlice, ReadScope, int, int, Set)}. */
+    public Served<List<Hit>> search(Consistency consistency, float[] vector, DecisionFilter filter, TimeSlice slice,
+                                    ReadScope scope, int limit, int efSearch, Set<DecisionQuery.Include> includes)
+            throws SQLException {
+        return pools.read(QueryType.SEARCH, consistency,
+                (connection, onReplica) -> search(connection, vector, filter, slice, scope, limit, efSearch, includes));
+    }
+
+    private Page query(Connection connection, DecisionQuery query, ReadScope scope) throws SQLException {
         Where where = where(query.filter(), query.slice(), scope);
         String direction = query.descending() ? "DESC" : "ASC";
         String page = "SELECT " + COLUMNS + " FROM decisions d WHERE " + where.sql()
@@ -56,7 +72,7 @@ public final class DecisionReader {
                 + " LIMIT ? OFFSET ?";
         String count = "SELECT count(*) FROM decisions d WHERE " + where.sql();
         Span span = tracer.spanBuilder("kyoyu.db.query").setAttribute("db.query.summary", "SELECT decisions").startSpan();
-        try (Scope ignored = span.makeCurrent(); Connection connection = dataSource.getConnection()) {
+        try (Scope ignored = span.makeCurrent()) {
             // The page and its total from one snapshot, so they agree with each other.
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -99,13 +115,13 @@ public final class DecisionReader {
      * iterative scans (pgvector 0.8) keep looking when filters discard candidates, so a selective filter still
      * fills the page instead of returning fewer rows than exist.
      */
-    public List<Hit> search(float[] vector, DecisionFilter filter, TimeSlice slice, ReadScope scope, int limit,
-                            int efSearch, Set<DecisionQuery.Include> includes) throws SQLException {
+    private List<Hit> search(Connection connection, float[] vector, DecisionFilter filter, TimeSlice slice, ReadScope scope,
+                             int limit, int efSearch, Set<DecisionQuery.Include> includes) throws SQLException {
         Where where = where(filter, slice, scope).and("d.embedding IS NOT NULL");
         String sql = "SELECT " + COLUMNS + ", d.embedding <=> ? AS distance FROM decisions d WHERE " + where.sql()
                 + " ORDER BY d.embedding <=> ? LIMIT ?";
         Span span = tracer.spanBuilder("kyoyu.db.search").setAttribute("db.query.summary", "SELECT decisions ORDER BY embedding").startSpan();
-        try (Scope ignored = span.makeCurrent(); Connection connection = dataSource.getConnection()) {
+        try (Scope ignored = span.makeCurrent()) {
             connection.setAutoCommit(false);
             try {
                 try (PreparedStatement settings = connection.prepareStatement(

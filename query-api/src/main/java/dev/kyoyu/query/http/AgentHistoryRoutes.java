@@ -2,6 +2,8 @@ package dev.kyoyu.query.http;
 
 import dev.kyoyu.query.access.AccessGrants;
 import dev.kyoyu.query.access.ReadScope;
+import dev.kyoyu.query.db.Consistency;
+import dev.kyoyu.query.db.Served;
 import dev.kyoyu.query.decisions.DecisionFilter;
 import dev.kyoyu.query.decisions.DecisionQuery;
 import dev.kyoyu.query.decisions.DecisionReader;
@@ -78,10 +80,13 @@ public final class AgentHistoryRoutes implements HttpService {
                 Fields.intParam(req, "limit", Math.min(DecisionRequests.DEFAULT_LIMIT, maxLimit), 1, maxLimit),
                 Fields.intParam(req, "offset", 0, 0, DecisionRequests.MAX_OFFSET));
 
+        Consistency consistency = ReadHeaders.consistency(req);
         Timer.Sample sample = metrics.start();
         ReadScope scope = grants.scopeOf(caller);
         scope.requireReadable(List.of(agentId), "agent_id");
-        DecisionReader.Page page = reader.query(query, scope);
+        Served<DecisionReader.Page> served = reader.query(QueryType.HISTORY, consistency, query, scope);
+        DecisionReader.Page page = served.value();
+        ReadHeaders.readFrom(res, served.pool());
         metrics.record(QueryType.HISTORY, sample, page.decisions().size());
         Envelope.send(req, res, 200, new Answer(agentId, page.decisions(), page.total(), query.limit(), query.offset()));
     }

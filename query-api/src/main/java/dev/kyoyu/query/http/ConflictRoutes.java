@@ -3,6 +3,8 @@ package dev.kyoyu.query.http;
 import dev.kyoyu.query.access.AccessGrants;
 import dev.kyoyu.query.access.ReadScope;
 import dev.kyoyu.query.conflicts.ConflictReader;
+import dev.kyoyu.query.db.Consistency;
+import dev.kyoyu.query.db.Served;
 import dev.kyoyu.query.metrics.QueryMetrics;
 import dev.kyoyu.query.metrics.QueryMetrics.QueryType;
 import dev.kyoyu.service.auth.Authenticator;
@@ -59,14 +61,15 @@ public final class ConflictRoutes implements HttpService {
         int limit = Fields.intParam(req, "limit", Math.min(DecisionRequests.DEFAULT_LIMIT, maxLimit), 1, maxLimit);
         int offset = Fields.intParam(req, "offset", 0, 0, DecisionRequests.MAX_OFFSET);
 
+        Consistency consistency = ReadHeaders.consistency(req);
         Timer.Sample sample = metrics.start();
         ReadScope scope = grants.scopeOf(caller);
         if (agentId != null) {
             scope.requireReadable(List.of(agentId), "agent_id");
         }
-        ConflictReader.Page page;
+        Served<ConflictReader.Page> page;
         try {
-            page = reader.page(filter, scope, limit, offset);
+            page = reader.page(consistency, filter, scope, limit, offset);
         } catch (SQLException e) {
             if (ConflictReader.UNDEFINED_TABLE.equals(e.getSQLState())) {
                 throw ApiException.unavailable("conflict detection has not created its table in this database yet",
@@ -74,7 +77,8 @@ public final class ConflictRoutes implements HttpService {
             }
             throw e;
         }
-        metrics.record(QueryType.CONFLICTS, sample, page.conflicts().size());
-        Envelope.send(req, res, 200, new Answer(page.conflicts(), page.total(), limit, offset));
+        metrics.record(QueryType.CONFLICTS, sample, page.value().conflicts().size());
+        ReadHeaders.readFrom(res, page.pool());
+        Envelope.send(req, res, 200, new Answer(page.value().conflicts(), page.value().total(), limit, offset));
     }
 }

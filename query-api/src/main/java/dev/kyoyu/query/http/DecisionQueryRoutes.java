@@ -3,6 +3,8 @@ package dev.kyoyu.query.http;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.kyoyu.query.access.AccessGrants;
 import dev.kyoyu.query.access.ReadScope;
+import dev.kyoyu.query.db.Consistency;
+import dev.kyoyu.query.db.Served;
 import dev.kyoyu.query.decisions.DecisionQuery;
 import dev.kyoyu.query.decisions.DecisionReader;
 import dev.kyoyu.query.decisions.DecisionView;
@@ -65,12 +67,15 @@ public final class DecisionQueryRoutes implements HttpService {
     }
 
     private void answer(ServerRequest req, ServerResponse res, Caller caller, DecisionQuery query, QueryType type) throws Exception {
+        Consistency consistency = ReadHeaders.consistency(req);
         Timer.Sample sample = metrics.start();
         ReadScope scope = grants.scopeOf(caller);
         if (query.filter().agentIds() != null) {
             scope.requireReadable(query.filter().agentIds(), "filters.agent_id");
         }
-        DecisionReader.Page page = reader.query(query, scope);
+        Served<DecisionReader.Page> served = reader.query(type, consistency, query, scope);
+        DecisionReader.Page page = served.value();
+        ReadHeaders.readFrom(res, served.pool());
         metrics.record(type, sample, page.decisions().size());
         TimeSlice.AsOf asOf = query.slice() instanceof TimeSlice.AsOf a ? a : null;
         Envelope.send(req, res, 200, new Answer(page.decisions(), page.total(), query.limit(), query.offset(),

@@ -1,5 +1,7 @@
 package dev.kyoyu.query.http;
 
+import dev.kyoyu.query.db.Consistency;
+import dev.kyoyu.query.db.Served;
 import dev.kyoyu.query.runs.RunReader;
 import dev.kyoyu.query.runs.RunView;
 import dev.kyoyu.service.auth.Authenticator;
@@ -14,6 +16,7 @@ import io.helidon.webserver.http.ServerResponse;
 import dev.kyoyu.query.metrics.QueryMetrics;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** {@code GET /v1/runs/{run_id}?after=&limit=}: a run and its events in sequence order, paged. */
@@ -40,13 +43,15 @@ public final class RunQueryRoutes implements HttpService {
         UUID runId = uuidParam(req.path().pathParameters().get("run_id"));
         long after = longParam(req, "after", -1, -1, Long.MAX_VALUE);
         int limit = (int) longParam(req, "limit", maxEventsPerPage, 1, maxEventsPerPage);
+        Consistency consistency = ReadHeaders.consistency(req);
         Timer.Sample sample = metrics.start();
-        RunView.Run run = reader.run(runId)
-                .filter(r -> caller.admin() || r.agentId().equals(caller.agentId()))
+        Served<Optional<RunView>> served = reader.read(consistency, runId, after, limit);
+        RunView view = served.value()
+                .filter(v -> caller.admin() || v.run().agentId().equals(caller.agentId()))
                 .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
                         "run " + runId + " not found, or not visible to agent " + caller.agentId()));
-        RunView view = reader.page(run, after, limit);
         metrics.record(QueryMetrics.QueryType.RUN, sample, view.events().size());
+        ReadHeaders.readFrom(res, served.pool());
         Envelope.send(req, res, 200, view);
     }
 

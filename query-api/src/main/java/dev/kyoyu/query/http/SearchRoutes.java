@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kyoyu.embedder.provider.EmbeddingException;
 import dev.kyoyu.query.access.AccessGrants;
 import dev.kyoyu.query.access.ReadScope;
+import dev.kyoyu.query.db.Consistency;
+import dev.kyoyu.query.db.Served;
 import dev.kyoyu.query.decisions.DecisionFilter;
 import dev.kyoyu.query.decisions.DecisionQuery;
 import dev.kyoyu.query.decisions.DecisionReader;
@@ -80,13 +82,16 @@ public final class SearchRoutes implements HttpService {
         TimeSlice slice = Fields.bool(request.get("include_superseded"), "include_superseded", false)
                 ? TimeSlice.ALL_VERSIONS : TimeSlice.CURRENT;
 
+        Consistency consistency = ReadHeaders.consistency(req);
         Timer.Sample sample = metrics.start();
         ReadScope scope = grants.scopeOf(caller);
         if (filter.agentIds() != null) {
             scope.requireReadable(filter.agentIds(), "filters.agent_id");
         }
         float[] vector = embed(text);
-        List<DecisionReader.Hit> hits = reader.search(vector, filter, slice, scope, limit, efSearch, includes);
+        Served<List<DecisionReader.Hit>> served = reader.search(consistency, vector, filter, slice, scope, limit, efSearch, includes);
+        List<DecisionReader.Hit> hits = served.value();
+        ReadHeaders.readFrom(res, served.pool());
         metrics.record(QueryType.SEARCH, sample, hits.size());
         hits.forEach(hit -> metrics.similarity(hit.similarityScore()));
         Envelope.send(req, res, 200, new Answer(

@@ -1,0 +1,60 @@
+package dev.kyoyu.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kyoyu.service.config.ConfigException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The replica settings of QueryConfig: parsed once, every problem reported together. */
+class QueryConfigTest {
+    private static final String PRIMARY = "jdbc:postgresql://127.0.0.1:55432/kyoyu";
+
+    private static Map<String, String> env(String... pairs) {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "KYOYU_PG_URL", PRIMARY,
+                "KYOYU_JWT_SECRET", "0123456789abcdef0123456789abcdef",
+                "KYOYU_KAFKA_BOOTSTRAP", "127.0.0.1:59092"));
+        for (int i = 0; i < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return env;
+    }
+
+    @Test
+    void withoutReplicasEveryReadGoesToThePrimary() {
+        QueryConfig config = QueryConfig.fromEnv(env());
+        assertTrue(config.replicaUrls().isEmpty());
+        assertEquals(Duration.ofSeconds(5), config.replicaMaxLag());
+    }
+
+    @Test
+    void readsCommaSeparatedReplicaUrlsAndTheLagBound() {
+        QueryConfig config = QueryConfig.fromEnv(env(
+                "KYOYU_QUERY_REPLICA_URLS", " jdbc:postgresql://r1:5432/kyoyu , jdbc:postgresql://r2:5432/kyoyu?ssl=true",
+                "KYOYU_QUERY_REPLICA_MAX_LAG", "500ms"));
+        assertEquals(List.of("jdbc:postgresql://r1:5432/kyoyu", "jdbc:postgresql://r2:5432/kyoyu?ssl=true"), config.replicaUrls());
+        assertEquals(Duration.ofMillis(500), config.replicaMaxLag());
+    }
+
+    @Test
+    void reportsEveryBadReplicaSettingAtOnce() {
+        ConfigException e = assertThrows(ConfigException.class, () -> QueryConfig.fromEnv(env(
+                "KYOYU_QUERY_REPLICA_URLS", "jdbc:postgresql://r1/kyoyu,,postgres://user:secret@r2/kyoyu,jdbc:postgresql://r1/kyoyu,"
+                        + PRIMARY,
+                "KYOYU_QUERY_REPLICA_MAX_LAG", "0s")));
+        String message = e.getMessage();
+        assertTrue(message.contains("entry 2 is not a jdbc:postgresql:// URL"), message);
+        assertTrue(message.contains("entry 3 is not a jdbc:postgresql:// URL"), message);
+        assertTrue(message.contains("entry 4 repeats an earlier one"), message);
+        assertTrue(message.contains("names the primary"), message);
+        assertTrue(message.contains("KYOYU_QUERY_REPLICA_MAX_LAG"), message);
+        assertFalse(message.contains("secret"), "a URL may carry a password: " + message);
+    }
+}
