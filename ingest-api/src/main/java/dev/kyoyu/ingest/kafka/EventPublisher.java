@@ -81,14 +81,30 @@ public final class EventPublisher implements AutoCloseable {
                     (headers, key, value) -> headers.add(key, value.getBytes(StandardCharsets.UTF_8)));
         }
 
-        /** Hands the event to the producer; blocks at most max.block.ms while its bounded buffer is full. */
+        /**
+         * Hands the event to the producer; blocks at most max.block.ms (the ack timeout) for metadata or room
+         * in its bounded buffer. A send that has already failed (the broker is unreachable) ends the request
+         * at once with a 503, so a request of many events is answered within one ack timeout, not one per event.
+         */
         public void send(AgentEvent event) {
+            Future<RecordMetadata> ack;
             try {
-                acks.add(producer.send(new ProducerRecord<>(topic, null, event.agentId(), EventJson.toBytes(event),
-                        traceHeaders.toArray().length == 0 ? null : new RecordHeaders(traceHeaders.toArray()))));
+                ack = producer.send(new ProducerRecord<>(topic, null, event.agentId(), EventJson.toBytes(event),
+                        traceHeaders.toArray().length == 0 ? null : new RecordHeaders(traceHeaders.toArray())));
             } catch (KafkaException e) {
                 throw ApiException.unavailable("Kafka refused the events (" + rootMessage(e) + "); send them again", RETRY_AFTER, e);
             }
+            if (ack.isDone()) {
+                try {
+                    ack.get();
+                } catch (ExecutionException e) {
+                    throw ApiException.unavailable("Kafka refused the events (" + rootMessage(e) + "); send them again", RETRY_AFTER, e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw ApiException.unavailable("interrupted while handing events to Kafka; send them again", RETRY_AFTER, e);
+                }
+            }
+            acks.add(ack);
         }
 
         public void awaitAcks() {

@@ -146,10 +146,11 @@ public final class SinkWorker implements Runnable {
         if (inFlight != null && inFlight.result().isDone()) {
             complete();
         }
-        long wait = Math.min(MAX_POLL_WAIT_NANOS, open.nanosUntilDue(now));
-        if (now < retryAtNanos) {
-            wait = Math.min(wait, retryAtNanos - now);
-        }
+        // While a batch waits for its retry, nothing is due before the retry: poll at a resting pace, not in a
+        // tight loop on a batch that is long overdue.
+        long wait = now < retryAtNanos
+                ? Math.min(MAX_POLL_WAIT_NANOS, retryAtNanos - now)
+                : Math.min(MAX_POLL_WAIT_NANOS, open.nanosUntilDue(now));
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofNanos(Math.max(wait, 1_000_000)))) {
             accept(record);
         }
