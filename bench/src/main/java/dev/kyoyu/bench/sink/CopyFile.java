@@ -1,0 +1,69 @@
+package dev.kyoyu.bench.sink;
+
+import dev.kyoyu.bench.report.Progress;
+import dev.kyoyu.sink.consume.RecordDecoder;
+import dev.kyoyu.sink.copy.EventCopyWriter;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import me.tongfei.progressbar.ProgressBar;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads the preloaded topic back and writes every record as the row the sink COPYs for it, through
+ * sink-worker's own RecordDecoder and EventCopyWriter.formatRow: the input of the raw-COPY baseline.
+ */
+final class CopyFile {
+    record Result(long rows, long bytes) {
+    }
+
+    private CopyFile() {
+    }
+
+    static Result write(String bootstrap, String topic, long expected, Path file) throws IOException {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 32 * 1024 * 1024);
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
+        long rows = 0;
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+             OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 4 << 20);
+             ProgressBar bar = Progress.bar("COPY file", expected, "rows")) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            RecordDecoder decoder = new RecordDecoder();
+            ByteArrayOutputStream row = new ByteArrayOutputStream(4096);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    try {
+                        EventCopyWriter.formatRow(decoder.decode(record), row);
+                    } catch (RecordDecoder.PoisonRecordException e) {
+                        throw new IllegalStateException("the sink would dead-letter " + record.topic() + "-" + record.partition()
+                                + "@" + record.offset() + ": " + e.getMessage(), e);
+                    }
+                    row.writeTo(out);
+                    row.reset();
+                    rows++;
+                }
+                bar.stepTo(rows);
+            }
+        }
+        return new Result(rows, Files.size(file));
+    }
+}

@@ -1,0 +1,102 @@
+package dev.kyoyu.bench.sink;
+
+import dev.kyoyu.bench.BenchEnv;
+import dev.kyoyu.bench.load.SizeProfile;
+import dev.kyoyu.bench.stack.BenchDatabase;
+import dev.kyoyu.bench.stack.BenchTopics;
+import dev.kyoyu.bench.stack.CpuMeter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Issue 4 item 7: sink-worker rows/s draining a preloaded topic into a fresh, fully indexed database, with
+ * one and two workers and three batch sizes, against a raw COPY of the very same rows in the same run.
+ */
+public final class SinkBench {
+    private SinkBench() {
+    }
+
+    public static String usage() {
+        return SinkOptions.USAGE;
+    }
+
+    public static int run(BenchEnv env, List<String> args) throws Exception {
+        SinkOptions options = SinkOptions.parse(args, env.repo());
+        env.requireBuilt("sink-worker");
+        Path scratch = options.scratchDir() != null ? Files.createDirectories(options.scratchDir())
+                : Files.createTempDirectory("kyoyu-bench-sink-");
+        System.err.println("logs and scratch files: " + scratch);
+        long needed = options.events() * 1_000;
+        if (Files.getFileStore(scratch).getUsableSpace() < needed) {
+            System.err.printf("warning: the COPY file needs about %,d MB and %s has less free%n", needed >> 20, scratch);
+        }
+        SinkResults results = new SinkResults(options, env, scratch);
+        results.idleMachineBusy = CpuMeter.machineBusy(java.time.Duration.ofSeconds(3));
+        if (results.idleMachineBusy > 0.25) {
+            System.err.printf("warning: the machine is already %.2f cores busy with other work; results will be lower and noisier%n",
+                    results.idleMachineBusy);
+        }
+        try (BenchTopics topics = new BenchTopics(env.kafkaBootstrap(), options.keep())) {
+            String topic = topics.create("sink", options.partitions());
+            String deadLetters = topics.create("sink-dlq", options.partitions());
+            results.topic = topic;
+
+            System.err.printf("preloading %,d events into %s (%d partitions)…%n", options.events(), topic, options.partitions());
+            SizeProfile sizes = new SizeProfile();
+            results.preload = Preloader.preload(env.kafkaBootstrap(), topic, options.events(), options.agents(), sizes);
+            results.partitionSizes = topics.partitionSizes(topic);
+            results.sizes = sizes;
+            Path copyFile = scratch.resolve("agent_events.copy");
+            if (options.runs().contains("raw")) {
+                System.err.println("writing the rows the sink would COPY to " + copyFile + "…");
+                results.copyFile = CopyFile.write(env.kafkaBootstrap(), topic, options.events(), copyFile);
+            }
+
+            CpuMeter cpu = new CpuMeter();
+            long postmaster = BenchDatabase.postmasterPid(env);
+            if (postmaster > 0) {
+                cpu.add("postgresql", () -> dev.kyoyu.bench.stack.ProcStats.treeCpuTicks(postmaster));
+            }
+            env.kafkaBrokerPid().ifPresent(pid -> cpu.addProcess("kafka broker", pid));
+            results.pgVersion = BenchDatabase.serverVersion(env);
+
+            for (String run : options.runs()) {
+                if (run.equals("raw")) {
+                    results.raw = raw(env, options, copyFile, cpu);
+                    System.err.printf("raw COPY: %,.0f rows/s%n", results.raw.rowsPerSecond());
+                } else {
+                    SinkRun.Config config = SinkRun.CONFIGS.get(run);
+                    try {
+                        SinkRun.Result result = SinkRun.run(env, config, topic, deadLetters, results.preload.events(), options.keep(),
+                                options.verify(), options.serviceJvmArgs(), cpu, scratch);
+                        results.sinkRuns.add(result);
+                        System.err.printf("%s: %,.0f rows/s%n", config.label(), result.rowsPerSecond());
+                    } catch (Exception e) {
+                        System.err.println(config.label() + " failed: " + e.getMessage());
+                        results.sinkRuns.add(new SinkRun.Result(config, "", 0, Double.NaN, Double.NaN, List.of(), Map.of(), 0, 0,
+                                null, e.getMessage()));
+                    }
+                }
+            }
+            results.topics = topics.names();
+            results.write();
+            return results.sinkRuns.stream().anyMatch(r -> r.error() != null) ? 1 : 0;
+        } finally {
+            // The COPY file holds every row (gigabytes at 10M events): never leave it behind, whatever happened.
+            if (!options.keep()) {
+                Files.deleteIfExists(scratch.resolve("agent_events.copy"));
+            }
+        }
+    }
+
+    private static SinkResults.Raw raw(BenchEnv env, SinkOptions options, Path copyFile, CpuMeter cpu) throws Exception {
+        try (BenchDatabase db = BenchDatabase.create(env, "raw", options.keep())) {
+            BenchDatabase.checkpoint(env);
+            RawCopy.Result copy = RawCopy.copy(db, copyFile, options.events(), cpu.copy().addSelf("COPY client (this JVM)"));
+            String checksum = options.verify() ? SinkRun.checksum(db) : null;
+            return new SinkResults.Raw(copy.rows(), copy.seconds(), copy.cores(), checksum, db.name());
+        }
+    }
+}
