@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # A real single-node Kafka (KRaft, broker and controller in one JVM) for the local stack:
-# install | start | stop | status.
+# install | start | stop | kill | status.
 #
 # The broker runs from Maven Central jars alone: deploy/local/kafka/pom.xml names them at the
-# version the parent pom pins, and `install` copies them into .kyoyu/kafka/libs.
+# version the parent pom pins, and `install` copies them into the shared cache (one directory per
+# jar set, never rewritten, so brokers of other instances keep running from it). The broker's
+# configuration and data belong to the instance ($KYOYU_HOME/kafka).
 set -euo pipefail
 
 # shellcheck source=deploy/local/lib.sh
@@ -12,7 +14,7 @@ source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 KAFKA_POM="$KYOYU_REPO/deploy/local/kafka/pom.xml"
 KAFKA_LOG4J="$KYOYU_REPO/deploy/local/kafka/log4j2.xml"
 KAFKA_DIR="$KYOYU_HOME/kafka"
-KAFKA_LIBS="$KAFKA_DIR/libs"
+LEGACY_LIBS="$KAFKA_DIR/libs" # where libs lived before instances shared a cache
 KAFKA_DATA="$KAFKA_DIR/data"
 KAFKA_CONF="$KAFKA_DIR/config/server.properties" # its path in our command line marks the broker as ours
 KAFKA_TOOLS_CONF="$KAFKA_DIR/config/tools.properties"
@@ -27,7 +29,7 @@ READY_SECONDS=60
 TOPICS=("kyoyu.events.v1:6" "kyoyu.events.dlq:6")
 
 usage() {
-  say "usage: $0 install|start|stop|status"
+  say "usage: $0 install|start|stop|kill|status"
   exit 2
 }
 
@@ -38,26 +40,41 @@ libs_fingerprint() {
   { cat "$KAFKA_POM"; grep '<kafka.version>' "$KYOYU_REPO/pom.xml"; } | sha256sum | cut -d' ' -f1
 }
 
+KAFKA_FINGERPRINT=$(libs_fingerprint)
+KAFKA_LIBS="$KYOYU_CACHE/kafka/libs-${KAFKA_FINGERPRINT:0:12}"
+
 installed() {
-  [[ -f $KAFKA_LIBS/.fingerprint && $(<"$KAFKA_LIBS/.fingerprint") == "$(libs_fingerprint)" ]]
+  [[ -f $KAFKA_LIBS/.fingerprint && $(<"$KAFKA_LIBS/.fingerprint") == "$KAFKA_FINGERPRINT" ]]
+}
+
+cmd_install() {
+  installed || with_lock "$KYOYU_CACHE/kafka.lock" install_libs
 }
 
 # Copies into a side directory and renames when complete, so an interrupted download never
-# looks installed.
-cmd_install() {
+# looks installed. Runs under the cache lock; another instance may have finished meanwhile.
+install_libs() {
   installed && return 0
   use_jdk
   local partial="$KAFKA_LIBS.partial"
   rm -rf "$partial"
+  mkdir -p "$(dirname "$KAFKA_LIBS")"
   say "fetching Kafka jars from Maven Central into $KAFKA_LIBS…"
   if ! (cd "$KYOYU_REPO" && ./mvnw -B -q -f "$KAFKA_POM" dependency:copy-dependencies \
     -DoutputDirectory="$partial" -DincludeScope=runtime) >"$KYOYU_LOGS/kafka-install.log" 2>&1; then
     show_log_tail "$KYOYU_LOGS/kafka-install.log"
     die "could not fetch the Kafka jars"
   fi
-  libs_fingerprint >"$partial/.fingerprint"
-  rm -rf "$KAFKA_LIBS"
+  printf '%s\n' "$KAFKA_FINGERPRINT" >"$partial/.fingerprint"
   mv "$partial" "$KAFKA_LIBS"
+}
+
+# The old layout kept the jars inside the instance; once its broker is stopped they are only
+# a second copy of the cache.
+remove_legacy_libs() {
+  [[ -d $LEGACY_LIBS ]] || return 0
+  rm -rf "$LEGACY_LIBS"
+  say "kafka: removed $LEGACY_LIBS (the jars now live in $KYOYU_CACHE/kafka)"
 }
 
 # --- configuration -----------------------------------------------------------------------------
@@ -162,12 +179,13 @@ launch_broker() {
 cmd_start() {
   local pid
   use_jdk
+  cmd_install # the tools below run from the jars too, even when the broker already runs
   if pid=$(running_pid); then
     ensure_topics
     say "kafka: already running (pid $pid, port $(running_port))"
     return 0
   fi
-  cmd_install
+  remove_legacy_libs
   require_free_port kafka "$KYOYU_KAFKA_PORT"
   require_free_port "kafka controller" "$KYOYU_KAFKA_CONTROLLER_PORT"
   write_config
@@ -195,6 +213,18 @@ cmd_stop() {
   say "kafka: stopped (was pid $pid)"
 }
 
+# SIGKILL: a broker crash, for drills. The next start recovers the logs.
+cmd_kill() {
+  local pid
+  if ! pid=$(running_pid); then
+    say "kafka: not running"
+    return 0
+  fi
+  kill_pid "$pid"
+  rm -f "$KAFKA_PID"
+  say "kafka: killed (was pid $pid)"
+}
+
 cmd_status() {
   local pid
   if pid=$(running_pid); then
@@ -209,6 +239,7 @@ case "${1:-}" in
   install) cmd_install ;;
   start) cmd_start ;;
   stop) cmd_stop ;;
+  kill) cmd_kill ;;
   status) cmd_status ;;
   *) usage ;;
 esac

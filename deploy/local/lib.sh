@@ -7,7 +7,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 KYOYU_LOGS="$KYOYU_HOME/logs"
 KYOYU_RUN="$KYOYU_HOME/run"
-mkdir -p "$KYOYU_LOGS" "$KYOYU_RUN"
+# Holds the schemas jar's checksum once its migrations ran against this instance's database, so that
+# starting one more service skips a redundant Liquibase run; a restore deletes it.
+# shellcheck disable=SC2034 # used by ./kyoyu and postgres.sh, which source this file
+KYOYU_MIGRATED_STAMP="$KYOYU_RUN/migrated"
+mkdir -p "$KYOYU_LOGS" "$KYOYU_RUN" "$KYOYU_CACHE"
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -60,23 +64,80 @@ owned_pid() {
   printf '%s\n' "$pid"
 }
 
+# The file where the wrapper of start_detached records how the process behind pid file $1 ended.
+exit_file_of() { printf '%s\n' "${1%.pid}.exit"; }
+
 # Starts "$@" in its own session (so closing the terminal does not kill it), stdin from /dev/null,
-# output appended to $2. The child writes its own pid before exec, so the pid file always names
-# the real process even if setsid had to fork.
+# output appended to $2. A small bash wrapper stays behind as the process's parent: it writes the
+# real process's pid to $1 and, when the process ends, its exit status (128+N for signal N) to the
+# .exit file beside it, so that "did it exit 0 on SIGTERM?" has an answer for detached processes.
 start_detached() {
-  local pidfile=$1 logfile=$2
+  local pidfile=$1 logfile=$2 exitfile
   shift 2
-  rm -f "$pidfile"
+  exitfile=$(exit_file_of "$pidfile")
+  rm -f "$pidfile" "$exitfile"
   # Logs append across restarts; a header shows where this run begins when reading a tail.
   printf '\n=== %s started %s ===\n' "$(basename "$pidfile" .pid)" "$(date -Is)" >>"$logfile"
   # shellcheck disable=SC2016 # expanded by the inner bash, on purpose
-  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" </dev/null >>"$logfile" 2>&1 &
+  setsid bash -c 'pidfile=$1 exitfile=$2; shift 2
+    "$@" &
+    echo $! >"$pidfile.new" && mv "$pidfile.new" "$pidfile"
+    wait $!
+    echo $? >"$exitfile.new" && mv "$exitfile.new" "$exitfile"' \
+    kyoyu-launch "$pidfile" "$exitfile" "$@" </dev/null >>"$logfile" 2>&1 &
   local i
   for ((i = 0; i < 50; i++)); do
     [[ -s $pidfile ]] && return 0
     sleep 0.1
   done
   die "process for $pidfile did not start"
+}
+
+# Prints how the process behind pid file $1 ended, waiting up to 5 s for its wrapper to record it
+# (the wrapper writes just after the process is gone). Fails when nothing was recorded.
+recorded_exit_status() {
+  local exitfile i
+  exitfile=$(exit_file_of "$1")
+  for ((i = 0; i < 50; i++)); do
+    if [[ -s $exitfile ]]; then
+      cat "$exitfile"
+      return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+
+# "exit status 0", or "exit status 143 (SIGTERM)" for 128+N: readable in status and stop lines.
+describe_exit() {
+  local status=$1 signal
+  if ((status > 128)) && signal=$(kill -l $((status - 128)) 2>/dev/null); then
+    printf 'exit status %s (SIG%s)\n' "$status" "$signal"
+  else
+    printf 'exit status %s\n' "$status"
+  fi
+}
+
+# SIGKILL, for crash drills; returns once the process is gone.
+kill_pid() {
+  local pid=$1 i
+  kill -KILL "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < 100; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+}
+
+# Runs "$@" holding the lock file $1 (waits for it), so that two instances starting at once never
+# download into, or build, the same shared place together.
+with_lock() {
+  local lockfile=$1
+  shift
+  mkdir -p "$(dirname "$lockfile")"
+  (
+    flock 9
+    "$@"
+  ) 9>"$lockfile"
 }
 
 # SIGTERM, then up to 30 s for a graceful exit, SIGKILL only after that.

@@ -1,25 +1,36 @@
 #!/usr/bin/env bash
-# PostgreSQL 17 + TimescaleDB + pgvector for the local stack: install | start | stop | status.
+# PostgreSQL 17 + TimescaleDB + pgvector for the local stack:
+#   install | start | stop | kill | status | pid | backup FILE | restore FILE | purge
 #
 # The host may be Debian bookworm, which has no PostgreSQL 17 with these extensions, so we
-# debootstrap a Debian trixie root under .kyoyu/ that has them and run the server chrooted into it
-# as that root's own postgres user, on a loopback port. No /proc or /dev/shm is mounted in the
-# root: nothing ever needs unmounting, and PostgreSQL manages without them (see kyoyu.conf).
+# debootstrap a Debian trixie root that has them and run the server chrooted into it as that root's
+# own postgres user, on a loopback port. No /proc or /dev/shm is mounted in the root: nothing ever
+# needs unmounting, and PostgreSQL manages without them (see kyoyu.conf).
+#
+# The root (~700 MB) is shared by every instance ($KYOYU_CACHE); each instance has its own cluster
+# inside it, /var/lib/kyoyu/instances/<instance id>/, because a chrooted server only sees the root.
+# Several clusters run side by side: each has its own data directory, port and socket name.
 set -euo pipefail
 
 # shellcheck source=deploy/local/lib.sh
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
 PG_MAJOR=17
-PG_ROOT="$KYOYU_HOME/postgres/root"
+PG_ROOT="$KYOYU_CACHE/postgres/root"
 PG_BIN="/usr/lib/postgresql/$PG_MAJOR/bin"
-PG_DATA="/var/lib/kyoyu/pgdata" # inside the root: the chrooted server can only see paths in it
-PG_LOG="/var/log/kyoyu/postgres.log"
+PG_INSTANCES="/var/lib/kyoyu/instances" # paths inside the root: the chrooted server sees only those
+PG_CLUSTER="$PG_INSTANCES/$KYOYU_INSTANCE"
+PG_DATA="$PG_CLUSTER/pgdata"
+PG_LOG="$PG_CLUSTER/postgres.log"
 PG_DATABASE=kyoyu
+# Before instances, each checkout had its own root inside .kyoyu with the cluster here.
+LEGACY_ROOT="$KYOYU_HOME/postgres/root"
+LEGACY_DATA="/var/lib/kyoyu/pgdata"
+LEGACY_LOG="/var/log/kyoyu/postgres.log"
 PG_PACKAGES="postgresql-$PG_MAJOR,postgresql-$PG_MAJOR-timescaledb,postgresql-$PG_MAJOR-pgvector"
 
 usage() {
-  say "usage: $0 install|start|stop|status"
+  say "usage: $0 install|start|stop|kill|status|pid|backup FILE|restore FILE|purge"
   exit 2
 }
 
@@ -53,11 +64,16 @@ remove_partial_root() {
   rm -rf "$dir"
 }
 
-# Bootstraps into a side directory and renames it when complete, so an interrupted install never
-# looks installed.
 install_root() {
   installed && return 0
   require_root
+  with_lock "$KYOYU_CACHE/postgres.lock" bootstrap_root
+}
+
+# Bootstraps into a side directory and renames it when complete, so an interrupted install never
+# looks installed. Runs under the cache lock; another instance may have finished meanwhile.
+bootstrap_root() {
+  installed && return 0
   ensure_debootstrap
   local partial="$PG_ROOT.partial" started=$SECONDS
   remove_partial_root "$partial"
@@ -71,6 +87,67 @@ install_root() {
   rm -rf "$PG_ROOT"
   mv "$partial" "$PG_ROOT"
   say "installed in $((SECONDS - started)) s"
+}
+
+# --- the layout before instances ---------------------------------------------------------------
+
+legacy_running_pid() {
+  local pidfile="$LEGACY_ROOT$LEGACY_DATA/postmaster.pid" pid
+  [[ -r $pidfile ]] || return 1
+  pid=$(head -n 1 "$pidfile")
+  [[ $pid =~ ^[0-9]+$ && -e /proc/$pid ]] || return 1
+  [[ $(readlink "/proc/$pid/root" 2>/dev/null) == "$(readlink -f "$LEGACY_ROOT")" ]] || return 1
+  printf '%s\n' "$pid"
+}
+
+# A tree made before instances has its own root in $KYOYU_HOME/postgres/root. While a server still
+# runs from it, every command works on it as before (so `stop` and `status` find it); once it is
+# stopped, `start` moves it (move_legacy_layout).
+use_legacy_root_while_running() {
+  [[ -d $LEGACY_ROOT ]] && legacy_running_pid >/dev/null || return 0
+  PG_ROOT=$LEGACY_ROOT PG_DATA=$LEGACY_DATA PG_LOG=$LEGACY_LOG
+}
+
+# The old root becomes the shared one if there is none yet, and its cluster moves to this
+# instance's place in the shared root: nothing is downloaded again and no data is lost.
+move_legacy_layout() {
+  [[ -d $LEGACY_ROOT ]] && ! legacy_running_pid >/dev/null || return 0
+  local from_root=$LEGACY_ROOT
+  if ! installed && [[ -x $LEGACY_ROOT$PG_BIN/postgres ]]; then
+    mkdir -p "$(dirname "$PG_ROOT")"
+    mv "$LEGACY_ROOT" "$PG_ROOT"
+    from_root=$PG_ROOT
+    say "postgres: moved the PostgreSQL root to $PG_ROOT, shared by every instance"
+  fi
+  if [[ -f $from_root$LEGACY_DATA/PG_VERSION && ! -e $PG_ROOT$PG_DATA ]] && installed; then
+    mkdir -p "$PG_ROOT$PG_CLUSTER"
+    mv "$from_root$LEGACY_DATA" "$PG_ROOT$PG_DATA"
+    printf '%s\n' "$KYOYU_HOME" >"$PG_ROOT$PG_CLUSTER/owner"
+    chown -R "$(pg_ids)" "$PG_ROOT$PG_CLUSTER"
+    say "postgres: moved this instance's cluster to $PG_ROOT$PG_DATA"
+  fi
+  [[ -d $LEGACY_ROOT ]] || return 0
+  if [[ -f $LEGACY_ROOT$LEGACY_DATA/PG_VERSION ]]; then
+    say "postgres: left $LEGACY_ROOT in place: its cluster could not be moved (is $PG_ROOT$PG_DATA taken?)"
+    return 0
+  fi
+  remove_partial_root "$LEGACY_ROOT"
+  say "postgres: removed the old per-instance root $LEGACY_ROOT"
+}
+
+# Clusters of instances whose directory is gone (a test run killed before it could clean up).
+# Only instances inside this checkout's .kyoyu/instances are judged: a path elsewhere may be on a
+# disk that is not mounted right now, and a moved checkout must never lose its clusters.
+prune_orphaned_clusters() {
+  local dir owner
+  for dir in "$PG_ROOT$PG_INSTANCES"/*/; do
+    [[ -r $dir/owner ]] || continue
+    owner=$(<"$dir/owner")
+    [[ $owner == "$KYOYU_REPO/.kyoyu/instances/"* && ! -d $owner ]] || continue
+    [[ -s $dir/pgdata/postmaster.pid ]] && kill -0 "$(head -n 1 "$dir/pgdata/postmaster.pid")" 2>/dev/null && continue
+    rm -rf "${dir:?}"
+    say "postgres: removed the cluster of the deleted instance $owner"
+  done
 }
 
 # --- running commands inside the root ----------------------------------------------------------
@@ -94,16 +171,19 @@ psql_admin() {
 
 # --- cluster -----------------------------------------------------------------------------------
 
+# The owner file names the instance a cluster belongs to, for prune_orphaned_clusters.
 init_cluster() {
   [[ -f $PG_ROOT$PG_DATA/PG_VERSION ]] && return 0
   local ids
   ids=$(pg_ids)
   rm -rf "${PG_ROOT:?}$PG_DATA"
   mkdir -p "$PG_ROOT$PG_DATA" "$(dirname "$PG_ROOT$PG_LOG")"
+  printf '%s\n' "$KYOYU_HOME" >"$PG_ROOT$PG_CLUSTER/owner"
   chown "$ids" "$PG_ROOT$PG_DATA" "$(dirname "$PG_ROOT$PG_LOG")"
   chmod 700 "$PG_ROOT$PG_DATA"
   say "initialising the cluster in $PG_ROOT$PG_DATA…"
-  if ! as_postgres initdb -D "$PG_DATA" -U "$KYOYU_PG_USER" --auth=trust -E UTF8 --locale=C.UTF-8 \
+  # --no-sync: a development cluster; skipping the fsync of every new file saves seconds per instance.
+  if ! as_postgres initdb -D "$PG_DATA" -U "$KYOYU_PG_USER" --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync \
     >"$KYOYU_LOGS/postgres-initdb.log" 2>&1; then
     show_log_tail "$KYOYU_LOGS/postgres-initdb.log"
     die "initdb failed"
@@ -123,7 +203,7 @@ unix_socket_directories = '/tmp'
 shared_preload_libraries = 'timescaledb'
 timescaledb.telemetry_level = off
 max_connections = 200
-shared_buffers = 512MB
+shared_buffers = $KYOYU_PG_SHARED_BUFFERS
 # /dev/shm is not mounted in the root, so dynamic shared memory uses System V segments.
 dynamic_shared_memory_type = sysv
 # A streaming replica attaches to this server later.
@@ -143,7 +223,8 @@ EOF
   chown "$(pg_ids)" "$conf" "$hba"
 }
 
-# Prints the postmaster's pid when it runs inside our root (checked through /proc/PID/root, so a
+# Prints the postmaster's pid when it runs inside our root from this instance's data directory
+# (the pid file is the instance's; /proc/PID/root proves the process is chrooted into our root, so a
 # recycled pid or another PostgreSQL on the host is never mistaken for ours).
 running_pid() {
   local pidfile="$PG_ROOT$PG_DATA/postmaster.pid" pid
@@ -164,6 +245,7 @@ ensure_database() {
   exists=$(psql_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$PG_DATABASE'")
   [[ $exists == 1 ]] && return 0
   psql_admin -d postgres -c "CREATE DATABASE $PG_DATABASE OWNER $KYOYU_PG_USER"
+  rm -f "$KYOYU_MIGRATED_STAMP"
   say "created database $PG_DATABASE"
 }
 
@@ -175,16 +257,18 @@ cmd_install() {
 
 cmd_start() {
   local pid
-  # The server writes its log inside the root; this link puts it beside the others.
-  ln -sfn "../postgres/root$PG_LOG" "$KYOYU_LOGS/postgres.log"
   if pid=$(running_pid); then
     say "postgres: already running (pid $pid, port $(running_port))"
     ensure_database
     return 0
   fi
   require_root
+  with_lock "$KYOYU_CACHE/postgres.lock" move_legacy_layout
   install_root
+  with_lock "$KYOYU_CACHE/postgres.lock" prune_orphaned_clusters
   init_cluster
+  # The server writes its log inside the root; this link puts it beside the others.
+  ln -sfn "$PG_ROOT$PG_LOG" "$KYOYU_LOGS/postgres.log"
   write_config
   require_free_port postgres "$KYOYU_PG_PORT"
   local started=$SECONDS
@@ -213,6 +297,91 @@ cmd_stop() {
   say "postgres: stopped (was pid $pid)"
 }
 
+# Immediate shutdown: the postmaster and its backends stop at once, without a checkpoint, and the
+# next start runs crash recovery. This is the crash drill for PostgreSQL; SIGKILL to the postmaster
+# alone would leave orphaned backends holding its shared memory.
+cmd_kill() {
+  local pid
+  if ! pid=$(running_pid); then
+    say "postgres: not running"
+    return 0
+  fi
+  require_root
+  as_postgres pg_ctl -D "$PG_DATA" -m immediate -w -t 30 stop >/dev/null
+  say "postgres: killed, immediate mode (was pid $pid)"
+}
+
+cmd_pid() {
+  running_pid || exit 3
+}
+
+# pg_dump warns of circular foreign keys in TimescaleDB's own catalog tables (hypertable, chunk,
+# continuous_agg), four lines each; TimescaleDB documents them as harmless for a full dump, so they
+# are dropped here and every other message is passed on.
+without_catalog_cycle_warnings() {
+  awk '
+    /^pg_dump: warning: there are circular foreign-key constraints on this table:$/ { held = $0; next }
+    held != "" && /^pg_dump: detail: (hypertable|chunk|continuous_agg)$/ { held = ""; skip = 2; next }
+    held != "" { print held; held = "" }
+    skip > 0 && /^pg_dump: hint: / { skip--; next }
+    { skip = 0; print }
+    END { if (held != "") print held }'
+}
+
+# A logical backup of the kyoyu database with the root's own pg_dump (the host's may be older than
+# the server, and pg_dump refuses to dump a newer server). Custom format, for pg_restore. Written
+# beside the target and renamed when complete, so a failed dump never looks like a backup.
+cmd_backup() {
+  local file=${1:-}
+  [[ -n $file ]] || die "usage: $0 backup FILE"
+  running_pid >/dev/null || die "postgres is not running; start it first"
+  require_root
+  if ! as_postgres pg_dump -Fc -h 127.0.0.1 -p "$KYOYU_PG_PORT" -U "$KYOYU_PG_USER" -d "$PG_DATABASE" \
+    >"$file.partial" 2> >(without_catalog_cycle_warnings >&2); then
+    rm -f "$file.partial"
+    die "pg_dump failed"
+  fi
+  mv "$file.partial" "$file"
+  say "postgres: backed up database $PG_DATABASE to $file ($(du -h "$file" | cut -f1))"
+}
+
+# Replaces the kyoyu database with the backup in FILE, following TimescaleDB's procedure for
+# pg_dump/pg_restore: a new database, the extension created first, timescaledb_pre_restore() (stops
+# its background workers and sets timescaledb.restoring), pg_restore, timescaledb_post_restore().
+# Clients are disconnected (DROP … WITH (FORCE)); stop the sink workers first so that nothing writes
+# into the half-restored database. sink_offsets is restored with the rows, so a sink started after
+# the restore reads the missing tail from Kafka again by itself.
+cmd_restore() {
+  local file=${1:-} status=0
+  [[ -n $file ]] || die "usage: $0 restore FILE"
+  [[ -r $file ]] || die "no readable backup at $file"
+  running_pid >/dev/null || die "postgres is not running; start it first"
+  require_root
+  psql_admin -d postgres -c "DROP DATABASE IF EXISTS $PG_DATABASE WITH (FORCE)"
+  psql_admin -d postgres -c "CREATE DATABASE $PG_DATABASE OWNER $KYOYU_PG_USER"
+  psql_admin -d "$PG_DATABASE" -tA -c "CREATE EXTENSION IF NOT EXISTS timescaledb" \
+    -c "SELECT timescaledb_pre_restore()" >/dev/null
+  # stdin is the host's file, opened before chroot: the backup need not be inside the root.
+  as_postgres pg_restore -h 127.0.0.1 -p "$KYOYU_PG_PORT" -U "$KYOYU_PG_USER" -d "$PG_DATABASE" \
+    --exit-on-error <"$file" || status=$?
+  psql_admin -d "$PG_DATABASE" -tA -c "SELECT timescaledb_post_restore()" >/dev/null
+  rm -f "$KYOYU_MIGRATED_STAMP" # the backup may predate the newest migrations
+  ((status == 0)) || die "pg_restore failed (exit status $status); the database $PG_DATABASE is incomplete"
+  say "postgres: restored database $PG_DATABASE from $file"
+}
+
+# Deletes this instance's cluster from the shared root (for ./kyoyu destroy).
+cmd_purge() {
+  if running_pid >/dev/null; then
+    cmd_stop
+  fi
+  require_root
+  with_lock "$KYOYU_CACHE/postgres.lock" move_legacy_layout
+  rm -rf "${PG_ROOT:?}${PG_CLUSTER:?}"
+  rm -f "$KYOYU_LOGS/postgres.log"
+  say "postgres: deleted the cluster $PG_ROOT$PG_CLUSTER"
+}
+
 cmd_status() {
   local pid
   if pid=$(running_pid); then
@@ -223,10 +392,16 @@ cmd_status() {
   fi
 }
 
+use_legacy_root_while_running
 case "${1:-}" in
   install) cmd_install ;;
   start) cmd_start ;;
   stop) cmd_stop ;;
+  kill) cmd_kill ;;
   status) cmd_status ;;
+  pid) cmd_pid ;;
+  backup) cmd_backup "${2:-}" ;;
+  restore) cmd_restore "${2:-}" ;;
+  purge) cmd_purge ;;
   *) usage ;;
 esac

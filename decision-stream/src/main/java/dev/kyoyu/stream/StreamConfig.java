@@ -47,7 +47,7 @@ public record StreamConfig(
         EnvReader r = new EnvReader(env);
         StreamConfig config = new StreamConfig(
                 r.string("KYOYU_STREAM_HOST", "127.0.0.1"),
-                r.port("KYOYU_STREAM_PORT", 8084),
+                r.port("KYOYU_STREAM_PORT", 8079),
                 r.required("KYOYU_KAFKA_BOOTSTRAP", "127.0.0.1:59092"),
                 r.string("KYOYU_STREAM_APPLICATION_ID", "kyoyu-decision-stream"),
                 r.string("KYOYU_EVENTS_TOPIC", Topics.EVENTS),

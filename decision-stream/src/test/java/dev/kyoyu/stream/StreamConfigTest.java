@@ -13,7 +13,7 @@ class StreamConfigTest {
     @Test
     void defaultsFollowTheContract() {
         StreamConfig config = StreamConfig.fromEnv(Map.of("KYOYU_KAFKA_BOOTSTRAP", "127.0.0.1:59092"));
-        assertEquals(8084, config.port());
+        assertEquals(8079, config.port());
         assertEquals("kyoyu.events.v1", config.eventsTopic());
         assertEquals("kyoyu.decisions.v1", config.decisionsTopic());
         assertEquals("kyoyu.conflicts.v1", config.conflictsTopic());

@@ -29,7 +29,7 @@ public record EmbedderConfig(
         EnvReader r = new EnvReader(env);
         EmbedderConfig config = new EmbedderConfig(
                 r.string("KYOYU_EMBEDDER_HOST", "127.0.0.1"),
-                r.port("KYOYU_EMBEDDER_PORT", 8083),
+                r.port("KYOYU_EMBEDDER_PORT", 8078),
                 r.required("KYOYU_PG_URL", "jdbc:postgresql://127.0.0.1:55432/kyoyu"),
                 r.string("KYOYU_PG_USER", "kyoyu"),
                 r.string("KYOYU_PG_PASSWORD", ""),

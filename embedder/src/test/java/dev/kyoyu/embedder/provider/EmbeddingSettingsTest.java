@@ -15,7 +15,7 @@ class EmbeddingSettingsTest {
         EmbedderConfig config = EmbedderConfig.fromEnv(Map.of("KYOYU_PG_URL", "jdbc:postgresql://h/db"));
         assertEquals(EmbeddingSettings.Provider.LOCAL, config.embedding().provider());
         assertEquals(EmbeddingSettings.ClientVectors.ACCEPT, config.embedding().clientVectors());
-        assertEquals(8083, config.port());
+        assertEquals(8078, config.port());
     }
 
     @Test

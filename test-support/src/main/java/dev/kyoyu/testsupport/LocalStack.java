@@ -1,0 +1,481 @@
+package dev.kyoyu.testsupport;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * A whole Kyoyu stack of the test's own: its own Kafka, PostgreSQL cluster and service processes,
+ * started, stopped and crashed by the real {@code ./kyoyu} as an isolated instance
+ * ({@code .kyoyu/instances/<name>-<random>}, its own loopback ports). Fault drills break this one,
+ * never a developer's {@code ./kyoyu up} or the stack other tests share. {@link #close()} stops it
+ * and deletes all of its state.
+ *
+ * <p>The launcher runs the jars Maven just built ({@code KYOYU_SKIP_BUILD=1}): a test never rebuilds
+ * the tree under the Maven run that started it.
+ */
+public final class LocalStack implements AutoCloseable {
+    /** Sink workers an instance may run at once; their health ports are reserved together. */
+    public static final int MAX_SINK_WORKERS = 4;
+    /** The consumer group every sink worker of an instance joins (the launcher does not change it). */
+    public static final String SINK_GROUP = "kyoyu-sink";
+    public static final String EVENTS_TOPIC = "kyoyu.events.v1";
+
+    /** A first run on a fresh machine downloads PostgreSQL and Kafka (about a minute). */
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
+    /** Ports are drawn below Linux's ephemeral range (32768+), where client sockets never land. */
+    private static final int PORT_FLOOR = 20000;
+    private static final int PORT_CEILING = 32000;
+    /** Settings the launcher reads that are not the instance's own: kept from the test's environment. */
+    private static final Set<String> INHERITED = Set.of("KYOYU_CACHE", "KYOYU_DEBIAN_MIRROR");
+    private static final String OWNER_FILE = "owner.pid";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path repo;
+    private final Path home;
+    private final String name;
+    private final Map<String, String> env;
+    private final int kafkaPort;
+    private final int pgPort;
+    private final int ingestPort;
+    private final int queryPort;
+    private final int sinkBasePort;
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+
+    private LocalStack(Path repo, String name, Map<String, String> settings) {
+        this.repo = repo;
+        this.name = name;
+        this.home = repo.resolve(".kyoyu/instances").resolve(name);
+        Set<Integer> taken = new HashSet<>();
+        this.kafkaPort = freePorts(taken, 1);
+        int controllerPort = freePorts(taken, 1);
+        this.pgPort = freePorts(taken, 1);
+        this.ingestPort = freePorts(taken, 1);
+        this.queryPort = freePorts(taken, 1);
+        this.sinkBasePort = freePorts(taken, MAX_SINK_WORKERS);
+
+        Map<String, String> e = new LinkedHashMap<>();
+        e.put("KYOYU_HOME", home.toString());
+        e.put("KYOYU_KAFKA_PORT", Integer.toString(kafkaPort));
+        e.put("KYOYU_KAFKA_CONTROLLER_PORT", Integer.toString(controllerPort));
+        e.put("KYOYU_PG_PORT", Integer.toString(pgPort));
+        e.put("KYOYU_INGEST_PORT", Integer.toString(ingestPort));
+        e.put("KYOYU_QUERY_PORT", Integer.toString(queryPort));
+        e.put("KYOYU_SINK_PORT", Integer.toString(sinkBasePort));
+        e.put("KYOYU_STREAM_PORT", Integer.toString(freePorts(taken, 1)));
+        e.put("KYOYU_EMBEDDER_PORT", Integer.toString(freePorts(taken, 1)));
+        e.put("KYOYU_PG_REPLICA_PORT", Integer.toString(freePorts(taken, 1)));
+        // Generated here rather than by the launcher, so the test can mint API keys without reading files.
+        e.put("KYOYU_JWT_SECRET", randomSecret());
+        e.put("KYOYU_API_KEY_SECRET", randomSecret());
+        // A drill's cluster sits beside a developer's; it needs far less than the default 512MB.
+        e.put("KYOYU_PG_SHARED_BUFFERS", "128MB");
+        e.put("KYOYU_SKIP_BUILD", "1");
+        e.putAll(settings);
+        this.env = Map.copyOf(e);
+    }
+
+    /** A new isolated instance named {@code <name>-<random>}; nothing runs until {@link #up}. */
+    public static LocalStack isolated(String name) {
+        return isolated(name, Map.of());
+    }
+
+    /**
+     * @param settings extra environment for every process of the instance, e.g.
+     *                 {@code KYOYU_INGEST_ACK_TIMEOUT=3s}
+     */
+    public static LocalStack isolated(String name, Map<String, String> settings) {
+        Path repo = Path.of(TestStack.stackDir()).toAbsolutePath().normalize();
+        sweepAbandonedInstances(repo);
+        String suffix = HexFormat.of().formatHex(randomBytes(3));
+        LocalStack stack = new LocalStack(repo, name + "-" + suffix, settings);
+        stack.claim();
+        return stack;
+    }
+
+    // --- driving ./kyoyu -----------------------------------------------------------------------
+
+    /** {@code ./kyoyu up}: Kafka, PostgreSQL, migrations and every service. */
+    public LocalStack up() {
+        runWithin(START_TIMEOUT, "up");
+        return this;
+    }
+
+    /** {@code ./kyoyu up SERVICE…}: Kafka, PostgreSQL, migrations and only these services. */
+    public LocalStack up(String... services) {
+        runWithin(START_TIMEOUT, Stream.concat(Stream.of("up"), Stream.of(services)).toArray(String[]::new));
+        return this;
+    }
+
+    public void start(String component) {
+        runWithin(START_TIMEOUT, "start", component);
+    }
+
+    /** SIGTERM (PostgreSQL: fast shutdown); returns once it is gone. */
+    public void stop(String component) {
+        run("stop", component);
+    }
+
+    /** SIGKILL (PostgreSQL: immediate shutdown); returns once it is gone. */
+    public void kill(String component) {
+        run("kill", component);
+    }
+
+    /** The component's pid; fails when it is not running. */
+    public long pid(String component) {
+        String out = run("pid", component).strip();
+        return Long.parseLong(out.substring(out.lastIndexOf('\n') + 1).strip());
+    }
+
+    public boolean isRunning(String component) {
+        return exec(COMMAND_TIMEOUT, false, "pid", component).exitCode() == 0;
+    }
+
+    /**
+     * How a service process last ended (its exit status; 128+N for signal N), as recorded by the
+     * launcher's wrapper, or empty while it runs or before it ever ran.
+     */
+    public OptionalInt exitStatus(String component) {
+        Path file = home.resolve("run").resolve(component + ".exit");
+        try {
+            return Files.exists(file) ? OptionalInt.of(Integer.parseInt(Files.readString(file).strip())) : OptionalInt.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs {@code ./kyoyu ARGS} with this instance's environment; fails with its output unless it exits 0. */
+    public String run(String... kyoyuArgs) {
+        return runWithin(COMMAND_TIMEOUT, kyoyuArgs);
+    }
+
+    public String runWithin(Duration timeout, String... kyoyuArgs) {
+        return exec(timeout, true, kyoyuArgs).output();
+    }
+
+    private record Result(int exitCode, String output) {
+    }
+
+    private Result exec(Duration timeout, boolean mustSucceed, String... kyoyuArgs) {
+        List<String> command = new ArrayList<>();
+        command.add(repo.resolve("kyoyu").toString());
+        command.addAll(List.of(kyoyuArgs));
+        String shown = String.join(" ", command.subList(1, command.size()));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true);
+        Map<String, String> childEnv = builder.environment();
+        // The test may itself run under ./kyoyu test, whose KYOYU_* point at the shared stack.
+        childEnv.keySet().removeIf(key -> key.startsWith("KYOYU_") && !INHERITED.contains(key));
+        childEnv.putAll(env);
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run ./kyoyu " + shown, e);
+        }
+        StringBuilder output = new StringBuilder();
+        Thread pump = Thread.ofVirtual().start(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    System.out.println("[kyoyu " + name + "] " + line);
+                    synchronized (output) {
+                        output.append(line).append('\n');
+                    }
+                }
+            } catch (IOException e) {
+                // the process is gone; what was read is all there is
+            }
+        });
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                throw new AssertionError("./kyoyu " + shown + " did not finish within " + timeout + "; output:\n" + output);
+            }
+            pump.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new AssertionError("interrupted while running ./kyoyu " + shown, e);
+        }
+        String text;
+        synchronized (output) {
+            text = output.toString();
+        }
+        if (mustSucceed && process.exitValue() != 0) {
+            throw new AssertionError("./kyoyu " + shown + " exited with " + process.exitValue() + "; output:\n" + text);
+        }
+        return new Result(process.exitValue(), text);
+    }
+
+    // --- where things are ----------------------------------------------------------------------
+
+    /** The instance's KYOYU_* settings, secrets included. */
+    public Map<String, String> env() {
+        return env;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public Path log(String component) {
+        return home.resolve("logs").resolve(component + ".log");
+    }
+
+    public String kafkaBootstrap() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
+    public String pgUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + pgPort + "/kyoyu";
+    }
+
+    public int ingestPort() {
+        return ingestPort;
+    }
+
+    public int queryPort() {
+        return queryPort;
+    }
+
+    /** Health/metrics port of sink worker {@code n} (1 is {@code sink-worker}, n is {@code sink-worker-n}). */
+    public int sinkPort(int n) {
+        if (n < 1 || n > MAX_SINK_WORKERS) {
+            throw new IllegalArgumentException("sink worker " + n + " is outside 1.." + MAX_SINK_WORKERS);
+        }
+        return sinkBasePort + n - 1;
+    }
+
+    /** The launcher's name for sink worker {@code n}. */
+    public static String sinkWorker(int n) {
+        return n == 1 ? "sink-worker" : "sink-worker-" + n;
+    }
+
+    /** The agent's API key, as {@code ./kyoyu api-key} prints it: hex HMAC-SHA256 of the id. */
+    public String apiKey(String agentId) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(env.get("KYOYU_API_KEY_SECRET").getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(agentId.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is always available", e);
+        }
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(pgUrl(), "kyoyu", "kyoyu");
+    }
+
+    /** Runs a query that returns one number, e.g. a count. */
+    public long queryLong(String sql) {
+        try (Connection connection = connect(); var statement = connection.createStatement(); var rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("query failed: " + sql, e);
+        }
+    }
+
+    /** GET {@code /health} on a local port: the status code, and the body (empty when unreachable). */
+    public HealthProbe health(int port) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return new HealthProbe(response.statusCode(), response.body());
+        } catch (IOException e) {
+            return new HealthProbe(-1, "");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    public record HealthProbe(int status, String body) {
+    }
+
+    /**
+     * The sum of every series of a Prometheus metric on a local port's {@code /metrics}, e.g.
+     * {@code kyoyu_events_stored_total}; 0 when the metric is absent.
+     */
+    public double metric(int port, String metricName) {
+        try {
+            String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return body.lines()
+                    .filter(line -> line.startsWith(metricName + " ") || line.startsWith(metricName + "{"))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                    .sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot scrape /metrics on port " + port, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    // --- lifetime ------------------------------------------------------------------------------
+
+    /**
+     * {@code ./kyoyu destroy}: stops every process of the instance and deletes all of its state. The
+     * logs are kept first, in {@code target/stack-logs/<instance>/}, as the evidence of a failed drill.
+     */
+    @Override
+    public void close() {
+        try {
+            keepLogs();
+            if (Files.exists(home)) {
+                run("destroy");
+            }
+        } finally {
+            deleteTree(home);
+            http.close();
+        }
+    }
+
+    private void keepLogs() {
+        Path logs = home.resolve("logs");
+        if (!Files.isDirectory(logs)) {
+            return;
+        }
+        Path kept = Path.of("target", "stack-logs", name);
+        try (Stream<Path> files = Files.list(logs)) {
+            Files.createDirectories(kept);
+            for (Path file : files.toList()) {
+                if (Files.isRegularFile(file)) { // follows the link to PostgreSQL's log inside the root
+                    Files.copy(file, kept.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            System.out.println("[kyoyu " + name + "] logs kept in " + kept.toAbsolutePath());
+        } catch (IOException e) {
+            System.out.println("[kyoyu " + name + "] could not keep the logs: " + e);
+        }
+    }
+
+    /** Marks the instance as this JVM's, so that a later run can tell it was abandoned if this JVM dies. */
+    private void claim() {
+        ProcessHandle self = ProcessHandle.current();
+        try {
+            Files.createDirectories(home);
+            Files.writeString(home.resolve(OWNER_FILE), self.pid() + " " + self.info().startInstant().map(Instant::toString).orElse("?") + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + home, e);
+        }
+    }
+
+    /**
+     * Destroys instances whose owning test JVM is gone (killed before it could close them), so their
+     * processes and clusters do not pile up. Instances without an owner file belong to a person.
+     */
+    private static void sweepAbandonedInstances(Path repo) {
+        Path instances = repo.resolve(".kyoyu/instances");
+        if (!Files.isDirectory(instances)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(instances)) {
+            for (Path dir : dirs.toList()) {
+                Path owner = dir.resolve(OWNER_FILE);
+                if (Files.exists(owner) && !ownerAlive(Files.readString(owner).strip())) {
+                    System.out.println("[kyoyu] destroying abandoned instance " + dir.getFileName());
+                    new LocalStack(repo, dir.getFileName().toString(), Map.of()).close();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + instances, e);
+        }
+    }
+
+    private static boolean ownerAlive(String owner) {
+        String[] parts = owner.split(" ");
+        Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(parts[0]));
+        return process.isPresent() && process.get().info().startInstant().map(Instant::toString).orElse("?").equals(parts[1]);
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + root, e);
+        }
+    }
+
+    // --- ports and secrets ---------------------------------------------------------------------
+
+    /** The first of {@code count} consecutive loopback ports that are free now and not yet taken by this stack. */
+    private static int freePorts(Set<Integer> taken, int count) {
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int first = ThreadLocalRandom.current().nextInt(PORT_FLOOR, PORT_CEILING - count);
+            boolean free = true;
+            for (int port = first; port < first + count && free; port++) {
+                free = !taken.contains(port) && canBind(port);
+            }
+            if (free) {
+                for (int port = first; port < first + count; port++) {
+                    taken.add(port);
+                }
+                return first;
+            }
+        }
+        throw new IllegalStateException("no " + count + " free consecutive loopback ports between " + PORT_FLOOR + " and " + PORT_CEILING);
+    }
+
+    private static boolean canBind(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort() == port;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String randomSecret() {
+        return HexFormat.of().formatHex(randomBytes(32));
+    }
+
+    private static byte[] randomBytes(int count) {
+        byte[] bytes = new byte[count];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+}
