@@ -1,12 +1,9 @@
 package dev.kyoyu.stream;
 
 import dev.kyoyu.schemas.Topics;
-import dev.kyoyu.service.config.ConfigException;
 import dev.kyoyu.service.config.EnvReader;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -64,29 +61,25 @@ public record StreamConfig(
                 r.duration("KYOYU_STREAM_OPEN_DECISION_TIMEOUT", Duration.ofHours(24)),
                 r.duration("KYOYU_CLIENT_RETRY_WINDOW", Duration.ofHours(24)),
                 r.integer("KYOYU_STREAM_MAX_DECISION_BYTES", 512 * 1024, 1024, 900 * 1024));
+        config.check(r);
         r.finish();
-        config.check();
         return config;
     }
 
-    /** Rules across settings, which EnvReader cannot see one variable at a time. */
-    private void check() {
-        List<String> problems = new ArrayList<>();
-        positive(problems, "KYOYU_STREAM_COMMIT_INTERVAL", commitInterval);
-        positive(problems, "KYOYU_CONFLICT_WINDOW", conflictWindow);
-        positive(problems, "KYOYU_STREAM_OPEN_DECISION_TIMEOUT", openDecisionTimeout);
-        positive(problems, "KYOYU_CLIENT_RETRY_WINDOW", repeatWindow);
+    /** Rules across settings, reported in the same list as every other problem. */
+    private void check(EnvReader r) {
+        positive(r, "KYOYU_STREAM_COMMIT_INTERVAL", commitInterval);
+        positive(r, "KYOYU_CONFLICT_WINDOW", conflictWindow);
+        positive(r, "KYOYU_STREAM_OPEN_DECISION_TIMEOUT", openDecisionTimeout);
+        positive(r, "KYOYU_CLIENT_RETRY_WINDOW", repeatWindow);
         if (conflictRetention.compareTo(conflictWindow) < 0) {
-            problems.add("KYOYU_CONFLICT_RETENTION=" + conflictRetention + " must be at least KYOYU_CONFLICT_WINDOW=" + conflictWindow);
-        }
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
+            r.problem("KYOYU_CONFLICT_RETENTION=" + conflictRetention + " must be at least KYOYU_CONFLICT_WINDOW=" + conflictWindow);
         }
     }
 
-    private static void positive(List<String> problems, String name, Duration value) {
+    private static void positive(EnvReader r, String name, Duration value) {
         if (value.isZero() || value.isNegative()) {
-            problems.add(name + "=" + value + " must be positive");
+            r.problem(name + "=" + value + " must be positive");
         }
     }
 }

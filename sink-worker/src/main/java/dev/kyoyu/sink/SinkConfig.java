@@ -1,10 +1,8 @@
 package dev.kyoyu.sink;
 
 import dev.kyoyu.schemas.Topics;
-import dev.kyoyu.service.config.ConfigException;
 import dev.kyoyu.service.config.EnvReader;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,14 +53,10 @@ public record SinkConfig(
                 r.duration("KYOYU_SINK_RETRY_INITIAL_BACKOFF", Duration.ofMillis(200)),
                 r.duration("KYOYU_SINK_RETRY_MAX_BACKOFF", Duration.ofSeconds(15)),
                 r.duration("KYOYU_CLIENT_RETRY_WINDOW", Duration.ofHours(24)),
-                "true".equals(r.string("KYOYU_SINK_DECISIONS", "false")),
+                r.bool("KYOYU_SINK_DECISIONS", false),
                 r.string("KYOYU_DECISIONS_TOPIC", Topics.DECISIONS),
                 r.string("KYOYU_CONFLICTS_TOPIC", Topics.CONFLICTS));
         r.finish();
-        String sinkDecisions = r.string("KYOYU_SINK_DECISIONS", "false");
-        if (!sinkDecisions.equals("true") && !sinkDecisions.equals("false")) {
-            throw new ConfigException(List.of("KYOYU_SINK_DECISIONS=" + sinkDecisions + " must be true or false"));
-        }
         return config;
     }
 

@@ -98,6 +98,19 @@ public final class EnvReader {
         }
     }
 
+    /** {@code true} or {@code false}; anything else is a problem, never read as false. */
+    public boolean bool(String name, boolean defaultValue) {
+        String value = string(name, null);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (!value.equals("true") && !value.equals("false")) {
+            problems.add(name + "=" + value + " must be true or false");
+            return defaultValue;
+        }
+        return value.equals("true");
+    }
+
     /** A lower-case enum name; an unknown value is a problem, never a silent default. */
     public <E extends Enum<E>> E choice(String name, Class<E> type, E defaultValue) {
         String value = string(name, null);
