@@ -2,7 +2,7 @@ package dev.kyoyu.bench.sink;
 
 import dev.kyoyu.bench.report.Progress;
 import dev.kyoyu.sink.consume.RecordDecoder;
-import dev.kyoyu.sink.copy.EventCopyWriter;
+import dev.kyoyu.sink.copy.PositionedEvent;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -23,25 +24,30 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads the preloaded topic back and writes every record as the row the sink COPYs for it, through
- * sink-worker's own RecordDecoder and EventCopyWriter.formatRow: the input of the raw-COPY baseline.
+ * sink-worker's own RecordDecoder and row format, once per COPY format: the input of the raw baselines.
  */
 final class CopyFile {
-    record Result(long rows, long bytes) {
+    record Result(long rows, Map<CopyFormat, Long> bytes) {
     }
 
     private CopyFile() {
     }
 
-    static Result write(String bootstrap, String topic, long expected, Path file) throws IOException {
+    static Result write(String bootstrap, String topic, long expected, Map<CopyFormat, Path> files) throws IOException {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 32 * 1024 * 1024);
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
+        Map<CopyFormat, OutputStream> outs = new EnumMap<>(CopyFormat.class);
         long rows = 0;
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-             OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 4 << 20);
-             ProgressBar bar = Progress.bar("COPY file", expected, "rows")) {
+             ProgressBar bar = Progress.bar("COPY files", expected, "rows")) {
+            for (Map.Entry<CopyFormat, Path> file : files.entrySet()) {
+                OutputStream out = new BufferedOutputStream(Files.newOutputStream(file.getValue()), 4 << 20);
+                outs.put(file.getKey(), out);
+                out.write(file.getKey().header());
+            }
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
@@ -51,19 +57,34 @@ final class CopyFile {
             ByteArrayOutputStream row = new ByteArrayOutputStream(4096);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    PositionedEvent event;
                     try {
-                        EventCopyWriter.formatRow(decoder.decode(record), row);
+                        event = decoder.decode(record);
                     } catch (RecordDecoder.PoisonRecordException e) {
                         throw new IllegalStateException("the sink would dead-letter " + record.topic() + "-" + record.partition()
                                 + "@" + record.offset() + ": " + e.getMessage(), e);
                     }
-                    row.writeTo(out);
-                    row.reset();
+                    for (Map.Entry<CopyFormat, OutputStream> out : outs.entrySet()) {
+                        out.getKey().formatRow(event, row);
+                        row.writeTo(out.getValue());
+                        row.reset();
+                    }
                     rows++;
                 }
                 bar.stepTo(rows);
             }
+            for (Map.Entry<CopyFormat, OutputStream> out : outs.entrySet()) {
+                out.getValue().write(out.getKey().trailer());
+            }
+        } finally {
+            for (OutputStream out : outs.values()) {
+                out.close();
+            }
         }
-        return new Result(rows, Files.size(file));
+        Map<CopyFormat, Long> bytes = new EnumMap<>(CopyFormat.class);
+        for (Map.Entry<CopyFormat, Path> file : files.entrySet()) {
+            bytes.put(file.getKey(), Files.size(file.getValue()));
+        }
+        return new Result(rows, bytes);
     }
 }

@@ -3,7 +3,6 @@ package dev.kyoyu.bench.sink;
 import dev.kyoyu.bench.report.Progress;
 import dev.kyoyu.bench.stack.BenchDatabase;
 import dev.kyoyu.bench.stack.CpuMeter;
-import dev.kyoyu.sink.copy.EventCopyWriter;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -28,27 +27,25 @@ final class RawCopy {
     }
 
     /** The CPU window closes before the session does, so the backend's CPU is still there to be read. */
-    static Result copy(BenchDatabase database, Path file, long expectedRows, CpuMeter cpu) throws SQLException, IOException {
+    static Result copy(BenchDatabase database, CopyFormat format, Path file, CpuMeter cpu) throws SQLException, IOException {
         try (Connection connection = database.connect();
-             ProgressBar bar = Progress.bar("raw COPY", expectedRows, "rows");
-             InputStream in = new RowCounter(new BufferedInputStream(Files.newInputStream(file), 1 << 20), bar)) {
+             ProgressBar bar = Progress.bar("raw COPY, " + format.label, Files.size(file) >> 20, "MB");
+             InputStream in = new BytesRead(new BufferedInputStream(Files.newInputStream(file), 1 << 20), bar)) {
             CpuMeter.Window window = cpu.start();
             long started = System.nanoTime();
-            long rows = connection.unwrap(PGConnection.class).getCopyAPI()
-                    .copyIn("COPY agent_events " + EventCopyWriter.COLUMNS + " FROM STDIN", in, 1 << 16);
+            long rows = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(format.statement(), in, 1 << 16);
             double seconds = (System.nanoTime() - started) / 1e9;
             Map<String, Double> cores = window.stop();
-            bar.stepTo(rows);
             return new Result(rows, seconds, cores);
         }
     }
 
-    /** Counts the newlines streamed so far, which is the rows sent, for the progress bar. */
-    private static final class RowCounter extends FilterInputStream {
+    /** Shows the megabytes streamed so far: a binary file has no line ends to count rows by. */
+    private static final class BytesRead extends FilterInputStream {
         private final ProgressBar bar;
-        private long rows;
+        private long bytes;
 
-        RowCounter(InputStream in, ProgressBar bar) {
+        BytesRead(InputStream in, ProgressBar bar) {
             super(in);
             this.bar = bar;
         }
@@ -56,13 +53,9 @@ final class RawCopy {
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
             int n = super.read(buffer, offset, length);
-            for (int i = offset; i < offset + n; i++) {
-                if (buffer[i] == '\n') {
-                    rows++;
-                }
-            }
             if (n > 0) {
-                bar.stepTo(rows);
+                bytes += n;
+                bar.stepTo(bytes >> 20);
             }
             return n;
         }

@@ -7,8 +7,11 @@ import dev.kyoyu.bench.stack.BenchTopics;
 import dev.kyoyu.bench.stack.CpuMeter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Issue 4 item 7: sink-worker rows/s draining a preloaded topic into a fresh, fully indexed database, with
@@ -28,9 +31,9 @@ public final class SinkBench {
         Path scratch = options.scratchDir() != null ? Files.createDirectories(options.scratchDir())
                 : Files.createTempDirectory("kyoyu-bench-sink-");
         System.err.println("logs and scratch files: " + scratch);
-        long needed = options.events() * 1_000;
+        long needed = options.events() * 1_300; // both COPY files
         if (Files.getFileStore(scratch).getUsableSpace() < needed) {
-            System.err.printf("warning: the COPY file needs about %,d MB and %s has less free%n", needed >> 20, scratch);
+            System.err.printf("warning: the COPY files need about %,d MB and %s has less free%n", needed >> 20, scratch);
         }
         SinkResults results = new SinkResults(options, env, scratch);
         results.idleMachineBusy = CpuMeter.machineBusy(java.time.Duration.ofSeconds(3));
@@ -48,10 +51,15 @@ public final class SinkBench {
             results.preload = Preloader.preload(env.kafkaBootstrap(), topic, options.events(), options.agents(), sizes);
             results.partitionSizes = topics.partitionSizes(topic);
             results.sizes = sizes;
-            Path copyFile = scratch.resolve("agent_events.copy");
-            if (options.runs().contains("raw")) {
-                System.err.println("writing the rows the sink would COPY to " + copyFile + "…");
-                results.copyFile = CopyFile.write(env.kafkaBootstrap(), topic, options.events(), copyFile);
+            Map<CopyFormat, Path> copyFiles = new EnumMap<>(CopyFormat.class);
+            for (CopyFormat format : CopyFormat.values()) {
+                if (options.runs().contains(rawRun(format))) {
+                    copyFiles.put(format, scratch.resolve("agent_events." + format.label));
+                }
+            }
+            if (!copyFiles.isEmpty()) {
+                System.err.println("writing the rows the sink would COPY to " + copyFiles.values() + "…");
+                results.copyFile = CopyFile.write(env.kafkaBootstrap(), topic, options.events(), copyFiles);
             }
 
             CpuMeter cpu = new CpuMeter();
@@ -63,9 +71,11 @@ public final class SinkBench {
             results.pgVersion = BenchDatabase.serverVersion(env);
 
             for (String run : options.runs()) {
-                if (run.equals("raw")) {
-                    results.raw = raw(env, options, copyFile, cpu);
-                    System.err.printf("raw COPY: %,.0f rows/s%n", results.raw.rowsPerSecond());
+                Optional<CopyFormat> rawFormat = Arrays.stream(CopyFormat.values()).filter(f -> rawRun(f).equals(run)).findFirst();
+                if (rawFormat.isPresent()) {
+                    SinkResults.Raw raw = raw(env, options, rawFormat.get(), copyFiles.get(rawFormat.get()), cpu);
+                    results.raws.add(raw);
+                    System.err.printf("raw COPY, %s: %,.0f rows/s%n", raw.format().label, raw.rowsPerSecond());
                 } else {
                     SinkRun.Config config = SinkRun.CONFIGS.get(run);
                     try {
@@ -84,19 +94,27 @@ public final class SinkBench {
             results.write();
             return results.sinkRuns.stream().anyMatch(r -> r.error() != null) ? 1 : 0;
         } finally {
-            // The COPY file holds every row (gigabytes at 10M events): never leave it behind, whatever happened.
+            // The COPY files hold every row (gigabytes at 10M events): never leave them behind, whatever happened.
             if (!options.keep()) {
-                Files.deleteIfExists(scratch.resolve("agent_events.copy"));
+                for (CopyFormat format : CopyFormat.values()) {
+                    Files.deleteIfExists(scratch.resolve("agent_events." + format.label));
+                }
             }
         }
     }
 
-    private static SinkResults.Raw raw(BenchEnv env, SinkOptions options, Path copyFile, CpuMeter cpu) throws Exception {
+    /** The --runs name of the raw COPY baseline in {@code format}. */
+    static String rawRun(CopyFormat format) {
+        return format == CopyFormat.BINARY ? "raw" : "raw-" + format.label;
+    }
+
+    private static SinkResults.Raw raw(BenchEnv env, SinkOptions options, CopyFormat format, Path copyFile, CpuMeter cpu)
+            throws Exception {
         try (BenchDatabase db = BenchDatabase.create(env, "raw", options.keep())) {
             BenchDatabase.checkpoint(env);
-            RawCopy.Result copy = RawCopy.copy(db, copyFile, options.events(), cpu.copy().addSelf("COPY client (this JVM)"));
+            RawCopy.Result copy = RawCopy.copy(db, format, copyFile, cpu.copy().addSelf("COPY client (this JVM)"));
             String checksum = options.verify() ? SinkRun.checksum(db) : null;
-            return new SinkResults.Raw(copy.rows(), copy.seconds(), copy.cores(), checksum, db.name());
+            return new SinkResults.Raw(format, copy.rows(), copy.seconds(), copy.cores(), checksum, db.name());
         }
     }
 }

@@ -16,13 +16,14 @@ import java.util.Set;
 public record SinkOptions(long events, List<String> runs, int partitions, int agents, Path outDir, Path scratchDir,
                           List<String> serviceJvmArgs, boolean keep, boolean verify) {
 
-    static final List<String> ALL_RUNS = List.of("raw", "w1", "w2", "b100", "b5000");
+    static final List<String> ALL_RUNS = List.of("raw", "raw-text", "w1", "w2", "b100", "b5000");
 
     static final String USAGE = """
             BenchMain sink [options]     drain a preloaded topic with sink-worker; baseline: raw COPY of the same rows
               --events=N             events to preload (default 1m; 10m for the big backlog)
-              --runs=raw,w1,w2,b100,b5000
-                                     raw = COPY from file, one session; w1 = 1 worker, w2 = 2 workers in one group
+              --runs=raw,raw-text,w1,w2,b100,b5000
+                                     raw = binary COPY from file, one session (the sink's format); raw-text = the
+                                     same rows in COPY's text format; w1 = 1 worker, w2 = 2 workers in one group
                                      (both batch 1000); b100, b5000 = 1 worker at KYOYU_SINK_BATCH_MAX_EVENTS 100, 5000
               --partitions=6         partitions of the preloaded topic
               --agents=1000          distinct agents (record keys; few agents skew the partitions)

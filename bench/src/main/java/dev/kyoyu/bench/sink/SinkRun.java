@@ -42,7 +42,7 @@ final class SinkRun {
 
     /** What one worker reported on /metrics at the end of the run. */
     record WorkerReport(long peakRssKib, long maxSampledRssKib, double stored, double flushSeconds, double flushes,
-                        double copyErrors, double deadLettered, int exitCode) {
+                        double writeSeconds, double copyErrors, double deadLettered, int exitCode) {
     }
 
     record Result(Config config, String database, long rows, double seconds, double startupSeconds,
@@ -90,7 +90,7 @@ final class SinkRun {
                 for (int i = 0; i < reports.size(); i++) {
                     WorkerReport r = reports.get(i);
                     withExit.add(new WorkerReport(r.peakRssKib(), r.maxSampledRssKib(), r.stored(), r.flushSeconds(), r.flushes(),
-                            r.copyErrors(), r.deadLettered(), workers.get(i).process().exitValue()));
+                            r.writeSeconds(), r.copyErrors(), r.deadLettered(), workers.get(i).process().exitValue()));
                 }
                 long stored = db.queryLong("SELECT count(*) FROM agent_events");
                 long runs = db.queryLong("SELECT count(*) FROM agent_runs");
@@ -202,6 +202,7 @@ final class SinkRun {
         return new WorkerReport(worker.peakRssKib(), maxSampledRss, m.getOrDefault("kyoyu_events_stored_total", Double.NaN),
                 m.getOrDefault("kyoyu_events_batch_flush_duration_seconds_sum", Double.NaN),
                 m.getOrDefault("kyoyu_events_batch_flush_duration_seconds_count", Double.NaN),
+                m.getOrDefault("kyoyu_events_batch_write_duration_seconds_sum", Double.NaN),
                 m.getOrDefault("kyoyu_copy_errors_total", Double.NaN),
                 m.getOrDefault("kyoyu_events_dead_lettered_total", Double.NaN), -1);
     }

@@ -23,7 +23,7 @@ public final class PendingBatch {
     private final int maxEvents;
     private final long maxAgeNanos;
     private final List<PositionedEvent> events = new ArrayList<>();
-    private ByteArrayOutputStream rows = new ByteArrayOutputStream(1 << 16);
+    private ByteArrayOutputStream rows;
     private final Map<TopicPartition, Long> nextOffsets = new LinkedHashMap<>();
     private long openedAt;
 
@@ -35,6 +35,12 @@ public final class PendingBatch {
         this.topic = topic;
         this.maxEvents = maxEvents;
         this.maxAgeNanos = maxAgeNanos;
+        this.rows = newRows();
+    }
+
+    /** Sized for a full batch of typical events, so that filling it does not copy it over and over. */
+    private ByteArrayOutputStream newRows() {
+        return new ByteArrayOutputStream(Math.min(maxEvents, 4096) * 768);
     }
 
     public void add(PositionedEvent event, long nowNanos) {
@@ -98,7 +104,7 @@ public final class PendingBatch {
         Set<Integer> gone = partitions.stream().filter(p -> p.topic().equals(topic))
                 .map(TopicPartition::partition).collect(Collectors.toSet());
         if (events.removeIf(e -> gone.contains(e.partition()))) {
-            rows = new ByteArrayOutputStream(1 << 16);
+            rows = newRows();
             events.forEach(e -> EventCopyWriter.formatRow(e, rows));
         }
     }

@@ -178,7 +178,7 @@ public final class RecordDecoder {
         require(value, field);
         Instant instant;
         try {
-            instant = Instant.parse(value);
+            instant = IsoInstants.parse(value);
         } catch (DateTimeException e) {
             throw new PoisonRecordException("not an agent event: " + field + " '" + value + "' is not an ISO-8601 instant", e);
         }

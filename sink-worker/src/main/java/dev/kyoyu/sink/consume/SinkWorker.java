@@ -81,6 +81,7 @@ public final class SinkWorker implements Runnable {
     private final Counter copyErrors;
     private final DistributionSummary batchSizes;
     private final Timer flushDurations;
+    private final Timer writeDurations;
     private final AtomicInteger buffered = new AtomicInteger();
 
     /** The batch being written, and what its commit will mean. */
@@ -103,7 +104,12 @@ public final class SinkWorker implements Runnable {
         this.deadLettered = Counter.builder("kyoyu.events.dead.lettered").register(registry);
         this.copyErrors = Counter.builder("kyoyu.copy.errors").register(registry);
         this.batchSizes = DistributionSummary.builder("kyoyu.events.batch.size").register(registry);
-        this.flushDurations = Timer.builder("kyoyu.events.batch.flush.duration").publishPercentileHistogram().register(registry);
+        this.flushDurations = Timer.builder("kyoyu.events.batch.flush.duration")
+                .description("from handing a batch to the writer until the worker settles it").publishPercentileHistogram()
+                .register(registry);
+        this.writeDurations = Timer.builder("kyoyu.events.batch.write.duration")
+                .description("the writer thread's time in the database for a batch: how busy the write path is")
+                .publishPercentileHistogram().register(registry);
         Gauge.builder("kyoyu.events.buffer.size", buffered, AtomicInteger::get).register(registry);
     }
 
@@ -211,6 +217,7 @@ public final class SinkWorker implements Runnable {
 
     /** On the writer thread. */
     private int writeOrIsolate(BatchWriter.Batch batch) throws SQLException {
+        long started = System.nanoTime();
         try {
             return writer.write(batch);
         } catch (SQLException e) {
@@ -220,6 +227,8 @@ public final class SinkWorker implements Runnable {
             LOG.warn("PostgreSQL refused a row of a batch of {} ({}); writing event by event to dead-letter the culprit",
                     batch.events().size(), e.getMessage());
             return writer.writeIsolating(batch, this::deadLetterRefused);
+        } finally {
+            writeDurations.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
     }
 

@@ -2,26 +2,47 @@ package dev.kyoyu.sink.copy;
 
 import dev.kyoyu.schemas.event.AgentEvent;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
-import org.postgresql.copy.CopyManager;
 
 /**
- * Writes events into {@code agent_events} with COPY (text format). Rows are formatted as events are
- * decoded ({@link #formatRow}), off the write path; the fast path copies them straight into the
- * hypertable, and {@link #copyDeduplicating} stages them and skips rows already stored, for the
- * batch that carries a retried event a second time.
+ * Writes events into {@code agent_events} with binary COPY. Binary because it measured faster on both
+ * sides (docs/benchmarks, raw COPY of the same rows in both formats): PostgreSQL skips parsing uuids and
+ * timestamps, and the sink skips escaping payloads and printing timestamps.
+ *
+ * <p>Rows are formatted as events are decoded ({@link #formatRow}), off the write path; the fast path
+ * copies them straight into the hypertable, and {@link #copyDeduplicating} stages them and skips rows
+ * already stored, for the batch that carries a retried event a second time.
  */
 public final class EventCopyWriter {
     public static final String COLUMNS =
             "(id, run_id, agent_id, event_type, occurred_at, received_at, payload, kafka_partition, kafka_offset)";
+    private static final short COLUMN_COUNT = 9;
+
+    /** The binary COPY signature, then no flags and no header extension. */
+    public static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    /** A field count of -1 ends the stream. */
+    public static final byte[] TRAILER = {(byte) 0xff, (byte) 0xff};
+
+    /** PostgreSQL counts timestamps in microseconds from 2000-01-01 UTC. */
+    private static final long POSTGRES_EPOCH_SECONDS = 946_684_800L;
+    /** jsonb's binary input: a version byte, then the JSON text. */
+    private static final byte JSONB_VERSION = 1;
 
     private EventCopyWriter() {
+    }
+
+    /** The statement that reads rows in this format into {@code table}. */
+    private static String copyStatement(String table) {
+        return "COPY " + table + " " + COLUMNS + " FROM STDIN (FORMAT binary)";
     }
 
     /** COPY pre-formatted rows straight into the hypertable; fails with unique_violation if a row already exists. */
@@ -39,6 +60,7 @@ public final class EventCopyWriter {
         }
     }
 
+    /** The rows of {@code events}, without the stream's header and trailer (added by the copy). */
     public static byte[] format(List<PositionedEvent> events) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(events.size() * 700);
         events.forEach(event -> formatRow(event, out));
@@ -46,10 +68,11 @@ public final class EventCopyWriter {
     }
 
     private static void copyInto(Connection connection, String table, byte[] rows) throws SQLException {
-        CopyManager manager = connection.unwrap(PGConnection.class).getCopyAPI();
-        CopyIn copy = manager.copyIn("COPY " + table + " " + COLUMNS + " FROM STDIN");
+        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copyStatement(table));
         try {
+            copy.writeToCopy(HEADER, 0, HEADER.length);
             copy.writeToCopy(rows, 0, rows.length);
+            copy.writeToCopy(TRAILER, 0, TRAILER.length);
             copy.endCopy();
         } finally {
             if (copy.isActive()) {
@@ -58,82 +81,40 @@ public final class EventCopyWriter {
         }
     }
 
-    /** One row in COPY text format: tab-separated columns in {@link #COLUMNS} order, newline-terminated. */
+    /** One binary COPY tuple: the field count, then each column of {@link #COLUMNS} as its length and bytes. */
     public static void formatRow(PositionedEvent positioned, ByteArrayOutputStream out) {
         AgentEvent e = positioned.event();
-        ascii(out, e.id().toString());
-        out.write('\t');
-        ascii(out, e.runId().toString());
-        out.write('\t');
-        escaped(out, e.agentId());
-        out.write('\t');
-        escaped(out, e.eventType());
-        out.write('\t');
-        ascii(out, e.occurredAt().toString());
-        out.write('\t');
-        ascii(out, e.receivedAt().toString());
-        out.write('\t');
-        if (positioned.payloadJson() != null) {
-            escaped(out, positioned.payloadJson());
-        } else {
-            escaped(out, e.payload().toString());
-        }
-        out.write('\t');
-        ascii(out, Integer.toString(positioned.partition()));
-        out.write('\t');
-        ascii(out, Long.toString(positioned.offset()));
-        out.write('\n');
+        byte[] agentId = e.agentId().getBytes(StandardCharsets.UTF_8);
+        byte[] eventType = e.eventType().getBytes(StandardCharsets.UTF_8);
+        byte[] payload = positioned.payloadJson() != null
+                ? positioned.payloadJson() : e.payload().toString().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer row = ByteBuffer.allocate(2 + 9 * 4 + 2 * 16 + agentId.length + eventType.length + 2 * 8
+                + 1 + payload.length + 4 + 8);
+        row.putShort(COLUMN_COUNT);
+        uuid(row, e.id());
+        uuid(row, e.runId());
+        row.putInt(agentId.length).put(agentId);
+        row.putInt(eventType.length).put(eventType);
+        row.putInt(8).putLong(postgresMicros(e.occurredAt()));
+        row.putInt(8).putLong(postgresMicros(e.receivedAt()));
+        row.putInt(1 + payload.length).put(JSONB_VERSION).put(payload);
+        row.putInt(4).putInt(positioned.partition());
+        row.putInt(8).putLong(positioned.offset());
+        out.write(row.array(), 0, row.position());
     }
 
-    private static void ascii(ByteArrayOutputStream out, String value) {
-        out.writeBytes(value.getBytes(StandardCharsets.US_ASCII));
+    /**
+     * The instant as PostgreSQL stores it. Text input rounds sub-microsecond digits with
+     * {@code rint(strtod(".fraction") * 1e6)}; nanos / 1e9 is that same double, so doing the same here keeps
+     * an event's key (id, occurred_at) identical however it was written, and a replay still recognises it.
+     */
+    static long postgresMicros(Instant instant) {
+        int nanos = instant.getNano();
+        long micros = nanos % 1000 == 0 ? nanos / 1000 : (long) Math.rint(nanos / 1e9 * 1e6);
+        return (instant.getEpochSecond() - POSTGRES_EPOCH_SECONDS) * 1_000_000 + micros;
     }
 
-    /** The same escaping over UTF-8 bytes: those four are ASCII, so multi-byte characters pass through. */
-    private static void escaped(ByteArrayOutputStream out, byte[] value) {
-        int from = 0;
-        for (int i = 0; i < value.length; i++) {
-            byte b = value[i];
-            byte escape = switch (b) {
-                case '\\' -> (byte) '\\';
-                case '\t' -> (byte) 't';
-                case '\n' -> (byte) 'n';
-                case '\r' -> (byte) 'r';
-                default -> 0;
-            };
-            if (escape != 0) {
-                out.write(value, from, i - from);
-                out.write('\\');
-                out.write(escape);
-                from = i + 1;
-            }
-        }
-        out.write(value, from, value.length - from);
-    }
-
-    /** COPY text format: backslash, tab, newline and carriage return must be escaped. */
-    private static void escaped(ByteArrayOutputStream out, String value) {
-        StringBuilder escaped = null;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            String replacement = switch (c) {
-                case '\\' -> "\\\\";
-                case '\t' -> "\\t";
-                case '\n' -> "\\n";
-                case '\r' -> "\\r";
-                default -> null;
-            };
-            if (replacement != null && escaped == null) {
-                escaped = new StringBuilder(value.length() + 16).append(value, 0, i);
-            }
-            if (escaped != null) {
-                if (replacement != null) {
-                    escaped.append(replacement);
-                } else {
-                    escaped.append(c);
-                }
-            }
-        }
-        out.writeBytes((escaped == null ? value : escaped.toString()).getBytes(StandardCharsets.UTF_8));
+    private static void uuid(ByteBuffer row, UUID uuid) {
+        row.putInt(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
     }
 }
