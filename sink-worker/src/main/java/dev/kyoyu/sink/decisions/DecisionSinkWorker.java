@@ -6,6 +6,7 @@ import dev.kyoyu.sink.consume.Backoff;
 import dev.kyoyu.sink.consume.DeadLetterPublisher;
 import dev.kyoyu.sink.consume.SinkWorker.WorkerHealth;
 import dev.kyoyu.sink.copy.BatchWriter;
+import dev.kyoyu.sink.offsets.OffsetStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
@@ -51,6 +52,8 @@ public final class DecisionSinkWorker implements Runnable {
 
     /** Next offset per partition, covering everything buffered or dead-lettered since the last commit. */
     private final Map<TopicPartition, Long> pendingOffsets = new HashMap<>();
+    /** The offset this worker last stored (or found stored) per partition: a batch moves it only from there. */
+    private final Map<TopicPartition, Long> stored = new HashMap<>();
     private final Set<TopicPartition> awaitingSeek = new HashSet<>();
     private long pendingSince = -1;
     private long retryAtNanos;
@@ -185,9 +188,13 @@ public final class DecisionSinkWorker implements Runnable {
 
     private void flush() {
         List<StreamItem> batch = buffer.items();
-        Map<TopicPartition, Long> offsets = Map.copyOf(pendingOffsets);
+        Map<TopicPartition, OffsetStore.Advance> offsets = advances();
         try {
             writer.write(batch, offsets);
+        } catch (OffsetStore.OffsetsMovedException moved) {
+            LOG.warn("{}; re-reading from the stored offsets", moved.getMessage());
+            rewindToStoredOffsets();
+            return;
         } catch (SQLException e) {
             if (!BatchWriter.isRowError(e)) {
                 holdForRetry(batch, e);
@@ -197,6 +204,10 @@ public final class DecisionSinkWorker implements Runnable {
                     batch.size(), e.getMessage());
             try {
                 writer.writeIsolating(batch, offsets, this::deadLetterRefused);
+            } catch (OffsetStore.OffsetsMovedException moved) {
+                LOG.warn("{}; re-reading from the stored offsets", moved.getMessage());
+                rewindToStoredOffsets();
+                return;
             } catch (SQLException | RuntimeException isolationFailure) {
                 holdForRetry(batch, isolationFailure);
                 return;
@@ -208,6 +219,12 @@ public final class DecisionSinkWorker implements Runnable {
         written(batch, offsets);
     }
 
+    private Map<TopicPartition, OffsetStore.Advance> advances() {
+        Map<TopicPartition, OffsetStore.Advance> advances = new HashMap<>();
+        pendingOffsets.forEach((partition, next) -> advances.put(partition, new OffsetStore.Advance(stored.get(partition), next)));
+        return advances;
+    }
+
     private void deadLetterRefused(StreamItem item, SQLException reason) {
         deadLetters.send(item.record(), reason);
         deadLettered.increment();
@@ -215,7 +232,8 @@ public final class DecisionSinkWorker implements Runnable {
                 item.record().offset(), reason.getMessage());
     }
 
-    private void written(List<StreamItem> batch, Map<TopicPartition, Long> offsets) {
+    private void written(List<StreamItem> batch, Map<TopicPartition, OffsetStore.Advance> offsets) {
+        offsets.forEach((partition, advance) -> stored.put(partition, advance.next()));
         decisionsStored.increment(batch.stream().filter(i -> i.decision() != null).count());
         conflictsStored.increment(batch.stream().filter(i -> i.conflict() != null).count());
         buffer.clear();
@@ -247,11 +265,11 @@ public final class DecisionSinkWorker implements Runnable {
     }
 
     /** As in the events sink: only for lag tooling; PostgreSQL's offsets are the truth. */
-    private void commitToKafkaForLagReporting(Map<TopicPartition, Long> offsets) {
+    private void commitToKafkaForLagReporting(Map<TopicPartition, OffsetStore.Advance> offsets) {
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-        offsets.forEach((partition, next) -> {
+        offsets.forEach((partition, advance) -> {
             if (consumer.assignment().contains(partition)) {
-                commit.put(partition, new OffsetAndMetadata(next));
+                commit.put(partition, new OffsetAndMetadata(advance.next()));
             }
         });
         if (!commit.isEmpty()) {
@@ -265,9 +283,10 @@ public final class DecisionSinkWorker implements Runnable {
 
     private void seekToStoredOffsets() {
         try {
-            Map<TopicPartition, Long> stored = writer.storedOffsets(awaitingSeek);
+            Map<TopicPartition, Long> found = writer.storedOffsets(awaitingSeek);
             for (TopicPartition partition : awaitingSeek) {
-                Long next = stored.get(partition);
+                Long next = found.get(partition);
+                stored.put(partition, next);
                 if (next != null) {
                     consumer.seek(partition, next);
                 } else {
@@ -308,7 +327,7 @@ public final class DecisionSinkWorker implements Runnable {
             return;
         }
         try {
-            writer.write(buffer.items(), Map.copyOf(pendingOffsets));
+            writer.write(buffer.items(), advances());
             LOG.info("wrote the last {} buffered decisions and conflicts before leaving the group", buffer.size());
         } catch (SQLException | RuntimeException e) {
             // Nothing is lost: the offsets were not stored either, so the next owner reads these again.
@@ -344,6 +363,7 @@ public final class DecisionSinkWorker implements Runnable {
         private void forget(Collection<TopicPartition> partitions) {
             buffer.removeIf(item -> partitions.contains(new TopicPartition(item.record().topic(), item.record().partition())));
             pendingOffsets.keySet().removeAll(partitions);
+            stored.keySet().removeAll(partitions);
             awaitingSeek.removeAll(partitions);
             if (buffer.size() == 0 && pendingOffsets.isEmpty()) {
                 pendingSince = -1;

@@ -18,7 +18,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Writes one batch of decisions and conflicts in one transaction together with the Kafka offsets that follow
- * them, as the events sink does: the commit is the only record of progress, so nothing is stored twice or skipped.
+ * them, as the events sink does: the commit is the only record of progress, and offsets move only from the value this
+ * worker last stored, so a worker that lost its partitions cannot move them back.
  * Decisions are what agents and people query; they commit durably (synchronous_commit on), whatever the
  * server's default.
  */
@@ -32,13 +33,13 @@ final class StreamItemWriter {
         this.dataSource = dataSource;
     }
 
-    void write(List<StreamItem> batch, Map<TopicPartition, Long> nextOffsets) throws SQLException {
+    void write(List<StreamItem> batch, Map<TopicPartition, OffsetStore.Advance> advances) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 durable(connection);
                 writeRows(connection, batch);
-                offsets.save(connection, nextOffsets);
+                offsets.advance(connection, advances);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -51,7 +52,7 @@ final class StreamItemWriter {
      * For a batch that failed with a row error: each item on its own under a savepoint; the ones PostgreSQL
      * refuses go to {@code refused} (which must dead-letter them durably or throw), the rest commit with the offsets.
      */
-    void writeIsolating(List<StreamItem> batch, Map<TopicPartition, Long> nextOffsets, BiConsumer<StreamItem, SQLException> refused)
+    void writeIsolating(List<StreamItem> batch, Map<TopicPartition, OffsetStore.Advance> advances, BiConsumer<StreamItem, SQLException> refused)
             throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
@@ -70,7 +71,7 @@ final class StreamItemWriter {
                         refused.accept(item, e);
                     }
                 }
-                offsets.save(connection, nextOffsets);
+                offsets.advance(connection, advances);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();

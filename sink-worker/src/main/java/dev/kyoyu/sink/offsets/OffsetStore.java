@@ -26,9 +26,6 @@ public final class OffsetStore {
     private static final String FIRST = """
             INSERT INTO sink_offsets (next_offset, topic, kafka_partition, updated_at) VALUES (?, ?, ?, now())
             ON CONFLICT (topic, kafka_partition) DO NOTHING""";
-    private static final String SAVE = """
-            INSERT INTO sink_offsets (topic, kafka_partition, next_offset, updated_at) VALUES (?, ?, ?, now())
-            ON CONFLICT (topic, kafka_partition) DO UPDATE SET next_offset = excluded.next_offset, updated_at = now()""";
 
     /** The next offset to read for each partition that has one stored; absent partitions start at the beginning. */
     public Map<TopicPartition, Long> load(Connection connection, Collection<TopicPartition> partitions) throws SQLException {
@@ -118,18 +115,6 @@ public final class OffsetStore {
             if (!moved.contains(partition)) {
                 throw new OffsetsMovedException(new TopicPartition(topic, partition), partitions.get(partition).expected());
             }
-        }
-    }
-
-    public void save(Connection connection, Map<TopicPartition, Long> nextOffsets) throws SQLException {
-        try (PreparedStatement save = connection.prepareStatement(SAVE)) {
-            for (Map.Entry<TopicPartition, Long> entry : nextOffsets.entrySet()) {
-                save.setString(1, entry.getKey().topic());
-                save.setInt(2, entry.getKey().partition());
-                save.setLong(3, entry.getValue());
-                save.addBatch();
-            }
-            save.executeBatch();
         }
     }
 }
