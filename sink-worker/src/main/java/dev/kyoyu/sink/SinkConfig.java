@@ -13,6 +13,9 @@ import java.util.Map;
  * @param retryMaxBackoff the longest pause between attempts while PostgreSQL is unreachable
  * @param clientRetryWindow how long after an event was first stored a client retry of it (same
  *                          client id or Idempotency-Key) is still recognised and skipped
+ * @param sessionTimeout how long the group waits for a silent worker (a SIGKILL, a frozen host) before its
+ *                       partitions move to the others: Kafka's 45 s default is long for a sink that others
+ *                       can take over at once; heartbeats go every third of it
  * @param sinkDecisions  whether this worker also stores what the decision stream publishes (decisions and
  *                       conflicts topics, consumer group {@code <consumerGroup>.decisions}); off unless asked for,
  *                       so a worker never reads topics it was not pointed at
@@ -32,6 +35,7 @@ public record SinkConfig(
         Duration retryInitialBackoff,
         Duration retryMaxBackoff,
         Duration clientRetryWindow,
+        Duration sessionTimeout,
         boolean sinkDecisions,
         String decisionsTopic,
         String conflictsTopic) {
@@ -53,11 +57,21 @@ public record SinkConfig(
                 r.duration("KYOYU_SINK_RETRY_INITIAL_BACKOFF", Duration.ofMillis(200)),
                 r.duration("KYOYU_SINK_RETRY_MAX_BACKOFF", Duration.ofSeconds(15)),
                 r.duration("KYOYU_CLIENT_RETRY_WINDOW", Duration.ofHours(24)),
+                sessionTimeout(r),
                 r.bool("KYOYU_SINK_DECISIONS", false),
                 r.string("KYOYU_DECISIONS_TOPIC", Topics.DECISIONS),
                 r.string("KYOYU_CONFLICTS_TOPIC", Topics.CONFLICTS));
         r.finish();
         return config;
+    }
+
+    /** Within the broker's default bounds (group.min/max.session.timeout.ms: 6 s to 30 min). */
+    private static Duration sessionTimeout(EnvReader r) {
+        Duration timeout = r.duration("KYOYU_SINK_SESSION_TIMEOUT", Duration.ofSeconds(10));
+        if (timeout.compareTo(Duration.ofSeconds(6)) < 0 || timeout.compareTo(Duration.ofMinutes(30)) > 0) {
+            r.problem("KYOYU_SINK_SESSION_TIMEOUT must be between 6s and 30m (the broker's limits), not " + timeout);
+        }
+        return timeout;
     }
 
     /** The consumer group of the decisions and conflicts topics: this worker's group, suffixed. */

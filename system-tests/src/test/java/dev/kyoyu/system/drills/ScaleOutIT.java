@@ -8,6 +8,7 @@ import dev.kyoyu.testsupport.KafkaProbe;
 import dev.kyoyu.testsupport.LoadGenerator;
 import dev.kyoyu.testsupport.LocalStack;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -28,9 +29,11 @@ class ScaleOutIT {
     private static final String STORED = "kyoyu_events_stored_total";
     /**
      * A member that sends LeaveGroup is gone from the group at once; one that does not is only dropped
-     * after the session timeout (45 s by default). 15 s tells the two apart on a busy machine.
+     * after the session timeout, which this drill sets to {@link #SESSION_TIMEOUT}. 15 s tells the two apart
+     * on a busy machine.
      */
     private static final Duration LEAVE_WITHIN = Duration.ofSeconds(15);
+    private static final String SESSION_TIMEOUT = "45s";
 
     private LocalStack stack;
     private LoadGenerator.Report report;
@@ -43,7 +46,7 @@ class ScaleOutIT {
     @BeforeAll
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void runDrill() {
-        stack = LocalStack.isolated("scale-out");
+        stack = LocalStack.isolated("scale-out", Map.of("KYOYU_SINK_SESSION_TIMEOUT", SESSION_TIMEOUT));
         stack.up("ingest-api", "sink-worker");
         stack.start("sink-worker-2");
         // Two agents per partition: every partition, so every worker of the group, gets events.

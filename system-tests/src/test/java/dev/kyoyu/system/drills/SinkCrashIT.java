@@ -29,16 +29,16 @@ import org.junit.jupiter.api.Timeout;
 @DisplayName("drill: the sink worker is killed with SIGKILL mid-load, twice")
 class SinkCrashIT {
     /**
-     * Each crash costs the consumer's session timeout (45 s) before the restarted worker gets the
-     * partitions back; a second crash already shows recovery is repeatable (it kills a worker that
-     * itself resumed from a crash), a third would only add another 45 s of the same.
+     * Each crash costs the consumer's session timeout (KYOYU_SINK_SESSION_TIMEOUT, 10 s) before the restarted
+     * worker gets the partitions back; a second crash already shows recovery is repeatable (it kills a worker
+     * that itself resumed from a crash), a third would only add more of the same.
      */
     private static final int CRASHES = 2;
     /** Events the sink must store between crashes, to be sure it is killed while writing. */
     private static final int PROGRESS = 300;
     /**
      * A restarted worker gets the partitions once the group has dropped the killed member, which
-     * takes the consumer's session timeout (45 s by default) after the kill.
+     * takes the consumer's session timeout (10 s by default) after the kill; the rest is margin for a busy machine.
      */
     private static final Duration RESUME = Duration.ofSeconds(90);
 

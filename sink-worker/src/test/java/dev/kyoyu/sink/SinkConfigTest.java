@@ -1,0 +1,36 @@
+package dev.kyoyu.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kyoyu.service.config.ConfigException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SinkConfigTest {
+    private static Map<String, String> env(String... pairs) {
+        Map<String, String> env = new HashMap<>(Map.of("KYOYU_KAFKA_BOOTSTRAP", "127.0.0.1:9092",
+                "KYOYU_PG_URL", "jdbc:postgresql://127.0.0.1:5432/kyoyu"));
+        for (int i = 0; i < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return env;
+    }
+
+    @Test
+    void aSilentWorkerLosesItsPartitionsAfterTenSecondsUnlessConfigured() {
+        assertEquals(Duration.ofSeconds(10), SinkConfig.fromEnv(env()).sessionTimeout());
+        assertEquals(Duration.ofSeconds(45), SinkConfig.fromEnv(env("KYOYU_SINK_SESSION_TIMEOUT", "45s")).sessionTimeout());
+    }
+
+    @Test
+    void aSessionTimeoutTheBrokerWouldRefuseIsAStartupErrorNamingTheSetting() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> SinkConfig.fromEnv(env("KYOYU_SINK_SESSION_TIMEOUT", "2s", "KYOYU_SINK_BATCH_MAX_EVENTS", "0")));
+        assertTrue(e.getMessage().contains("KYOYU_SINK_SESSION_TIMEOUT must be between 6s and 30m"), e.getMessage());
+        assertTrue(e.getMessage().contains("KYOYU_SINK_BATCH_MAX_EVENTS"), "every problem at once: " + e.getMessage());
+    }
+}
