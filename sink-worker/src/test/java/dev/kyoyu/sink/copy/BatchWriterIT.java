@@ -7,11 +7,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.kyoyu.schemas.event.AgentEvent;
 import dev.kyoyu.schemas.event.EventIds;
 import dev.kyoyu.schemas.event.EventJson;
-import dev.kyoyu.sink.SinkApp;
-import dev.kyoyu.sink.SinkConfig;
+import dev.kyoyu.sink.SinkTestPools;
 import dev.kyoyu.sink.offsets.OffsetStore;
 import dev.kyoyu.testsupport.TestDatabase;
-import dev.kyoyu.testsupport.TestStack;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,8 +30,7 @@ class BatchWriterIT {
     @BeforeEach
     void setUp() {
         db = TestDatabase.create();
-        pool = SinkApp.pool(SinkConfig.fromEnv(Map.of("KYOYU_KAFKA_BOOTSTRAP", "unused:1", "KYOYU_PG_URL", db.url(),
-                "KYOYU_PG_USER", TestStack.pgUser(), "KYOYU_PG_PASSWORD", TestStack.pgPassword())), "fence-it", 1);
+        pool = SinkTestPools.pool(db, "fence-it");
         writer = new BatchWriter(pool, Duration.ofHours(1));
     }
 

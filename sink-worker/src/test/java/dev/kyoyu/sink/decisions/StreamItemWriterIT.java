@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.kyoyu.sink.SinkApp;
-import dev.kyoyu.sink.SinkConfig;
+import dev.kyoyu.sink.SinkTestPools;
 import dev.kyoyu.sink.offsets.OffsetStore;
 import dev.kyoyu.testsupport.TestDatabase;
-import dev.kyoyu.testsupport.TestStack;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
@@ -26,8 +24,7 @@ class StreamItemWriterIT {
     @BeforeEach
     void setUp() {
         db = TestDatabase.create();
-        pool = SinkApp.pool(SinkConfig.fromEnv(Map.of("KYOYU_KAFKA_BOOTSTRAP", "unused:1", "KYOYU_PG_URL", db.url(),
-                "KYOYU_PG_USER", TestStack.pgUser(), "KYOYU_PG_PASSWORD", TestStack.pgPassword())), "decisions-fence-it", 1);
+        pool = SinkTestPools.pool(db, "decisions-fence-it");
         writer = new StreamItemWriter(pool);
     }
 
