@@ -58,7 +58,8 @@ public final class SinkApp implements AutoCloseable {
 
     public static SinkApp start(SinkConfig config, OpenTelemetry telemetry) {
         PrometheusMeterRegistry registry = Metrics.newRegistry("sink-worker");
-        HikariDataSource pool = pool(config, "sink-primary", config.sinkDecisions() ? 3 : 2);
+        // A connection per write in flight, one for reading offsets on assignment, one for the decisions path.
+        HikariDataSource pool = pool(config, "sink-primary", config.writesInFlight() + 1 + (config.sinkDecisions() ? 1 : 0));
         pool.setMetricRegistry(registry);
         KafkaConsumer<String, byte[]> consumer = consumer(config, config.consumerGroup(), "sink-");
         KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
@@ -111,7 +112,7 @@ public final class SinkApp implements AutoCloseable {
         return details;
     }
 
-    /** The sink's connection pool; small, because one worker writes one batch at a time. */
+    /** The sink's connection pool; small, because one worker writes only a few batches at a time. */
     public static HikariDataSource pool(SinkConfig config, String name, int size) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName(name);

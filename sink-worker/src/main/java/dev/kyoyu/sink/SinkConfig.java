@@ -10,6 +10,8 @@ import java.util.Map;
  *
  * @param batchMaxEvents flush when this many events are buffered
  * @param batchMaxAge    flush when the oldest buffered event has waited this long
+ * @param writesInFlight batches written at once, each in its own transaction and connection (they still
+ *                       commit in log order): 2 keeps PostgreSQL busy while the next batch is handed over
  * @param retryMaxBackoff the longest pause between attempts while PostgreSQL is unreachable
  * @param clientRetryWindow how long after an event was first stored a client retry of it (same
  *                          client id or Idempotency-Key) is still recognised and skipped
@@ -32,6 +34,7 @@ public record SinkConfig(
         String pgPassword,
         int batchMaxEvents,
         Duration batchMaxAge,
+        int writesInFlight,
         Duration retryInitialBackoff,
         Duration retryMaxBackoff,
         Duration clientRetryWindow,
@@ -54,6 +57,7 @@ public record SinkConfig(
                 r.string("KYOYU_PG_PASSWORD", ""),
                 r.integer("KYOYU_SINK_BATCH_MAX_EVENTS", 1000, 1, 100_000),
                 r.duration("KYOYU_SINK_BATCH_MAX_AGE", Duration.ofMillis(100)),
+                r.integer("KYOYU_SINK_WRITES_IN_FLIGHT", 2, 1, 8),
                 r.duration("KYOYU_SINK_RETRY_INITIAL_BACKOFF", Duration.ofMillis(200)),
                 r.duration("KYOYU_SINK_RETRY_MAX_BACKOFF", Duration.ofSeconds(15)),
                 r.duration("KYOYU_CLIENT_RETRY_WINDOW", Duration.ofHours(24)),

@@ -12,6 +12,6 @@ public final class SinkTestPools {
 
     public static HikariDataSource pool(TestDatabase db, String name) {
         return SinkApp.pool(SinkConfig.fromEnv(Map.of("KYOYU_KAFKA_BOOTSTRAP", "unused:1", "KYOYU_PG_URL", db.url(),
-                "KYOYU_PG_USER", TestStack.pgUser(), "KYOYU_PG_PASSWORD", TestStack.pgPassword())), name, 1);
+                "KYOYU_PG_USER", TestStack.pgUser(), "KYOYU_PG_PASSWORD", TestStack.pgPassword())), name, 3);
     }
 }

@@ -3,7 +3,9 @@ package dev.kyoyu.sink.consume;
 import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.sink.batch.PendingBatch;
 import dev.kyoyu.sink.copy.BatchWriter;
+import dev.kyoyu.sink.copy.EarlierWrites;
 import dev.kyoyu.sink.copy.PositionedEvent;
+import dev.kyoyu.sink.copy.WriteTicket;
 import dev.kyoyu.sink.offsets.OffsetStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -13,10 +15,13 @@ import io.micrometer.core.instrument.Timer;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +29,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -42,8 +46,11 @@ import org.slf4j.LoggerFactory;
  * stored there, and each batch moves them only from the value this worker last stored, so crashes,
  * rebalances, zombies and restored backups neither skip nor double an event.
  *
- * <p>Two threads: this one polls, decodes and formats the next batch while a writer thread writes the
- * previous one (at most one batch in flight, so writes stay in log order). Every Kafka call stays here.
+ * <p>This thread polls, decodes and formats the next batch while writer threads write the previous ones.
+ * Up to {@code KYOYU_SINK_WRITES_IN_FLIGHT} batches are written at once, each in its own transaction, so
+ * PostgreSQL is never idle between two batches; they still commit in log order, because a batch moves its
+ * offsets only after the batch before it has committed (and only from the offsets that one stored). Every
+ * Kafka call stays on this thread.
  *
  * <p>Failure table: a record that can never be stored goes to the dead-letter topic and the batch goes
  * on; a row PostgreSQL refuses is isolated and dead-lettered by the writer; a database failure keeps the
@@ -64,11 +71,12 @@ public final class SinkWorker implements Runnable {
     private final long maxAgeNanos;
     private final Backoff backoff;
     private final BatchTracing tracing;
-    private final ExecutorService writerThread =
-            Executors.newSingleThreadExecutor(Thread.ofPlatform().name("sink-writer").factory());
+    private final int maxInFlight;
+    private final ExecutorService writerThreads;
 
     private PendingBatch open;
-    private InFlight inFlight;
+    /** Batches handed to the writers, oldest first; they commit in this order. */
+    private final Deque<InFlight> inFlight = new ArrayDeque<>();
     /** The next offset PostgreSQL holds for each owned partition; absent when none is stored yet. */
     private final Map<TopicPartition, Long> stored = new HashMap<>();
     private final Set<TopicPartition> awaitingSeek = new HashSet<>();
@@ -86,7 +94,7 @@ public final class SinkWorker implements Runnable {
 
     /** The batch being written, and what its commit will mean. */
     private record InFlight(PendingBatch batch, Map<TopicPartition, OffsetStore.Advance> advances,
-                            Future<Integer> result, long startedNanos, BatchTracing.BatchSpan span) {
+                            WriteTicket ticket, long startedNanos, BatchTracing.BatchSpan span) {
     }
 
     public SinkWorker(SinkConfig config, KafkaConsumer<String, byte[]> consumer, BatchWriter writer,
@@ -99,6 +107,8 @@ public final class SinkWorker implements Runnable {
         this.tracing = tracing;
         this.maxEvents = config.batchMaxEvents();
         this.maxAgeNanos = config.batchMaxAge().toNanos();
+        this.maxInFlight = config.writesInFlight();
+        this.writerThreads = Executors.newFixedThreadPool(maxInFlight, Thread.ofPlatform().name("sink-writer-", 1).factory());
         this.open = newBatch();
         this.storedEvents = Counter.builder("kyoyu.events.stored").register(registry);
         this.deadLettered = Counter.builder("kyoyu.events.dead.lettered").register(registry);
@@ -149,7 +159,7 @@ public final class SinkWorker implements Runnable {
         if (!awaitingSeek.isEmpty() && now >= retryAtNanos) {
             seekToStoredOffsets();
         }
-        if (inFlight != null && inFlight.result().isDone()) {
+        while (!inFlight.isEmpty() && inFlight.peekFirst().ticket().outcome().isDone()) {
             complete();
         }
         // While a batch waits for its retry, nothing is due before the retry: poll at a resting pace, not in a
@@ -193,9 +203,9 @@ public final class SinkWorker implements Runnable {
         }
     }
 
-    /** Hands the open batch to the writer thread, once the previous one is written. */
+    /** Hands the open batch to a writer, once there is room in flight. */
     private void dispatch() {
-        if (inFlight != null) {
+        if (inFlight.size() >= maxInFlight) {
             complete();
             if (System.nanoTime() < retryAtNanos) {
                 return; // it failed: it is back in the open batch, to be retried after the backoff
@@ -207,12 +217,26 @@ public final class SinkWorker implements Runnable {
         PendingBatch batch = open;
         open = newBatch();
         Map<TopicPartition, OffsetStore.Advance> advances = new LinkedHashMap<>();
-        batch.nextOffsets().forEach((partition, next) -> advances.put(partition, new OffsetStore.Advance(stored.get(partition), next)));
+        batch.nextOffsets().forEach((partition, next) -> advances.put(partition, new OffsetStore.Advance(expectedOffset(partition), next)));
         BatchTracing.BatchSpan span = tracing.start(batch.size());
         tracing.clearLinks();
-        BatchWriter.Batch write = new BatchWriter.Batch(batch.events(), batch.rows(), advances);
-        inFlight = new InFlight(batch, advances, writerThread.submit(() -> writeOrIsolate(write)), System.nanoTime(), span);
+        WriteTicket ticket = new WriteTicket();
+        EarlierWrites earlier = new EarlierWrites(inFlight.stream().map(InFlight::ticket).toList());
+        BatchWriter.Batch write = new BatchWriter.Batch(batch.events(), batch.rows(), advances, ticket, earlier);
+        writerThreads.execute(() -> ticket.settle(() -> writeOrIsolate(write)));
+        inFlight.addLast(new InFlight(batch, advances, ticket, System.nanoTime(), span));
         resumeReadyPartitions();
+    }
+
+    /** Where a partition's offset will be once the batches in flight commit: where the next batch moves it from. */
+    private Long expectedOffset(TopicPartition partition) {
+        for (Iterator<InFlight> newestFirst = inFlight.descendingIterator(); newestFirst.hasNext(); ) {
+            OffsetStore.Advance advance = newestFirst.next().advances().get(partition);
+            if (advance != null) {
+                return advance.next();
+            }
+        }
+        return stored.get(partition);
     }
 
     /** On the writer thread. */
@@ -238,27 +262,62 @@ public final class SinkWorker implements Runnable {
         LOG.warn("dead-lettered {}-{}@{}: PostgreSQL refused it: {}", topic, event.partition(), event.offset(), reason.getMessage());
     }
 
-    /** Waits for the batch in flight and settles it: offsets move on, or the batch comes back for a retry. */
+    /**
+     * Waits for the oldest batch in flight and settles it: offsets move on, or it comes back for a retry.
+     * A batch that failed takes every later one with it (they cannot commit before it), and all of them
+     * go back in front of the open batch, in log order.
+     */
     private void complete() {
-        InFlight done = inFlight;
-        inFlight = null;
+        InFlight done = inFlight.pollFirst();
+        Throwable failure = settle(done);
+        if (failure == null) {
+            return;
+        }
+        if (failure instanceof OffsetStore.OffsetsMovedException moved) {
+            LOG.warn("{}; re-reading from the stored offsets", moved.getMessage());
+            rewindToStoredOffsets();
+            return;
+        }
+        List<PendingBatch> retry = new ArrayList<>(List.of(done.batch()));
+        while (!inFlight.isEmpty()) {
+            InFlight later = inFlight.pollFirst();
+            if (settle(later) != null) {
+                retry.add(later.batch());
+            }
+        }
+        PendingBatch held = open;
+        for (int i = retry.size() - 1; i >= 0; i--) {
+            held = PendingBatch.merge(retry.get(i), held);
+        }
+        open = held;
+        if (isContention(failure)) {
+            // Two of our own batches wanted the same rows; the earlier one is in: write this one again now.
+            LOG.info("batch of {} events written again after the batch before it: {}", done.batch().size(), failure.getMessage());
+            return;
+        }
+        holdForRetry(retry.stream().mapToInt(PendingBatch::size).sum(), failure);
+    }
+
+    /** A batch of ours that gave way to an earlier one, or a deadlock PostgreSQL broke: nothing is wrong. */
+    private static boolean isContention(Throwable failure) {
+        return failure instanceof EarlierWrites.GaveWayException
+                || failure instanceof SQLException e && ("40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState()));
+    }
+
+    /** Waits for one write; on success its offsets count as stored. Returns why it failed, or null. */
+    private Throwable settle(InFlight done) {
         try (BatchTracing.BatchSpan span = done.span()) {
             try {
-                written(done, done.result().get());
+                written(done, done.ticket().outcome().get());
+                return null;
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 span.failed(cause instanceof Exception ex ? ex : new RuntimeException(cause));
-                if (cause instanceof OffsetStore.OffsetsMovedException moved) {
-                    LOG.warn("{}; re-reading from the stored offsets", moved.getMessage());
-                    rewindToStoredOffsets();
-                    return;
-                }
-                open = PendingBatch.merge(done.batch(), open);
-                holdForRetry(done.batch().size(), cause);
+                return cause;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                open = PendingBatch.merge(done.batch(), open);
-                holdForRetry(done.batch().size(), e);
+                span.failed(e);
+                return e;
             }
         }
     }
@@ -335,8 +394,8 @@ public final class SinkWorker implements Runnable {
 
     /** Forget everything not yet committed and read it again from what PostgreSQL says is stored. */
     private void rewindToStoredOffsets() {
-        if (inFlight != null) {
-            complete();
+        while (!inFlight.isEmpty()) {
+            settle(inFlight.pollFirst()); // what committed counts; the rest is read again anyway
         }
         open = newBatch();
         tracing.clearLinks();
@@ -356,7 +415,7 @@ public final class SinkWorker implements Runnable {
 
     private void drainOnShutdown() {
         try {
-            if (inFlight != null) {
+            while (!inFlight.isEmpty()) {
                 complete();
             }
             if (!open.isEmpty()) {
@@ -369,7 +428,7 @@ public final class SinkWorker implements Runnable {
             // Nothing is lost: the offsets were not stored either, so the next owner reads these again.
             LOG.warn("could not write the last {} buffered events on shutdown; they will be read again", open.size(), e);
         } finally {
-            writerThread.shutdown();
+            writerThreads.shutdown();
         }
     }
 
@@ -396,12 +455,12 @@ public final class SinkWorker implements Runnable {
         }
 
         /**
-         * Settle the write in flight first, so its commit lands before the new owner reads the offsets;
+         * Settle the writes in flight first, so their commits land before the new owner reads the offsets;
          * then drop buffered records of partitions we no longer own: their offsets were not stored, so the
          * new owner reads them from PostgreSQL's position and nothing is written twice.
          */
         private void forget(Collection<TopicPartition> partitions) {
-            if (inFlight != null) {
+            while (!inFlight.isEmpty()) {
                 complete();
             }
             open.forget(partitions);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.kafka.common.TopicPartition;
+import org.postgresql.PGConnection;
 
 /**
  * Writes one micro-batch in one transaction: the events (COPY), the rows derived from them, and the
@@ -31,8 +32,19 @@ public final class BatchWriter {
      *
      * @param rows    the events already formatted for COPY, in order ({@link EventCopyWriter#formatRow})
      * @param offsets where each partition moves when the batch commits
+     * @param ticket  how this write shows itself to the batches after it
+     * @param earlier the writes still in flight before this one: it commits only after them
      */
-    public record Batch(List<PositionedEvent> events, byte[] rows, Map<TopicPartition, OffsetStore.Advance> offsets) {
+    public record Batch(List<PositionedEvent> events, byte[] rows, Map<TopicPartition, OffsetStore.Advance> offsets,
+                        WriteTicket ticket, EarlierWrites earlier) {
+        /** A batch with nothing written before it in flight. */
+        public Batch(List<PositionedEvent> events, byte[] rows, Map<TopicPartition, OffsetStore.Advance> offsets) {
+            this(events, rows, offsets, new WriteTicket(), EarlierWrites.NONE);
+        }
+    }
+
+    /** The events a batch newly stored, and the ones its derived rows come from. */
+    private record Copied(List<PositionedEvent> events, int stored) {
     }
 
     /** Receives each event PostgreSQL refused; must dead-letter it durably before returning, or throw. */
@@ -64,12 +76,14 @@ public final class BatchWriter {
     }
 
     private int write(Batch batch, boolean deduplicate) throws SQLException {
-        try (Connection connection = transaction()) {
+        try (Connection connection = transaction(batch.ticket())) {
             try {
-                int stored = writeRows(connection, batch.events(), batch.rows(), deduplicate);
+                Copied copied = copyEvents(connection, batch.events(), batch.rows(), deduplicate);
+                batch.earlier().await(connection);
+                writeDerivedRows(connection, copied.events());
                 offsets.advance(connection, batch.offsets());
                 connection.commit();
-                return stored;
+                return copied.stored();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
@@ -83,13 +97,16 @@ public final class BatchWriter {
      * Slow, and only used for the rare batch that needs it.
      */
     public int writeIsolating(Batch batch, RefusedEvents refused) throws SQLException {
-        try (Connection connection = transaction()) {
+        try (Connection connection = transaction(batch.ticket())) {
             try {
+                batch.earlier().await(connection); // before taking any lock: nothing to give way with
                 int stored = 0;
                 for (PositionedEvent event : batch.events()) {
                     Savepoint beforeEvent = connection.setSavepoint();
                     try {
-                        stored += writeRows(connection, List.of(event), EventCopyWriter.format(List.of(event)), true);
+                        Copied copied = copyEvents(connection, List.of(event), EventCopyWriter.format(List.of(event)), true);
+                        writeDerivedRows(connection, copied.events());
+                        stored += copied.stored();
                         connection.releaseSavepoint(beforeEvent);
                     } catch (SQLException e) {
                         if (!isRowError(e)) {
@@ -150,6 +167,12 @@ public final class BatchWriter {
         return connection;
     }
 
+    private Connection transaction(WriteTicket ticket) throws SQLException {
+        Connection connection = transaction();
+        ticket.connectedTo(connection.unwrap(PGConnection.class).getBackendPID());
+        return connection;
+    }
+
     private static List<DecisionRowWriter.Row> decisionRows(List<PositionedEvent> batch) {
         return batch.stream()
                 .filter(p -> p.decision() != null)
@@ -158,29 +181,37 @@ public final class BatchWriter {
                 .toList();
     }
 
-    /** @param deduplicate stage the rows and skip those already stored, instead of COPYing straight in */
-    private int writeRows(Connection connection, List<PositionedEvent> received, byte[] receivedRows, boolean deduplicate)
+    /**
+     * The events of the batch that are not stored yet, COPYed in.
+     *
+     * @param deduplicate stage the rows and skip those already stored, instead of COPYing straight in
+     */
+    private Copied copyEvents(Connection connection, List<PositionedEvent> received, byte[] receivedRows, boolean deduplicate)
             throws SQLException {
         List<PositionedEvent> batch = repeats.withoutRepeats(connection, received);
         byte[] rows = batch.size() == received.size() ? receivedRows : EventCopyWriter.format(batch);
-        List<DecisionRowWriter.Row> decisionRows = decisionRows(batch);
-        if (decisionRows.isEmpty()) {
+        if (batch.stream().allMatch(p -> p.decision() == null)) {
             // Losing the last events to a database crash is safe: their offsets are lost with them and the
             // sink reads them again from Kafka. Batches with decisions commit durably, as DESIGN.md asks.
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SET LOCAL synchronous_commit = off");
             }
         }
-        int stored = batch.size();
-        if (!batch.isEmpty()) {
-            if (deduplicate) {
-                stored = EventCopyWriter.copyDeduplicating(connection, batch);
-            } else {
-                EventCopyWriter.copy(connection, rows);
-            }
-            runs.apply(connection, batch);
-            decisions.write(connection, decisionRows);
+        if (batch.isEmpty()) {
+            return new Copied(batch, 0);
         }
-        return stored;
+        if (deduplicate) {
+            return new Copied(batch, EventCopyWriter.copyDeduplicating(connection, batch));
+        }
+        EventCopyWriter.copy(connection, rows);
+        return new Copied(batch, batch.size());
+    }
+
+    /** Run rows and decisions, from the events just copied. */
+    private void writeDerivedRows(Connection connection, List<PositionedEvent> events) throws SQLException {
+        if (!events.isEmpty()) {
+            runs.apply(connection, events);
+            decisions.write(connection, decisionRows(events));
+        }
     }
 }
