@@ -222,7 +222,8 @@ final class SinkResults {
                         + "of the run during which a batch was being written (COPY, run rows, offsets, commit). The worker decodes and "
                         + "formats the next batch while one is written; a batch is settled only when the next one is due, so this "
                         + "includes waiting for the worker. writer busy = kyoyu_events_batch_write_duration_seconds_sum ÷ the same: "
-                        + "the writer thread's own time in the database. Near 100% means the write path is what limits it.",
+                        + "the writers' own time in the database, summed over the batches written at once "
+                        + "(KYOYU_SINK_WRITES_IN_FLIGHT, 2 by default), so it can pass 100%.",
                 String.format(Locale.ROOT, "machine busy before the run started: %.2f cores (other work on the box; "
                         + "\"everything else\" in the CPU table shows it during each measurement)", idleMachineBusy),
                 "same rows as raw COPY: count and a sum of hashes over every column the sink writes, compared with the raw COPY database.",
