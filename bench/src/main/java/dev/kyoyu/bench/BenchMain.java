@@ -1,18 +1,19 @@
 package dev.kyoyu.bench;
 
 import dev.kyoyu.bench.ingest.IngestBench;
+import dev.kyoyu.bench.query.QueryBench;
 import dev.kyoyu.bench.sink.SinkBench;
 import java.util.List;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
- * {@code BenchMain ingest|sink [options]}: a benchmark is a command, not a test. Each starts the services it
+ * {@code BenchMain ingest|sink|query [options]}: a benchmark is a command, not a test. Each starts the services it
  * measures as child processes against the stack in KYOYU_KAFKA_BOOTSTRAP / KYOYU_PG_URL, measures its baseline
  * in the same run, prints a table and writes it with a chart to docs/benchmarks/.
  */
 public final class BenchMain {
     private static final String USAGE = """
-            usage: BenchMain ingest|sink [options]     (./kyoyu bench ingest|sink [options])
+            usage: BenchMain ingest|sink|query [options]     (./kyoyu bench ingest|sink|query [options])
 
             """;
 
@@ -41,6 +42,7 @@ public final class BenchMain {
             return switch (args.getFirst()) {
                 case "ingest" -> IngestBench.run(BenchEnv.fromEnv(System.getenv()), rest);
                 case "sink" -> SinkBench.run(BenchEnv.fromEnv(System.getenv()), rest);
+                case "query" -> QueryBench.run(BenchEnv.fromEnv(System.getenv()), rest);
                 default -> throw new Options.UsageException(List.of("unknown benchmark '" + args.getFirst() + "'"));
             };
         } catch (Options.UsageException e) {
@@ -56,6 +58,6 @@ public final class BenchMain {
     }
 
     private static String usage() {
-        return USAGE + IngestBench.usage() + "\n\n" + SinkBench.usage();
+        return USAGE + IngestBench.usage() + "\n\n" + SinkBench.usage() + "\n\n" + QueryBench.usage();
     }
 }

@@ -185,7 +185,8 @@ public final class IngestBench {
         return bodies;
     }
 
-    static String apiKey(String secret, String agentId) {
+    /** An agent's API key as ingest-api derives it: HMAC-SHA256 of the agent id under the API-key secret. */
+    public static String apiKey(String secret, String agentId) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -196,7 +197,7 @@ public final class IngestBench {
     }
 
     /** The bench's own secrets for its own ingest-api: it never needs the stack's. */
-    private static String randomSecret() {
+    public static String randomSecret() {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);

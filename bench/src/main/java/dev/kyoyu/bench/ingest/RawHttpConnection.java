@@ -17,9 +17,9 @@ import java.util.Locale;
  * 2-core box the load generator takes as little CPU as it can from the server it measures. Handles
  * Content-Length and chunked answers; reconnects when the server closes.
  */
-final class RawHttpConnection implements AutoCloseable {
+public final class RawHttpConnection implements AutoCloseable {
     /** Status and body of one answer. */
-    record Answer(int status, String body) {
+    public record Answer(int status, String body) {
     }
 
     private final int port;
@@ -28,13 +28,13 @@ final class RawHttpConnection implements AutoCloseable {
     private OutputStream out;
     private InputStream in;
 
-    RawHttpConnection(int port, int timeoutMillis) {
+    public RawHttpConnection(int port, int timeoutMillis) {
         this.port = port;
         this.timeoutMillis = timeoutMillis;
     }
 
     /** Sends {@code head} (request line and headers, without Content-Length) plus the body; reads the answer. */
-    Answer post(byte[] head, byte[] body) throws IOException {
+    public Answer post(byte[] head, byte[] body) throws IOException {
         if (socket == null) {
             connect();
         }
@@ -50,7 +50,7 @@ final class RawHttpConnection implements AutoCloseable {
         }
     }
 
-    static byte[] head(String path, String bearer) {
+    public static byte[] head(String path, String bearer) {
         return ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + bearer
                 + "\r\nContent-Type: application/json\r\n").getBytes(StandardCharsets.US_ASCII);
     }

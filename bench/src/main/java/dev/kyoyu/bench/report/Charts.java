@@ -3,6 +3,7 @@ package dev.kyoyu.bench.report;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -34,6 +35,28 @@ public final class Charts {
                     categories.stream().map(c -> referenceValue).toList());
             line.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
         }
+        BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /**
+     * Several bar series side by side per category (e.g. the service and its baseline), plus optional lines drawn
+     * across the categories (e.g. a bar that differs per category); every series has one value per category.
+     */
+    public static void grouped(Path png, String title, String yTitle, List<String> categories, Map<String, List<Double>> bars,
+                               Map<String, List<Double>> lines) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        java.nio.file.Files.createDirectories(png.toAbsolutePath().getParent());
+        CategoryChart chart = new CategoryChartBuilder().width(1100).height(600).title(title)
+                .xAxisTitle("").yAxisTitle(yTitle).build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setLabelsVisible(true);
+        chart.getStyler().setLabelsFontColorAutomaticEnabled(false);
+        chart.getStyler().setYAxisDecimalPattern("#,##0.#");
+        chart.getStyler().setXAxisLabelRotation(12);
+        chart.getStyler().setAxisTickLabelsFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));
+        bars.forEach((name, values) -> chart.addSeries(name, categories, values));
+        lines.forEach((name, values) -> chart.addSeries(name, categories, values)
+                .setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line));
         BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 }

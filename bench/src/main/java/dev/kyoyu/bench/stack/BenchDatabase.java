@@ -56,6 +56,17 @@ public final class BenchDatabase implements AutoCloseable {
         return new BenchDatabase(env, name, url, keep);
     }
 
+    /** A database an earlier run kept, measured again as it is; never dropped by this run. */
+    public static BenchDatabase existing(BenchEnv env, String name) {
+        String url = env.pgUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
+        BenchDatabase db = new BenchDatabase(env, name, url, true);
+        try (Connection c = db.connect()) {
+            return db;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot connect to database " + name + " (kept by an earlier run with --keep?)", e);
+        }
+    }
+
     public String name() {
         return name;
     }
