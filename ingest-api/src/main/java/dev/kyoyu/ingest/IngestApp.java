@@ -57,6 +57,9 @@ public final class IngestApp implements AutoCloseable {
                 .port(config.port())
                 // On SIGTERM, requests already waiting for Kafka get their answer before the listener closes.
                 .shutdownGracePeriod(config.ackTimeout().plusSeconds(5))
+                // Nagle's algorithm (Helidon's default) holds an answer written in two pieces until the client's
+                // delayed ACK: up to 40 ms more on a keep-alive connection, as query-api measured.
+                .connectionOptions(socket -> socket.tcpNoDelay(true))
                 .routing(routing -> {
                     HttpSpans.install(routing, telemetry, "dev.kyoyu.ingest",
                             path -> path.startsWith("/v1/trace") ? "kyoyu.api.trace" : "kyoyu.ingest");
