@@ -167,12 +167,12 @@ final class RecallProbe {
         }
     }
 
-    /** EXPLAIN of query-api's search statement (its very select list), to show which plan answers it. */
+    /** EXPLAIN of query-api's search statement, to show which plan answers it. */
     private static String plan(Connection c, float[] vector, int efSearch, Mode mode) throws SQLException {
         c.setAutoCommit(false);
         try {
             settings(c, efSearch, mode);
-            try (PreparedStatement s = c.prepareStatement("EXPLAIN SELECT " + DirectSql.COLUMNS + ", d.embedding <=> ? AS distance "
+            try (PreparedStatement s = c.prepareStatement("EXPLAIN SELECT d.id, d.embedding <=> ? AS distance "
                     + "FROM decisions d WHERE d.valid_to IS NULL AND d.embedding IS NOT NULL ORDER BY d.embedding <=> ? LIMIT ?")) {
                 PGvector v = new PGvector(vector);
                 s.setObject(1, v);

@@ -7,6 +7,7 @@ import dev.kyoyu.query.db.Served;
 import dev.kyoyu.query.decisions.DecisionFilter;
 import dev.kyoyu.query.decisions.DecisionQuery;
 import dev.kyoyu.query.decisions.DecisionReader;
+import dev.kyoyu.query.decisions.DecisionStatements;
 import dev.kyoyu.query.decisions.DecisionView;
 import dev.kyoyu.query.decisions.TimeSlice;
 import dev.kyoyu.query.metrics.QueryMetrics;
@@ -84,8 +85,8 @@ public final class AgentHistoryRoutes implements HttpService {
         Timer.Sample sample = metrics.start();
         ReadScope scope = grants.scopeOf(caller);
         scope.requireReadable(List.of(agentId), "agent_id");
-        Served<DecisionReader.Page> served = reader.query(QueryType.HISTORY, consistency, query, scope);
-        DecisionReader.Page page = served.value();
+        Served<DecisionStatements.Page> served = reader.query(QueryType.HISTORY, consistency, query, scope);
+        DecisionStatements.Page page = served.value();
         ReadHeaders.readFrom(res, served.pool());
         metrics.record(QueryType.HISTORY, sample, page.decisions().size());
         Envelope.send(req, res, 200, new Answer(agentId, page.decisions(), page.total(), query.limit(), query.offset()));

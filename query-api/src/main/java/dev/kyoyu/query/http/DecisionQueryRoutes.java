@@ -7,6 +7,7 @@ import dev.kyoyu.query.db.Consistency;
 import dev.kyoyu.query.db.Served;
 import dev.kyoyu.query.decisions.DecisionQuery;
 import dev.kyoyu.query.decisions.DecisionReader;
+import dev.kyoyu.query.decisions.DecisionStatements;
 import dev.kyoyu.query.decisions.DecisionView;
 import dev.kyoyu.query.decisions.TimeSlice;
 import dev.kyoyu.query.metrics.QueryMetrics;
@@ -73,8 +74,8 @@ public final class DecisionQueryRoutes implements HttpService {
         if (query.filter().agentIds() != null) {
             scope.requireReadable(query.filter().agentIds(), "filters.agent_id");
         }
-        Served<DecisionReader.Page> served = reader.query(type, consistency, query, scope);
-        DecisionReader.Page page = served.value();
+        Served<DecisionStatements.Page> served = reader.query(type, consistency, query, scope);
+        DecisionStatements.Page page = served.value();
         ReadHeaders.readFrom(res, served.pool());
         metrics.record(type, sample, page.decisions().size());
         TimeSlice.AsOf asOf = query.slice() instanceof TimeSlice.AsOf a ? a : null;

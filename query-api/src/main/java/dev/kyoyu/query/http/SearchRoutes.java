@@ -9,6 +9,7 @@ import dev.kyoyu.query.db.Served;
 import dev.kyoyu.query.decisions.DecisionFilter;
 import dev.kyoyu.query.decisions.DecisionQuery;
 import dev.kyoyu.query.decisions.DecisionReader;
+import dev.kyoyu.query.decisions.DecisionStatements;
 import dev.kyoyu.query.decisions.DecisionView;
 import dev.kyoyu.query.decisions.TimeSlice;
 import dev.kyoyu.query.metrics.QueryMetrics;
@@ -89,8 +90,8 @@ public final class SearchRoutes implements HttpService {
             scope.requireReadable(filter.agentIds(), "filters.agent_id");
         }
         float[] vector = embed(text);
-        Served<List<DecisionReader.Hit>> served = reader.search(consistency, vector, filter, slice, scope, limit, efSearch, includes);
-        List<DecisionReader.Hit> hits = served.value();
+        Served<List<DecisionStatements.Hit>> served = reader.search(consistency, vector, filter, slice, scope, limit, efSearch, includes);
+        List<DecisionStatements.Hit> hits = served.value();
         ReadHeaders.readFrom(res, served.pool());
         metrics.record(QueryType.SEARCH, sample, hits.size());
         hits.forEach(hit -> metrics.similarity(hit.similarityScore()));

@@ -1,0 +1,242 @@
+package dev.kyoyu.query.decisions;
+
+import com.pgvector.PGvector;
+import dev.kyoyu.query.access.ReadScope;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The statements behind the structured, temporal and vector queries, on a connection the caller holds
+ * (query-api's read pools through {@link DecisionReader}; the query benchmark's baseline directly).
+ */
+public final class DecisionStatements {
+    private static final String COLUMNS = """
+            d.id, d.run_id, d.agent_id, d.decision_type, d.outcome, d.confidence, d.reasoning,
+            (d.metadata - 'embedding')::text, d.valid_from, d.valid_to, d.transaction_time""";
+    private static final String ALTERNATIVES = """
+            SELECT decision_id, label, score, selected, rejection_reason
+            FROM alternatives WHERE decision_id = ANY(?) ORDER BY decision_id, position""";
+    private static final String EVIDENCE = """
+            SELECT decision_id, source_type, source_uri, content, relevance_score
+            FROM evidence WHERE decision_id = ANY(?) ORDER BY decision_id, position""";
+
+    /** One page and how many rows match in all. */
+    public record Page(List<DecisionView> decisions, long total) {
+    }
+
+    /** A search hit: the decision and 1 - cosine distance to the query. */
+    public record Hit(DecisionView decision, double similarityScore) {
+    }
+
+    private final Tracer tracer;
+
+    public DecisionStatements(Tracer tracer) {
+        this.tracer = tracer;
+    }
+
+    /** A page of decisions and the total, from one snapshot. */
+    public Page query(Connection connection, DecisionQuery query, ReadScope scope) throws SQLException {
+        Where where = where(query.filter(), query.slice(), scope);
+        String direction = query.descending() ? "DESC" : "ASC";
+        String page = "SELECT " + COLUMNS + " FROM decisions d WHERE " + where.sql()
+                + " ORDER BY " + query.orderBy().column + " " + direction + " NULLS LAST, d.id " + direction
+                + " LIMIT ? OFFSET ?";
+        String count = "SELECT count(*) FROM decisions d WHERE " + where.sql();
+        Span span = tracer.spanBuilder("kyoyu.db.query").setAttribute("db.query.summary", "SELECT decisions").startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            // The page and its total from one snapshot, so they agree with each other.
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                List<DecisionView> decisions = new ArrayList<>();
+                try (PreparedStatement statement = connection.prepareStatement(page)) {
+                    int next = where.bind(connection, statement, 1);
+                    statement.setInt(next, query.limit());
+                    statement.setInt(next + 1, query.offset());
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            decisions.add(decision(rows));
+                        }
+                    }
+                }
+                long total;
+                try (PreparedStatement statement = connection.prepareStatement(count)) {
+                    where.bind(connection, statement, 1);
+                    try (ResultSet rows = statement.executeQuery()) {
+                        rows.next();
+                        total = rows.getLong(1);
+                    }
+                }
+                decisions = withIncludes(connection, decisions, query.includes());
+                connection.commit();
+                return new Page(decisions, total);
+            } finally {
+                if (!connection.getAutoCommit()) {
+                    connection.rollback();
+                }
+            }
+        } finally {
+            span.end();
+        }
+    }
+
+    /**
+     * The {@code limit} decisions nearest to {@code vector} by cosine distance, through the HNSW index.
+     * {@code hnsw.ef_search} is the size of the candidate list (recall vs. speed; at least {@code limit});
+     * iterative scans (pgvector 0.8) keep looking when filters discard candidates, so a selective filter still
+     * fills the page instead of returning fewer rows than exist.
+     */
+    public List<Hit> search(Connection connection, float[] vector, DecisionFilter filter, TimeSlice slice, ReadScope scope,
+                             int limit, int efSearch, Set<DecisionQuery.Include> includes) throws SQLException {
+        Where where = where(filter, slice, scope).and("d.embedding IS NOT NULL");
+        String sql = "SELECT " + COLUMNS + ", d.embedding <=> ? AS distance FROM decisions d WHERE " + where.sql()
+                + " ORDER BY d.embedding <=> ? LIMIT ?";
+        Span span = tracer.spanBuilder("kyoyu.db.search").setAttribute("db.query.summary", "SELECT decisions ORDER BY embedding").startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            connection.setAutoCommit(false);
+            try {
+                try (PreparedStatement settings = connection.prepareStatement(
+                        "SELECT set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'strict_order', true)")) {
+                    settings.setString(1, Integer.toString(Math.max(efSearch, limit)));
+                    settings.execute();
+                }
+                List<DecisionView> decisions = new ArrayList<>();
+                List<Double> distances = new ArrayList<>();
+                try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                    PGvector query = new PGvector(vector);
+                    statement.setObject(1, query);
+                    int next = where.bind(connection, statement, 2);
+                    statement.setObject(next, query);
+                    statement.setInt(next + 1, limit);
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            decisions.add(decision(rows));
+                            distances.add(rows.getDouble(12));
+                        }
+                    }
+                }
+                decisions = withIncludes(connection, decisions, includes);
+                connection.commit();
+                List<Hit> hits = new ArrayList<>(decisions.size());
+                for (int i = 0; i < decisions.size(); i++) {
+                    hits.add(new Hit(decisions.get(i), 1 - distances.get(i)));
+                }
+                return hits;
+            } finally {
+                if (!connection.getAutoCommit()) {
+                    connection.rollback();
+                }
+            }
+        } finally {
+            span.end();
+        }
+    }
+
+    private static Where where(DecisionFilter filter, TimeSlice slice, ReadScope scope) {
+        Where where = new Where();
+        if (filter.agentIds() != null) {
+            where.and("d.agent_id = ANY(?)", (Object) filter.agentIds().toArray(String[]::new));
+        } else if (!scope.everyone()) {
+            where.and("d.agent_id = ANY(?)", (Object) scope.agents().toArray(String[]::new));
+        }
+        if (filter.runId() != null) {
+            where.and("d.run_id = ?", filter.runId());
+        }
+        if (filter.decisionTypes() != null) {
+            where.and("d.decision_type = ANY(?)", (Object) filter.decisionTypes().toArray(String[]::new));
+        }
+        if (filter.outcomes() != null) {
+            where.and("d.outcome = ANY(?)", (Object) filter.outcomes().toArray(String[]::new));
+        }
+        if (filter.confidenceMin() != null) {
+            where.and("d.confidence >= ?", filter.confidenceMin());
+        }
+        if (filter.validFrom() != null) {
+            where.and("d.valid_from >= ?", filter.validFrom());
+        }
+        if (filter.validBefore() != null) {
+            where.and("d.valid_from < ?", filter.validBefore());
+        }
+        switch (slice) {
+            case TimeSlice.Current c -> where.and("d.valid_to IS NULL");
+            case TimeSlice.AllVersions a -> {
+            }
+            // The rule and its reason are on TimeSlice.AsOf.
+            case TimeSlice.AsOf asOf -> where
+                    .and("d.transaction_time <= ?", asOf.knownAt())
+                    .and("d.valid_from <= ?", asOf.validAt())
+                    .and("(d.valid_to IS NULL OR d.valid_to > ? OR COALESCE(d.valid_to_recorded_at, d.transaction_time) > ?)",
+                            asOf.validAt(), asOf.knownAt());
+        }
+        return where;
+    }
+
+    private static DecisionView decision(ResultSet row) throws SQLException {
+        Double confidence = nullableDouble(row, 6);
+        return new DecisionView(row.getObject(1, UUID.class), row.getObject(2, UUID.class), row.getString(3),
+                row.getString(4), row.getString(5), confidence, row.getString(7), row.getString(8),
+                instant(row.getTimestamp(9)), instant(row.getTimestamp(10)), instant(row.getTimestamp(11)), null, null);
+    }
+
+    private static List<DecisionView> withIncludes(Connection connection, List<DecisionView> decisions,
+                                                   Set<DecisionQuery.Include> includes) throws SQLException {
+        if (decisions.isEmpty() || includes.isEmpty()) {
+            return decisions;
+        }
+        Object[] ids = decisions.stream().map(DecisionView::id).toArray();
+        Map<UUID, List<DecisionView.Alternative>> alternatives = new HashMap<>();
+        if (includes.contains(DecisionQuery.Include.ALTERNATIVES)) {
+            try (PreparedStatement statement = connection.prepareStatement(ALTERNATIVES)) {
+                statement.setArray(1, connection.createArrayOf("uuid", ids));
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        alternatives.computeIfAbsent(rows.getObject(1, UUID.class), id -> new ArrayList<>())
+                                .add(new DecisionView.Alternative(rows.getString(2), nullableDouble(rows, 3), rows.getBoolean(4), rows.getString(5)));
+                    }
+                }
+            }
+        }
+        Map<UUID, List<DecisionView.Evidence>> evidence = new HashMap<>();
+        if (includes.contains(DecisionQuery.Include.EVIDENCE)) {
+            try (PreparedStatement statement = connection.prepareStatement(EVIDENCE)) {
+                statement.setArray(1, connection.createArrayOf("uuid", ids));
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        evidence.computeIfAbsent(rows.getObject(1, UUID.class), id -> new ArrayList<>())
+                                .add(new DecisionView.Evidence(rows.getString(2), rows.getString(3), rows.getString(4), nullableDouble(rows, 5)));
+                    }
+                }
+            }
+        }
+        Map<UUID, DecisionView> byId = new LinkedHashMap<>();
+        for (DecisionView d : decisions) {
+            byId.put(d.id(), d.with(
+                    includes.contains(DecisionQuery.Include.ALTERNATIVES) ? alternatives.getOrDefault(d.id(), List.of()) : null,
+                    includes.contains(DecisionQuery.Include.EVIDENCE) ? evidence.getOrDefault(d.id(), List.of()) : null));
+        }
+        return List.copyOf(byId.values());
+    }
+
+    private static Double nullableDouble(ResultSet rows, int column) throws SQLException {
+        double value = rows.getDouble(column);
+        return rows.wasNull() ? null : value;
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}
