@@ -283,10 +283,10 @@ final class QueryResults {
                 + "paths; " + options.clients() + " closed-loop clients; latency from sending the request to the last byte of the answer "
                 + "(bodies serialized before, answers parsed after). Structured and temporal ask for 20 rows, search for 10. "
                 + "A warm-up of " + Math.min(200, Math.max(20, options.queries() / 5)) + " queries per type and path runs first, not counted.");
-        m.add("Baseline, same run: `direct JDBC` runs the statements query-api's DecisionReader runs for the same query (page and "
+        m.add("Baseline, same run: `direct JDBC` runs query-api's own statements (DecisionStatements) for the same query (page and "
                 + "total in one repeatable-read, read-only transaction, then alternatives and evidence when asked; for search "
-                + "`set_config('hnsw.ef_search', " + options.efSearch() + ")` and `hnsw.iterative_scan = strict_order`, then the ORDER BY "
-                + "on the HNSW index), on one plain pgjdbc connection per client, no HTTP, no JSON, no pool. Vector queries get the "
+                + "`set_config('hnsw.ef_search', " + options.efSearch() + ")` and `hnsw.iterative_scan = relaxed_order`, then the ORDER BY "
+                + "on the HNSW index, or exact ranking within agents), on one plain pgjdbc connection per client, no HTTP, no JSON, no pool. Vector queries get the "
                 + "vector query-api would compute: the bench embeds each text beforehand with the same model class "
                 + "(dev.kyoyu.embedder.provider.LocalMiniLmProvider), so that direct search excludes the embedding that query-api "
                 + "does per request (its cost is in the dataset table).");

@@ -43,6 +43,11 @@ public final class BenchDatabase implements AutoCloseable {
             throw new IllegalStateException("cannot create database " + name, e);
         }
         String url = env.pgUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
+        migrate(env, name, url);
+        return new BenchDatabase(env, name, url, keep);
+    }
+
+    private static void migrate(BenchEnv env, String name, String url) {
         // Liquibase prints each changeset and a summary on stdout; the benchmark's stdout is for its results.
         PrintStream stdout = System.out;
         System.setOut(new PrintStream(OutputStream.nullOutputStream()));
@@ -53,18 +58,22 @@ public final class BenchDatabase implements AutoCloseable {
         } finally {
             System.setOut(stdout);
         }
-        return new BenchDatabase(env, name, url, keep);
     }
 
-    /** A database an earlier run kept, measured again as it is; never dropped by this run. */
+    /**
+     * A database an earlier run kept, brought up to this checkout's schema (changesets it lacks) and measured
+     * again; never dropped by this run.
+     */
     public static BenchDatabase existing(BenchEnv env, String name) {
         String url = env.pgUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
         BenchDatabase db = new BenchDatabase(env, name, url, true);
         try (Connection c = db.connect()) {
-            return db;
+            c.isValid(1);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot connect to database " + name + " (kept by an earlier run with --keep?)", e);
         }
+        migrate(env, name, url);
+        return db;
     }
 
     public String name() {

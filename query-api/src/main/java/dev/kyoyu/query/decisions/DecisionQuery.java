@@ -16,14 +16,17 @@ public record DecisionQuery(
 
     /** Sort keys; each maps to a fixed SQL expression, never to client text. Ties break on id. */
     public enum OrderBy {
-        VALID_FROM("d.valid_from"),
-        CONFIDENCE("d.confidence"),
-        TRANSACTION_TIME("d.transaction_time");
+        VALID_FROM("d.valid_from", false),
+        CONFIDENCE("d.confidence", true),
+        TRANSACTION_TIME("d.transaction_time", false);
 
         final String column;
+        /** Only a nullable key sorts its nulls last; on the others the index order serves as it is. */
+        final boolean nullable;
 
-        OrderBy(String column) {
+        OrderBy(String column, boolean nullable) {
             this.column = column;
+            this.nullable = nullable;
         }
     }
 

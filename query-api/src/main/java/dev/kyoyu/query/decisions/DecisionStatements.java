@@ -53,7 +53,8 @@ public final class DecisionStatements {
         Where where = where(query.filter(), query.slice(), scope);
         String direction = query.descending() ? "DESC" : "ASC";
         String page = "SELECT " + COLUMNS + " FROM decisions d WHERE " + where.sql()
-                + " ORDER BY " + query.orderBy().column + " " + direction + " NULLS LAST, d.id " + direction
+                + " ORDER BY " + query.orderBy().column + " " + direction + (query.orderBy().nullable ? " NULLS LAST" : "")
+                + ", d.id " + direction
                 + " LIMIT ? OFFSET ?";
         String count = "SELECT count(*) FROM decisions d WHERE " + where.sql();
         Span span = tracer.spanBuilder("kyoyu.db.query").setAttribute("db.query.summary", "SELECT decisions").startSpan();
@@ -98,19 +99,26 @@ public final class DecisionStatements {
      * The {@code limit} decisions nearest to {@code vector} by cosine distance, through the HNSW index.
      * {@code hnsw.ef_search} is the size of the candidate list (recall vs. speed; at least {@code limit});
      * iterative scans (pgvector 0.8) keep looking when filters discard candidates, so a selective filter still
-     * fills the page instead of returning fewer rows than exist.
+     * fills the page instead of returning fewer rows than exist; relaxed order finds more of the true nearest
+     * under a filter than strict order (bench query), and the outer ORDER BY puts them back in order.
+     *
+     * <p>A search within agents or a run ranks all of their decisions exactly instead: a few hundred distances
+     * take milliseconds, while the graph, built over every decision, finds few of one agent's nearest ones.
      */
     public List<Hit> search(Connection connection, float[] vector, DecisionFilter filter, TimeSlice slice, ReadScope scope,
                              int limit, int efSearch, Set<DecisionQuery.Include> includes) throws SQLException {
         Where where = where(filter, slice, scope).and("d.embedding IS NOT NULL");
-        String sql = "SELECT " + COLUMNS + ", d.embedding <=> ? AS distance FROM decisions d WHERE " + where.sql()
-                + " ORDER BY d.embedding <=> ? LIMIT ?";
+        boolean exact = filter.agentIds() != null || filter.runId() != null || !scope.everyone();
+        // "+ 0" is an order the HNSW index cannot give, so the planner ranks the filtered rows one by one.
+        String order = exact ? "(d.embedding <=> ?) + 0" : "d.embedding <=> ?";
+        String sql = "SELECT * FROM (SELECT " + COLUMNS + ", d.embedding <=> ? AS distance FROM decisions d WHERE "
+                + where.sql() + " ORDER BY " + order + " LIMIT ?) found ORDER BY found.distance";
         Span span = tracer.spanBuilder("kyoyu.db.search").setAttribute("db.query.summary", "SELECT decisions ORDER BY embedding").startSpan();
         try (Scope ignored = span.makeCurrent()) {
             connection.setAutoCommit(false);
             try {
                 try (PreparedStatement settings = connection.prepareStatement(
-                        "SELECT set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'strict_order', true)")) {
+                        "SELECT set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)")) {
                     settings.setString(1, Integer.toString(Math.max(efSearch, limit)));
                     settings.execute();
                 }
@@ -149,18 +157,18 @@ public final class DecisionStatements {
     private static Where where(DecisionFilter filter, TimeSlice slice, ReadScope scope) {
         Where where = new Where();
         if (filter.agentIds() != null) {
-            where.and("d.agent_id = ANY(?)", (Object) filter.agentIds().toArray(String[]::new));
+            where.anyOf("d.agent_id", filter.agentIds());
         } else if (!scope.everyone()) {
-            where.and("d.agent_id = ANY(?)", (Object) scope.agents().toArray(String[]::new));
+            where.anyOf("d.agent_id", List.copyOf(scope.agents()));
         }
         if (filter.runId() != null) {
             where.and("d.run_id = ?", filter.runId());
         }
         if (filter.decisionTypes() != null) {
-            where.and("d.decision_type = ANY(?)", (Object) filter.decisionTypes().toArray(String[]::new));
+            where.anyOf("d.decision_type", filter.decisionTypes());
         }
         if (filter.outcomes() != null) {
-            where.and("d.outcome = ANY(?)", (Object) filter.outcomes().toArray(String[]::new));
+            where.anyOf("d.outcome", filter.outcomes());
         }
         if (filter.confidenceMin() != null) {
             where.and("d.confidence >= ?", filter.confidenceMin());
