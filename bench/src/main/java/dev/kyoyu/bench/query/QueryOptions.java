@@ -46,7 +46,7 @@ public record QueryOptions(long events, int decisions, int revisePercent, int ag
               --ingest-batch=100     events per request of that load (so 50 requests/s at the defaults)
               --ingest-traces=10     decisions/s posted with /v1/trace meanwhile (0: none)
               --recall-queries=200   query texts for recall@10 (HNSW vs exact)
-              --ef-search=400        KYOYU_SEARCH_EF_SEARCH for query-api (400 is its default) and the direct SQL
+              --ef-search=800        KYOYU_SEARCH_EF_SEARCH for query-api (800 is its default) and the direct SQL
               --seed=42              seed of the dataset and of the queries
               --service-jvm-args="…" extra JVM flags for query-api and the embedder, after -Xmx (diagnosis)
               --out=DIR              where the .md and .png go (default docs/benchmarks of the checkout)
@@ -71,7 +71,7 @@ public record QueryOptions(long events, int decisions, int revisePercent, int ag
                 o.integer("ingest-batch", 100, 1, 5000),
                 o.integer("ingest-traces", 10, 0, 1000),
                 o.integer("recall-queries", 200, 0, 100_000),
-                o.integer("ef-search", 400, 1, 1000),
+                o.integer("ef-search", 800, 1, 1000),
                 o.number("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE),
                 Options.words(o.string("service-jvm-args", "")),
                 Path.of(o.string("out", repo.resolve("docs").resolve("benchmarks").toString())),

@@ -45,7 +45,7 @@ final class RecallProbe {
 
     static Result measure(BenchDatabase db, ApiClient api, String token, List<String> texts, List<float[]> vectors,
                           List<String> typeFilters, int efSearch) throws Exception {
-        List<Integer> curve = java.util.stream.Stream.of(PGVECTOR_DEFAULT_EF_SEARCH, efSearch, 2 * efSearch).distinct().sorted().toList();
+        List<Integer> curve = java.util.stream.Stream.of(PGVECTOR_DEFAULT_EF_SEARCH, efSearch, Math.min(1000, 2 * efSearch)).distinct().sorted().toList();
         Map<String, List<Double>> recalls = new LinkedHashMap<>();
         Map<String, Long> nanos = new LinkedHashMap<>();
         long exactNanos = 0;
