@@ -5,6 +5,7 @@ import dev.kyoyu.bench.report.Percentiles;
 import dev.kyoyu.bench.report.Progress;
 import dev.kyoyu.bench.stack.ChildProcess;
 import dev.kyoyu.bench.stack.CpuMeter;
+import dev.kyoyu.bench.stack.LoopbackHttp;
 import dev.kyoyu.schemas.event.EventJson;
 import java.io.IOException;
 import java.net.URI;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import me.tongfei.progressbar.ProgressBar;
 
@@ -47,11 +47,7 @@ final class HttpLoad {
         }
     }
 
-    private final HttpClient client = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .executor(Executors.newVirtualThreadPerTaskExecutor())
-            .build();
+    private final HttpClient client = LoopbackHttp.client();
     private final URI base;
 
     HttpLoad(int port) {

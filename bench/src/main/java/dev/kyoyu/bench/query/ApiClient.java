@@ -1,6 +1,7 @@
 package dev.kyoyu.bench.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kyoyu.bench.stack.LoopbackHttp;
 import dev.kyoyu.schemas.event.EventJson;
 import java.io.IOException;
 import java.net.URI;
@@ -9,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Executors;
 
 /** JSON over HTTP/1.1 to one of the child services, as any client of the API would send it. */
 final class ApiClient {
@@ -19,11 +19,7 @@ final class ApiClient {
         }
     }
 
-    private final HttpClient client = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .executor(Executors.newVirtualThreadPerTaskExecutor())
-            .build();
+    private final HttpClient client = LoopbackHttp.client();
     private final URI base;
 
     ApiClient(int port) {
