@@ -34,7 +34,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -333,7 +332,7 @@ public final class SinkWorker implements Runnable {
         backoff.reset();
         health = WorkerHealth.healthy();
         retryAtNanos = 0;
-        commitToKafkaForLagReporting(done.advances());
+        PartitionControl.commitForLagReporting(consumer, done.advances());
         resumeReadyPartitions();
     }
 
@@ -346,26 +345,6 @@ public final class SinkWorker implements Runnable {
         consumer.pause(consumer.assignment());
         LOG.warn("batch of {} events not written (attempt {}); holding it and retrying in {} ms: {}",
                 events, backoff.attempts(), delay.toMillis(), e.toString());
-    }
-
-    /**
-     * Kafka's committed offsets are not the source of truth (PostgreSQL is); they are committed after the
-     * database commit only so that standard lag tooling shows how far behind the sink is.
-     */
-    private void commitToKafkaForLagReporting(Map<TopicPartition, OffsetStore.Advance> advances) {
-        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-        advances.forEach((partition, advance) -> {
-            if (consumer.assignment().contains(partition)) {
-                commit.put(partition, new OffsetAndMetadata(advance.next()));
-            }
-        });
-        if (!commit.isEmpty()) {
-            consumer.commitAsync(commit, (result, error) -> {
-                if (error != null) {
-                    LOG.debug("lag-reporting commit failed (harmless): {}", error.toString());
-                }
-            });
-        }
     }
 
     private void seekToStoredOffsets() {
@@ -408,9 +387,7 @@ public final class SinkWorker implements Runnable {
         if (open.isFull()) {
             return;
         }
-        List<TopicPartition> ready = new ArrayList<>(consumer.assignment());
-        ready.removeAll(awaitingSeek);
-        consumer.resume(ready);
+        PartitionControl.resumeExcept(consumer, awaitingSeek);
     }
 
     private void drainOnShutdown() {
@@ -473,15 +450,15 @@ public final class SinkWorker implements Runnable {
     public record WorkerHealth(State state, Instant since, String reason) {
         public enum State { STARTING, HEALTHY, UNHEALTHY }
 
-        static WorkerHealth starting() {
+        public static WorkerHealth starting() {
             return new WorkerHealth(State.STARTING, Instant.now(), "joining the consumer group");
         }
 
-        static WorkerHealth healthy() {
+        public static WorkerHealth healthy() {
             return new WorkerHealth(State.HEALTHY, Instant.now(), null);
         }
 
-        static WorkerHealth unhealthy(WorkerHealth previous, String reason) {
+        public static WorkerHealth unhealthy(WorkerHealth previous, String reason) {
             Instant since = previous.state() == State.UNHEALTHY ? previous.since() : Instant.now();
             return new WorkerHealth(State.UNHEALTHY, since, reason);
         }

@@ -4,6 +4,7 @@ import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.sink.batch.BatchBuffer;
 import dev.kyoyu.sink.consume.Backoff;
 import dev.kyoyu.sink.consume.DeadLetterPublisher;
+import dev.kyoyu.sink.consume.PartitionControl;
 import dev.kyoyu.sink.consume.SinkWorker.WorkerHealth;
 import dev.kyoyu.sink.copy.BatchWriter;
 import dev.kyoyu.sink.offsets.OffsetStore;
@@ -11,8 +12,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,7 +23,6 @@ import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -58,7 +56,7 @@ public final class DecisionSinkWorker implements Runnable {
     private long pendingSince = -1;
     private long retryAtNanos;
     private volatile boolean running = true;
-    private volatile WorkerHealth health = new WorkerHealth(WorkerHealth.State.STARTING, Instant.now(), "joining the consumer group");
+    private volatile WorkerHealth health = WorkerHealth.starting();
 
     private final Counter decisionsStored;
     private final Counter conflictsStored;
@@ -154,7 +152,7 @@ public final class DecisionSinkWorker implements Runnable {
             accept(record);
         }
         if (health.state() == WorkerHealth.State.STARTING && awaitingSeek.isEmpty()) {
-            health = new WorkerHealth(WorkerHealth.State.HEALTHY, Instant.now(), null);
+            health = WorkerHealth.healthy();
         }
         if (buffer.isFull()) {
             consumer.pause(consumer.assignment());
@@ -243,9 +241,9 @@ public final class DecisionSinkWorker implements Runnable {
             LOG.info("database reachable again; wrote the held batch of {} decisions and conflicts", batch.size());
         }
         backoff.reset();
-        health = new WorkerHealth(WorkerHealth.State.HEALTHY, Instant.now(), null);
+        health = WorkerHealth.healthy();
         retryAtNanos = 0;
-        commitToKafkaForLagReporting(offsets);
+        PartitionControl.commitForLagReporting(consumer, offsets);
         resumeReadyPartitions();
     }
 
@@ -253,33 +251,12 @@ public final class DecisionSinkWorker implements Runnable {
         writeErrors.increment();
         Duration delay = backoff.next();
         retryAtNanos = System.nanoTime() + delay.toNanos();
-        health = unhealthy("cannot write decisions to PostgreSQL: " + e.getMessage());
+        health = WorkerHealth.unhealthy(health, "cannot write decisions to PostgreSQL: " + e.getMessage());
         consumer.pause(consumer.assignment());
         LOG.warn("batch of {} decisions and conflicts not written (attempt {}); holding it and retrying in {} ms: {}",
                 batch.size(), backoff.attempts(), delay.toMillis(), e.toString());
     }
 
-    private WorkerHealth unhealthy(String reason) {
-        Instant since = health.state() == WorkerHealth.State.UNHEALTHY ? health.since() : Instant.now();
-        return new WorkerHealth(WorkerHealth.State.UNHEALTHY, since, reason);
-    }
-
-    /** As in the events sink: only for lag tooling; PostgreSQL's offsets are the truth. */
-    private void commitToKafkaForLagReporting(Map<TopicPartition, OffsetStore.Advance> offsets) {
-        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-        offsets.forEach((partition, advance) -> {
-            if (consumer.assignment().contains(partition)) {
-                commit.put(partition, new OffsetAndMetadata(advance.next()));
-            }
-        });
-        if (!commit.isEmpty()) {
-            consumer.commitAsync(commit, (result, error) -> {
-                if (error != null) {
-                    LOG.debug("lag-reporting commit failed (harmless): {}", error.toString());
-                }
-            });
-        }
-    }
 
     private void seekToStoredOffsets() {
         try {
@@ -299,7 +276,7 @@ public final class DecisionSinkWorker implements Runnable {
         } catch (SQLException | RuntimeException e) {
             Duration delay = backoff.next();
             retryAtNanos = System.nanoTime() + delay.toNanos();
-            health = unhealthy("cannot read stored offsets from PostgreSQL: " + e.getMessage());
+            health = WorkerHealth.unhealthy(health, "cannot read stored offsets from PostgreSQL: " + e.getMessage());
             LOG.warn("cannot read stored decision offsets (attempt {}); retrying in {} ms: {}", backoff.attempts(), delay.toMillis(), e.toString());
         }
     }
@@ -317,9 +294,7 @@ public final class DecisionSinkWorker implements Runnable {
         if (buffer.isFull()) {
             return;
         }
-        List<TopicPartition> ready = new ArrayList<>(consumer.assignment());
-        ready.removeAll(awaitingSeek);
-        consumer.resume(ready);
+        PartitionControl.resumeExcept(consumer, awaitingSeek);
     }
 
     private void drainOnShutdown() {
