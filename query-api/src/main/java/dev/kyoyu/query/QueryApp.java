@@ -4,6 +4,7 @@ import dev.kyoyu.query.access.AccessGrants;
 import dev.kyoyu.query.conflicts.ConflictReader;
 import dev.kyoyu.query.db.ReadPools;
 import dev.kyoyu.query.decisions.DecisionReader;
+import dev.kyoyu.query.decisions.SearchTuning;
 import dev.kyoyu.query.http.AgentHistoryRoutes;
 import dev.kyoyu.query.http.ConflictRoutes;
 import dev.kyoyu.query.http.DecisionQueryRoutes;
@@ -88,7 +89,7 @@ public final class QueryApp implements AutoCloseable {
                     routing.register("/v1/query", new DecisionQueryRoutes(authenticator, grants, decisions, bodies, metrics,
                             config.maxResults()));
                     routing.register("/v1/search", new SearchRoutes(authenticator, grants, decisions, embedder, bodies, metrics,
-                            config.maxSearchResults(), config.searchEfSearch()));
+                            config.maxSearchResults(), new SearchTuning(config.searchEfSearch(), config.searchExactMaxRows())));
                     routing.register("/v1/agents", new AgentHistoryRoutes(authenticator, grants, decisions, metrics, config.maxResults()));
                     routing.register("/v1/conflicts", new ConflictRoutes(authenticator, grants, new ConflictReader(pools, tracer),
                             metrics, config.maxResults()));

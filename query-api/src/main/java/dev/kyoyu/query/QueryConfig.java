@@ -21,6 +21,8 @@ import java.util.Set;
  * @param maxResults           the largest {@code limit} of /v1/query, /v1/query/temporal, history and conflicts
  * @param maxSearchResults     the largest {@code limit} of /v1/search
  * @param searchEfSearch       pgvector's hnsw.ef_search for /v1/search: candidates examined (recall vs. latency)
+ * @param searchExactMaxRows   a search whose filters leave at most this many decisions (planner's estimate) ranks them
+ *                             exactly instead of walking the HNSW graph
  * @param searchEmbedThreads   platform threads that embed search queries (each runs one inference at a time)
  * @param subscribeHeartbeat   a comment line goes to an idle SSE subscriber this often
  * @param subscribeQueue       events buffered per subscriber; a subscriber that falls this far behind is dropped
@@ -42,6 +44,7 @@ public record QueryConfig(
         int maxResults,
         int maxSearchResults,
         int searchEfSearch,
+        long searchExactMaxRows,
         int searchEmbedThreads,
         String kafkaBootstrap,
         String decisionsTopic,
@@ -73,6 +76,7 @@ public record QueryConfig(
                 r.integer("KYOYU_QUERY_MAX_RESULTS", 1000, 1, 10_000),
                 r.integer("KYOYU_SEARCH_MAX_RESULTS", 100, 1, 1000),
                 r.integer("KYOYU_SEARCH_EF_SEARCH", 800, 1, 1000),
+                r.integer("KYOYU_SEARCH_EXACT_MAX_ROWS", 20_000, 0, 10_000_000),
                 r.integer("KYOYU_SEARCH_EMBED_THREADS", 2, 1, 64),
                 r.required("KYOYU_KAFKA_BOOTSTRAP", "127.0.0.1:59092"),
                 r.string("KYOYU_DECISIONS_TOPIC", Topics.DECISIONS),

@@ -4,6 +4,7 @@ import dev.kyoyu.query.access.ReadScope;
 import dev.kyoyu.query.decisions.DecisionFilter;
 import dev.kyoyu.query.decisions.DecisionQuery;
 import dev.kyoyu.query.decisions.DecisionStatements;
+import dev.kyoyu.query.decisions.SearchTuning;
 import dev.kyoyu.query.decisions.TimeSlice;
 import io.opentelemetry.api.OpenTelemetry;
 import java.sql.Connection;
@@ -19,13 +20,13 @@ final class DirectSql {
     private static final ReadScope ADMIN = new ReadScope("bench", true, Set.of());
 
     private final Connection connection;
-    private final int efSearch;
+    private final SearchTuning tuning;
     private final DecisionStatements statements = new DecisionStatements(OpenTelemetry.noop().getTracer("bench"));
 
-    /** {@code efSearch}: the value query-api uses (KYOYU_SEARCH_EF_SEARCH), so both run the same index scan. */
-    DirectSql(Connection connection, int efSearch) throws SQLException {
+    /** {@code tuning}: what query-api uses (KYOYU_SEARCH_EF_SEARCH, KYOYU_SEARCH_EXACT_MAX_ROWS), so both search alike. */
+    DirectSql(Connection connection, SearchTuning tuning) throws SQLException {
         this.connection = connection;
-        this.efSearch = efSearch;
+        this.tuning = tuning;
         // query-api's pool is read-only (Hikari readOnly), so every transaction of it is READ ONLY; so are these.
         connection.setReadOnly(true);
     }
@@ -38,7 +39,7 @@ final class DirectSql {
                 ? Set.of(DecisionQuery.Include.ALTERNATIVES, DecisionQuery.Include.EVIDENCE) : Set.of();
         try {
             if (spec.type() == QuerySpec.Type.VECTOR) {
-                return statements.search(connection, vector, filter, new TimeSlice.Current(), ADMIN, spec.limit(), efSearch,
+                return statements.search(connection, vector, filter, new TimeSlice.Current(), ADMIN, spec.limit(), tuning,
                         includes).size();
             }
             TimeSlice slice = spec.type() == QuerySpec.Type.TEMPORAL

@@ -5,6 +5,7 @@ import dev.kyoyu.bench.stack.BenchDatabase;
 import dev.kyoyu.bench.stack.BenchTopics;
 import dev.kyoyu.bench.stack.CpuMeter;
 import dev.kyoyu.bench.stack.ProcStats;
+import dev.kyoyu.query.decisions.SearchTuning;
 import dev.kyoyu.schemas.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,11 +146,11 @@ public final class QueryBench {
         List<List<QuerySpec>> sets = List.of(mix.structured(options.queries()), mix.temporal(options.queries()),
                 mix.vector(options.queries(), searchTexts::get));
         results.specs = sets;
-        int efSearch = options.efSearch();
+        SearchTuning tuning = options.searchTuning();
 
         int warmup = Math.min(200, Math.max(20, options.queries() / 5));
         for (List<QuerySpec> specs : sets) {
-            QueryRunner runner = new QueryRunner(specs, searchVectors, stack.queryPort, token, db, efSearch);
+            QueryRunner runner = new QueryRunner(specs, searchVectors, stack.queryPort, token, db, tuning);
             QueryLoad.run("warm-up", specs.getFirst().type(), "query-api", warmup, options.clients(), runner::http, cpu);
             QueryLoad.run("warm-up", specs.getFirst().type(), "direct JDBC", warmup, options.clients(), runner::direct, cpu);
         }
@@ -163,7 +164,7 @@ public final class QueryBench {
             }
             try {
                 for (List<QuerySpec> specs : sets) {
-                    QueryRunner runner = new QueryRunner(specs, searchVectors, stack.queryPort, token, db, efSearch);
+                    QueryRunner runner = new QueryRunner(specs, searchVectors, stack.queryPort, token, db, tuning);
                     QuerySpec.Type type = specs.getFirst().type();
                     results.loads.add(QueryLoad.run(phase, type, "query-api", specs.size(), options.clients(), runner::http, cpu));
                     results.loads.add(QueryLoad.run(phase, type, "direct JDBC", specs.size(), options.clients(), runner::direct, cpu));

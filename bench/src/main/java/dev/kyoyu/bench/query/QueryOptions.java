@@ -1,6 +1,7 @@
 package dev.kyoyu.bench.query;
 
 import dev.kyoyu.bench.Options;
+import dev.kyoyu.query.decisions.SearchTuning;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -20,11 +21,12 @@ import java.util.Set;
  * @param ingestTraces    decisions per second (POST /v1/trace, 3 events each) the generator posts besides
  * @param recallQueries   query texts whose HNSW top 10 is compared with the exact top 10
  * @param efSearch        KYOYU_SEARCH_EF_SEARCH given to the child query-api, and hnsw.ef_search of the direct baseline
+ * @param exactMaxRows    KYOYU_SEARCH_EXACT_MAX_ROWS given to the child query-api, and the direct baseline's same cutoff
  * @param serviceJvmArgs  extra JVM flags for query-api and the embedder, for diagnosis
  */
 public record QueryOptions(long events, int decisions, int revisePercent, int agents, int days, String reuse,
                            int queries, int clients, List<String> phases, int ingestRate, int ingestBatch, int ingestTraces,
-                           int recallQueries, int efSearch, long seed, List<String> serviceJvmArgs, Path outDir,
+                           int recallQueries, int efSearch, int exactMaxRows, long seed, List<String> serviceJvmArgs, Path outDir,
                            boolean keep) {
 
     static final String IDLE = "idle";
@@ -47,6 +49,7 @@ public record QueryOptions(long events, int decisions, int revisePercent, int ag
               --ingest-traces=10     decisions/s posted with /v1/trace meanwhile (0: none)
               --recall-queries=200   query texts for recall@10 (HNSW vs exact)
               --ef-search=800        KYOYU_SEARCH_EF_SEARCH for query-api (800 is its default) and the direct SQL
+              --exact-max-rows=20000 KYOYU_SEARCH_EXACT_MAX_ROWS for query-api (its default) and the direct SQL
               --seed=42              seed of the dataset and of the queries
               --service-jvm-args="…" extra JVM flags for query-api and the embedder, after -Xmx (diagnosis)
               --out=DIR              where the .md and .png go (default docs/benchmarks of the checkout)
@@ -72,6 +75,7 @@ public record QueryOptions(long events, int decisions, int revisePercent, int ag
                 o.integer("ingest-traces", 10, 0, 1000),
                 o.integer("recall-queries", 200, 0, 100_000),
                 o.integer("ef-search", 800, 1, 1000),
+                o.integer("exact-max-rows", 20_000, 0, 10_000_000),
                 o.number("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE),
                 Options.words(o.string("service-jvm-args", "")),
                 Path.of(o.string("out", repo.resolve("docs").resolve("benchmarks").toString())),
@@ -88,6 +92,11 @@ public record QueryOptions(long events, int decisions, int revisePercent, int ag
         }
         o.finish();
         return options;
+    }
+
+    /** How query-api searches, and so the direct baseline too. */
+    SearchTuning searchTuning() {
+        return new SearchTuning(efSearch, exactMaxRows);
     }
 
     boolean building() {

@@ -2,6 +2,7 @@ package dev.kyoyu.bench.query;
 
 import dev.kyoyu.bench.ingest.RawHttpConnection;
 import dev.kyoyu.bench.stack.BenchDatabase;
+import dev.kyoyu.query.decisions.SearchTuning;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.util.EnumMap;
@@ -19,10 +20,10 @@ final class QueryRunner {
     private final List<float[]> vectors;
     private final int port;
     private final BenchDatabase db;
-    private final int efSearch;
+    private final SearchTuning tuning;
 
     /** {@code vectors.get(i)}: the embedding of the i-th vector query's text (unused for the other types). */
-    QueryRunner(List<QuerySpec> specs, List<float[]> vectors, int port, String token, BenchDatabase db, int efSearch) {
+    QueryRunner(List<QuerySpec> specs, List<float[]> vectors, int port, String token, BenchDatabase db, SearchTuning tuning) {
         this.specs = specs;
         this.bodies = specs.stream().map(s -> s.body().toString().getBytes(StandardCharsets.UTF_8)).toList();
         for (QuerySpec.Type type : QuerySpec.Type.values()) {
@@ -31,7 +32,7 @@ final class QueryRunner {
         this.vectors = vectors;
         this.port = port;
         this.db = db;
-        this.efSearch = efSearch;
+        this.tuning = tuning;
     }
 
     /** One keep-alive connection per client, the leanest HTTP/1.1 client there is, so the load takes little CPU. */
@@ -70,7 +71,7 @@ final class QueryRunner {
 
     QueryLoad.Client direct() throws Exception {
         Connection connection = db.connect();
-        DirectSql sql = new DirectSql(connection, efSearch);
+        DirectSql sql = new DirectSql(connection, tuning);
         return new QueryLoad.Client() {
             @Override
             public QueryLoad.Answered run(int index) throws Exception {

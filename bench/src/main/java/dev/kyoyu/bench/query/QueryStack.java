@@ -107,6 +107,7 @@ final class QueryStack implements AutoCloseable {
             query.put("KYOYU_QUERY_PORT", Integer.toString(stack.queryPort));
             query.put("KYOYU_JWT_SECRET", jwtSecret);
             query.put("KYOYU_SEARCH_EF_SEARCH", Integer.toString(options.efSearch()));
+            query.put("KYOYU_SEARCH_EXACT_MAX_ROWS", Integer.toString(options.exactMaxRows()));
 
             List<String> plain = List.of("-Xmx" + env.serviceHeap());
             List<String> diagnosed = new ArrayList<>(plain);

@@ -28,9 +28,9 @@ public final class DecisionReader {
 
     /** The nearest decisions to {@code vector}; see {@link DecisionStatements#search}. */
     public Served<List<DecisionStatements.Hit>> search(Consistency consistency, float[] vector, DecisionFilter filter,
-                                                       TimeSlice slice, ReadScope scope, int limit, int efSearch,
+                                                       TimeSlice slice, ReadScope scope, int limit, SearchTuning tuning,
                                                        Set<DecisionQuery.Include> includes) throws SQLException {
         return pools.read(QueryType.SEARCH, consistency,
-                (connection, onReplica) -> statements.search(connection, vector, filter, slice, scope, limit, efSearch, includes));
+                (connection, onReplica) -> statements.search(connection, vector, filter, slice, scope, limit, tuning, includes));
     }
 }

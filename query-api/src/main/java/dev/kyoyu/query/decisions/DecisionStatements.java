@@ -1,5 +1,7 @@
 package dev.kyoyu.query.decisions;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pgvector.PGvector;
 import dev.kyoyu.query.access.ReadScope;
 import io.opentelemetry.api.trace.Span;
@@ -24,6 +26,7 @@ import java.util.UUID;
  * (query-api's read pools through {@link DecisionReader}; the query benchmark's baseline directly).
  */
 public final class DecisionStatements {
+    private static final ObjectMapper PLAN = new ObjectMapper();
     private static final String COLUMNS = """
             d.id, d.run_id, d.agent_id, d.decision_type, d.outcome, d.confidence, d.reasoning,
             (d.metadata - 'embedding')::text, d.valid_from, d.valid_to, d.transaction_time""";
@@ -96,19 +99,24 @@ public final class DecisionStatements {
     }
 
     /**
-     * The {@code limit} decisions nearest to {@code vector} by cosine distance, through the HNSW index.
-     * {@code hnsw.ef_search} is the size of the candidate list (recall vs. speed; at least {@code limit});
-     * iterative scans (pgvector 0.8) keep looking when filters discard candidates, so a selective filter still
-     * fills the page instead of returning fewer rows than exist; relaxed order finds more of the true nearest
-     * under a filter than strict order (bench query), and the outer ORDER BY puts them back in order.
+     * The {@code limit} decisions nearest to {@code vector} by cosine distance.
      *
-     * <p>A search within agents or a run ranks all of their decisions exactly instead: a few hundred distances
-     * take milliseconds, while the graph, built over every decision, finds few of one agent's nearest ones.
+     * <p>When the filters leave few decisions (a set of agents, a run, a caller who can read only some agents, or
+     * by the planner's estimate at most {@link SearchTuning#exactMaxRows}), all of them are ranked exactly: a
+     * few thousand distances take milliseconds with the vectors stored inline (changeset 009), while the graph,
+     * built over every decision, finds few of a narrow filter's nearest ones (bench query: recall 0.33 for one
+     * decision_type through the graph).
+     *
+     * <p>Wider searches walk the HNSW index. {@code hnsw.ef_search} is the size of the candidate list (recall vs.
+     * speed; at least {@code limit}); iterative scans (pgvector 0.8) keep looking when filters discard candidates,
+     * so a selective filter still fills the page; relaxed order finds more of the true nearest under a filter than
+     * strict order (bench query), and the outer ORDER BY puts them back in order.
      */
     public List<Hit> search(Connection connection, float[] vector, DecisionFilter filter, TimeSlice slice, ReadScope scope,
-                             int limit, int efSearch, Set<DecisionQuery.Include> includes) throws SQLException {
+                             int limit, SearchTuning tuning, Set<DecisionQuery.Include> includes) throws SQLException {
         Where where = where(filter, slice, scope).and("d.embedding IS NOT NULL");
-        boolean exact = filter.agentIds() != null || filter.runId() != null || !scope.everyone();
+        boolean exact = filter.agentIds() != null || filter.runId() != null || !scope.everyone()
+                || estimatedRows(connection, where) <= tuning.exactMaxRows();
         // "+ 0" is an order the HNSW index cannot give, so the planner ranks the filtered rows one by one.
         String order = exact ? "(d.embedding <=> ?) + 0" : "d.embedding <=> ?";
         String sql = "SELECT * FROM (SELECT " + COLUMNS + ", d.embedding <=> ? AS distance FROM decisions d WHERE "
@@ -119,7 +127,7 @@ public final class DecisionStatements {
             try {
                 try (PreparedStatement settings = connection.prepareStatement(
                         "SELECT set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)")) {
-                    settings.setString(1, Integer.toString(Math.max(efSearch, limit)));
+                    settings.setString(1, Integer.toString(Math.max(tuning.efSearch(), limit)));
                     settings.execute();
                 }
                 List<DecisionView> decisions = new ArrayList<>();
@@ -151,6 +159,20 @@ public final class DecisionStatements {
             }
         } finally {
             span.end();
+        }
+    }
+
+    /** The planner's estimate of the decisions {@code where} leaves: planning alone, from the table's statistics. */
+    private static long estimatedRows(Connection connection, Where where) throws SQLException {
+        try (PreparedStatement explain = connection.prepareStatement(
+                "EXPLAIN (FORMAT JSON) SELECT 1 FROM decisions d WHERE " + where.sql())) {
+            where.bind(connection, explain, 1);
+            try (ResultSet plan = explain.executeQuery()) {
+                plan.next();
+                return PLAN.readTree(plan.getString(1)).path(0).path("Plan").path("Plan Rows").asLong(Long.MAX_VALUE);
+            } catch (JsonProcessingException e) {
+                throw new SQLException("EXPLAIN answered with a plan that is not JSON", e);
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import dev.kyoyu.query.decisions.DecisionQuery;
 import dev.kyoyu.query.decisions.DecisionReader;
 import dev.kyoyu.query.decisions.DecisionStatements;
 import dev.kyoyu.query.decisions.DecisionView;
+import dev.kyoyu.query.decisions.SearchTuning;
 import dev.kyoyu.query.decisions.TimeSlice;
 import dev.kyoyu.query.metrics.QueryMetrics;
 import dev.kyoyu.query.metrics.QueryMetrics.QueryType;
@@ -50,10 +51,10 @@ public final class SearchRoutes implements HttpService {
     private final JsonBodies bodies;
     private final QueryMetrics metrics;
     private final int maxLimit;
-    private final int efSearch;
+    private final SearchTuning tuning;
 
     public SearchRoutes(Authenticator authenticator, AccessGrants grants, DecisionReader reader, QueryEmbedder embedder,
-                        JsonBodies bodies, QueryMetrics metrics, int maxLimit, int efSearch) {
+                        JsonBodies bodies, QueryMetrics metrics, int maxLimit, SearchTuning tuning) {
         this.authenticator = authenticator;
         this.grants = grants;
         this.reader = reader;
@@ -61,7 +62,7 @@ public final class SearchRoutes implements HttpService {
         this.bodies = bodies;
         this.metrics = metrics;
         this.maxLimit = maxLimit;
-        this.efSearch = efSearch;
+        this.tuning = tuning;
     }
 
     @Override
@@ -90,7 +91,7 @@ public final class SearchRoutes implements HttpService {
             scope.requireReadable(filter.agentIds(), "filters.agent_id");
         }
         float[] vector = embed(text);
-        Served<List<DecisionStatements.Hit>> served = reader.search(consistency, vector, filter, slice, scope, limit, efSearch, includes);
+        Served<List<DecisionStatements.Hit>> served = reader.search(consistency, vector, filter, slice, scope, limit, tuning, includes);
         List<DecisionStatements.Hit> hits = served.value();
         ReadHeaders.readFrom(res, served.pool());
         metrics.record(QueryType.SEARCH, sample, hits.size());

@@ -1,0 +1,12 @@
+package dev.kyoyu.query.decisions;
+
+/**
+ * How {@code /v1/search} finds the nearest decisions.
+ *
+ * @param efSearch     pgvector's {@code hnsw.ef_search}: candidates the graph walk keeps (recall against latency)
+ * @param exactMaxRows a search whose filters leave at most this many decisions (by the planner's estimate) ranks them
+ *                     all exactly instead of walking the graph: exact is then both cheap and right, where the graph,
+ *                     built over every decision, reaches few of a narrow filter's nearest ones
+ */
+public record SearchTuning(int efSearch, long exactMaxRows) {
+}
