@@ -10,6 +10,9 @@ import java.util.Map;
  *
  * @param batchMaxEvents flush when this many events are buffered
  * @param batchMaxAge    flush when the oldest buffered event has waited this long
+ * @param batchCatchUpMaxEvents while another batch's worth of records already waits in Kafka, a batch takes up to
+ *                       this many before it is flushed (the max age still holds): fewer, larger transactions
+ *                       while draining a backlog, the small batches again once caught up; also the most one holds
  * @param writesInFlight batches written at once, each in its own transaction and connection (they still
  *                       commit in log order): 2 keeps PostgreSQL busy while the next batch is handed over
  * @param retryMaxBackoff the longest pause between attempts while PostgreSQL is unreachable
@@ -34,6 +37,7 @@ public record SinkConfig(
         String pgPassword,
         int batchMaxEvents,
         Duration batchMaxAge,
+        int batchCatchUpMaxEvents,
         int writesInFlight,
         Duration retryInitialBackoff,
         Duration retryMaxBackoff,
@@ -45,6 +49,7 @@ public record SinkConfig(
 
     public static SinkConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
+        int batchMaxEvents = r.integer("KYOYU_SINK_BATCH_MAX_EVENTS", 1000, 1, 100_000);
         SinkConfig config = new SinkConfig(
                 r.string("KYOYU_SINK_HOST", "127.0.0.1"),
                 r.port("KYOYU_SINK_PORT", 8082),
@@ -55,8 +60,9 @@ public record SinkConfig(
                 r.required("KYOYU_PG_URL", "jdbc:postgresql://127.0.0.1:55432/kyoyu"),
                 r.string("KYOYU_PG_USER", "kyoyu"),
                 r.string("KYOYU_PG_PASSWORD", ""),
-                r.integer("KYOYU_SINK_BATCH_MAX_EVENTS", 1000, 1, 100_000),
+                batchMaxEvents,
                 r.duration("KYOYU_SINK_BATCH_MAX_AGE", Duration.ofMillis(100)),
+                r.integer("KYOYU_SINK_BATCH_CATCH_UP_MAX_EVENTS", Math.max(5000, batchMaxEvents), 1, 100_000),
                 r.integer("KYOYU_SINK_WRITES_IN_FLIGHT", 2, 1, 8),
                 r.duration("KYOYU_SINK_RETRY_INITIAL_BACKOFF", Duration.ofMillis(200)),
                 r.duration("KYOYU_SINK_RETRY_MAX_BACKOFF", Duration.ofSeconds(15)),
@@ -65,6 +71,10 @@ public record SinkConfig(
                 r.bool("KYOYU_SINK_DECISIONS", false),
                 r.string("KYOYU_DECISIONS_TOPIC", Topics.DECISIONS),
                 r.string("KYOYU_CONFLICTS_TOPIC", Topics.CONFLICTS));
+        if (config.batchCatchUpMaxEvents() < config.batchMaxEvents()) {
+            r.problem("KYOYU_SINK_BATCH_CATCH_UP_MAX_EVENTS=" + config.batchCatchUpMaxEvents()
+                    + " is below KYOYU_SINK_BATCH_MAX_EVENTS=" + config.batchMaxEvents() + "; set it at least as high");
+        }
         r.finish();
         return config;
     }

@@ -27,6 +27,17 @@ class SinkConfigTest {
     }
 
     @Test
+    void batchesGrowToFiveThousandWhileBehindUnlessConfiguredAndNeverBelowTheBatchSize() {
+        assertEquals(5000, SinkConfig.fromEnv(env()).batchCatchUpMaxEvents());
+        assertEquals(20_000, SinkConfig.fromEnv(env("KYOYU_SINK_BATCH_MAX_EVENTS", "20000")).batchCatchUpMaxEvents());
+        assertEquals(1000, SinkConfig.fromEnv(env("KYOYU_SINK_BATCH_CATCH_UP_MAX_EVENTS", "1000")).batchCatchUpMaxEvents());
+        ConfigException e = assertThrows(ConfigException.class, () -> SinkConfig.fromEnv(
+                env("KYOYU_SINK_BATCH_MAX_EVENTS", "2000", "KYOYU_SINK_BATCH_CATCH_UP_MAX_EVENTS", "1000")));
+        assertTrue(e.getMessage().contains("KYOYU_SINK_BATCH_CATCH_UP_MAX_EVENTS=1000 is below KYOYU_SINK_BATCH_MAX_EVENTS=2000"),
+                e.getMessage());
+    }
+
+    @Test
     void aSessionTimeoutTheBrokerWouldRefuseIsAStartupErrorNamingTheSetting() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> SinkConfig.fromEnv(env("KYOYU_SINK_SESSION_TIMEOUT", "2s", "KYOYU_SINK_BATCH_MAX_EVENTS", "0")));

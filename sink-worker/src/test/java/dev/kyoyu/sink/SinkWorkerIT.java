@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The sink against the real broker and database: exactly once, poison to the DLQ, resume from stored offsets. */
@@ -46,9 +47,12 @@ class SinkWorkerIT {
         db.close();
     }
 
-    private SinkApp startSink() {
+    private SinkApp startSink(String... settings) {
         Map<String, String> env = ServiceEnv.of(db, topic, dlq);
         env.put("KYOYU_SINK_GROUP", "sink-it-" + topic);
+        for (int i = 0; i < settings.length; i += 2) {
+            env.put(settings[i], settings[i + 1]);
+        }
         return SinkApp.start(SinkConfig.fromEnv(env));
     }
 
@@ -100,6 +104,23 @@ class SinkWorkerIT {
         }
         assertEquals(2802, db.queryLong("SELECT count(DISTINCT id) FROM agent_events"), "no event written twice");
         assertEquals(1, db.queryLong("SELECT count(*) FROM agent_runs WHERE id = ? AND status = 'completed'", runId));
+    }
+
+    @Test
+    @DisplayName("draining a backlog, batches grow past the batch size up to the catch-up size")
+    void growsBatchesOnlyWhileBehind() throws Exception {
+        List<AgentEvent> backlog = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            backlog.add(event(EventIds.newId(), "agent-" + (i % 50), "ToolCalled", i));
+        }
+        produce(backlog);
+        try (SinkApp sink = startSink("KYOYU_SINK_BATCH_MAX_EVENTS", "500", "KYOYU_SINK_BATCH_CATCH_UP_MAX_EVENTS", "4000")) {
+            Await.until(Duration.ofSeconds(60), "the backlog stored", () -> storedEvents() == 20_000);
+            // One batch is one transaction, and stored_at is its start time.
+            long largest = db.queryLong("SELECT max(n) FROM (SELECT count(*) AS n FROM agent_events GROUP BY stored_at) b");
+            // A poll (at most KYOYU_SINK_BATCH_MAX_EVENTS records) can overshoot a limit by less than one poll.
+            assertTrue(largest >= 1000 && largest < 4500, "largest batch while behind: " + largest);
+        }
     }
 
     @Test

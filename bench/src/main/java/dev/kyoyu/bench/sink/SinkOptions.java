@@ -16,15 +16,16 @@ import java.util.Set;
 public record SinkOptions(long events, List<String> runs, int partitions, int agents, Path outDir, Path scratchDir,
                           List<String> serviceJvmArgs, boolean keep, boolean verify) {
 
-    static final List<String> ALL_RUNS = List.of("raw", "raw-text", "w1", "w2", "b100", "b5000");
+    static final List<String> ALL_RUNS = List.of("raw", "raw-text", "w1", "w2", "b100", "b1000", "b5000");
 
     static final String USAGE = """
             BenchMain sink [options]     drain a preloaded topic with sink-worker; baseline: raw COPY of the same rows
               --events=N             events to preload (default 1m; 10m for the big backlog)
-              --runs=raw,raw-text,w1,w2,b100,b5000
+              --runs=raw,raw-text,w1,w2,b100,b1000,b5000
                                      raw = binary COPY from file, one session (the sink's format); raw-text = the
                                      same rows in COPY's text format; w1 = 1 worker, w2 = 2 workers in one group
-                                     (both batch 1000); b100, b5000 = 1 worker at KYOYU_SINK_BATCH_MAX_EVENTS 100, 5000
+                                     (both with the defaults: batch 1000, growing to 5000 while behind); b100, b1000,
+                                     b5000 = 1 worker at that batch size, fixed (catch-up size = batch size)
               --partitions=6         partitions of the preloaded topic
               --agents=1000          distinct agents (record keys; few agents skew the partitions)
               --no-verify            skip the row-by-row checksum against the raw COPY database

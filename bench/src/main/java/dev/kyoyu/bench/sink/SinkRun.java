@@ -31,14 +31,16 @@ final class SinkRun {
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration STALL_LIMIT = Duration.ofMinutes(3);
 
-    record Config(String key, String label, int workers, int batchMaxEvents) {
+    /** {@code catchUpMaxEvents}: KYOYU_SINK_BATCH_CATCH_UP_MAX_EVENTS; equal to the batch size, batches never grow. */
+    record Config(String key, String label, int workers, int batchMaxEvents, int catchUpMaxEvents) {
     }
 
     static final Map<String, Config> CONFIGS = Map.of(
-            "w1", new Config("w1", "sink, 1 worker, batch 1000", 1, 1000),
-            "w2", new Config("w2", "sink, 2 workers, batch 1000", 2, 1000),
-            "b100", new Config("b100", "sink, 1 worker, batch 100", 1, 100),
-            "b5000", new Config("b5000", "sink, 1 worker, batch 5000", 1, 5000));
+            "w1", new Config("w1", "sink, 1 worker, defaults (batch 1000, up to 5000 while behind)", 1, 1000, 5000),
+            "w2", new Config("w2", "sink, 2 workers, defaults", 2, 1000, 5000),
+            "b100", new Config("b100", "sink, 1 worker, batch 100 fixed", 1, 100, 100),
+            "b1000", new Config("b1000", "sink, 1 worker, batch 1000 fixed", 1, 1000, 1000),
+            "b5000", new Config("b5000", "sink, 1 worker, batch 5000 fixed", 1, 5000, 5000));
 
     /** What one worker reported on /metrics at the end of the run. */
     record WorkerReport(long peakRssKib, long maxSampledRssKib, double stored, double flushSeconds, double flushes,
@@ -72,7 +74,7 @@ final class SinkRun {
                     ports.add(port);
                     workers.add(ChildProcess.startJava("sink-worker-" + (i + 1), jvm,
                             env.classpathOf("sink-worker"), MAIN, List.of(), workerEnv(env, db, topic, deadLetterTopic, group, port,
-                                    config.batchMaxEvents()), logDir.resolve(config.key() + "-sink-worker-" + (i + 1) + ".log")));
+                                    config), logDir.resolve(config.key() + "-sink-worker-" + (i + 1) + ".log")));
                 }
                 CpuMeter cpu = baseCpu.copy();
                 for (ChildProcess worker : workers) {
@@ -170,7 +172,7 @@ final class SinkRun {
     }
 
     private static Map<String, String> workerEnv(BenchEnv env, BenchDatabase db, String topic, String deadLetterTopic,
-                                                 String group, int port, int batchMaxEvents) {
+                                                 String group, int port, Config config) {
         Map<String, String> e = new LinkedHashMap<>();
         e.put("KYOYU_SINK_HOST", "127.0.0.1");
         e.put("KYOYU_SINK_PORT", Integer.toString(port));
@@ -181,7 +183,8 @@ final class SinkRun {
         e.put("KYOYU_PG_URL", db.url());
         e.put("KYOYU_PG_USER", env.pgUser());
         e.put("KYOYU_PG_PASSWORD", env.pgPassword());
-        e.put("KYOYU_SINK_BATCH_MAX_EVENTS", Integer.toString(batchMaxEvents));
+        e.put("KYOYU_SINK_BATCH_MAX_EVENTS", Integer.toString(config.batchMaxEvents()));
+        e.put("KYOYU_SINK_BATCH_CATCH_UP_MAX_EVENTS", Integer.toString(config.catchUpMaxEvents()));
         return e;
     }
 

@@ -25,6 +25,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -67,6 +68,7 @@ public final class SinkWorker implements Runnable {
     private final DeadLetterPublisher deadLetters;
     private final RecordDecoder decoder = new RecordDecoder();
     private final int maxEvents;
+    private final int catchUpMaxEvents;
     private final long maxAgeNanos;
     private final Backoff backoff;
     private final BatchTracing tracing;
@@ -106,6 +108,7 @@ public final class SinkWorker implements Runnable {
         this.tracing = tracing;
         this.maxEvents = config.batchMaxEvents();
         this.maxAgeNanos = config.batchMaxAge().toNanos();
+        this.catchUpMaxEvents = config.batchCatchUpMaxEvents();
         this.maxInFlight = config.writesInFlight();
         this.writerThreads = Executors.newFixedThreadPool(maxInFlight, Thread.ofPlatform().name("sink-writer-", 1).factory());
         this.open = newBatch();
@@ -150,7 +153,7 @@ public final class SinkWorker implements Runnable {
     }
 
     private PendingBatch newBatch() {
-        return new PendingBatch(topic, maxEvents, maxAgeNanos);
+        return new PendingBatch(topic, maxEvents, catchUpMaxEvents, maxAgeNanos);
     }
 
     private void step() {
@@ -178,7 +181,7 @@ public final class SinkWorker implements Runnable {
             consumer.pause(consumer.assignment());
         }
         now = System.nanoTime();
-        if (open.isDue(now) && now >= retryAtNanos) {
+        if (open.isDue(now, open.isAtTarget() && behind()) && now >= retryAtNanos) {
             dispatch();
         }
     }
@@ -200,6 +203,16 @@ public final class SinkWorker implements Runnable {
             LOG.warn("dead-lettered {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
             open.skip(new TopicPartition(record.topic(), record.partition()), record.offset(), now);
         }
+    }
+
+    /** Whether another batch's worth of records already waits in Kafka (from the last fetch; no broker call). */
+    private boolean behind() {
+        long waiting = 0;
+        for (TopicPartition partition : consumer.assignment()) {
+            OptionalLong lag = consumer.currentLag(partition);
+            waiting += lag.isPresent() ? lag.getAsLong() : 0;
+        }
+        return waiting >= maxEvents;
     }
 
     /** Hands the open batch to a writer, once there is room in flight. */

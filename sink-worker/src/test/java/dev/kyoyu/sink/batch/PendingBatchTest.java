@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class PendingBatchTest {
@@ -28,38 +29,54 @@ class PendingBatchTest {
 
     @Test
     void flushesWhenBatchIsFull() {
-        PendingBatch batch = new PendingBatch(TOPIC, 3, 100 * MS);
+        PendingBatch batch = new PendingBatch(TOPIC, 3, 3, 100 * MS);
         batch.add(event(0, 1), 0);
         batch.add(event(0, 2), 0);
-        assertFalse(batch.isDue(0));
+        assertFalse(batch.isDue(0, false));
         batch.add(event(1, 7), 0);
         assertTrue(batch.isFull());
-        assertTrue(batch.isDue(0));
+        assertTrue(batch.isDue(0, false));
+    }
+
+    @Test
+    @DisplayName("while the worker is behind, a batch takes up to the catch-up size, and age still bounds it")
+    void growsToTheCatchUpSizeWhileBehind() {
+        PendingBatch batch = new PendingBatch(TOPIC, 2, 4, 100 * MS);
+        batch.add(event(0, 1), 0);
+        batch.add(event(0, 2), 0);
+        assertTrue(batch.isAtTarget());
+        assertTrue(batch.isDue(0, false), "caught up: due at maxEvents");
+        assertFalse(batch.isDue(0, true), "behind: keeps taking records");
+        assertTrue(batch.isDue(100 * MS, true), "but never longer than the max age");
+        batch.add(event(0, 3), 0);
+        batch.add(event(0, 4), 0);
+        assertTrue(batch.isFull());
+        assertTrue(batch.isDue(0, true), "due at the catch-up size even while behind");
     }
 
     @Test
     void flushesWhenTheFirstRecordHasWaitedMaxAge() {
-        PendingBatch batch = new PendingBatch(TOPIC, 1000, 100 * MS);
+        PendingBatch batch = new PendingBatch(TOPIC, 1000, 1000, 100 * MS);
         batch.add(event(0, 1), 10 * MS);
         batch.add(event(0, 2), 90 * MS);
-        assertFalse(batch.isDue(109 * MS));
+        assertFalse(batch.isDue(109 * MS, false));
         assertEquals(MS, batch.nanosUntilDue(109 * MS));
-        assertTrue(batch.isDue(110 * MS), "age counts from the first record, not the newest");
+        assertTrue(batch.isDue(110 * MS, false), "age counts from the first record, not the newest");
     }
 
     @Test
     void anEmptyBatchIsNeverDueButADeadLetteredRecordMakesItDue() {
-        PendingBatch batch = new PendingBatch(TOPIC, 10, 100 * MS);
-        assertFalse(batch.isDue(Long.MAX_VALUE / 2));
+        PendingBatch batch = new PendingBatch(TOPIC, 10, 10, 100 * MS);
+        assertFalse(batch.isDue(Long.MAX_VALUE / 2, false));
         batch.skip(new TopicPartition(TOPIC, 2), 41, 0);
-        assertTrue(batch.isDue(100 * MS), "the offset past a dead letter must be stored too");
+        assertTrue(batch.isDue(100 * MS, false), "the offset past a dead letter must be stored too");
         assertEquals(Map.of(new TopicPartition(TOPIC, 2), 42L), batch.nextOffsets());
         assertEquals(0, batch.size());
     }
 
     @Test
     void keepsRowsFormattedAndOffsetsPerPartition() {
-        PendingBatch batch = new PendingBatch(TOPIC, 10, 100 * MS);
+        PendingBatch batch = new PendingBatch(TOPIC, 10, 10, 100 * MS);
         PositionedEvent a = event(0, 5);
         PositionedEvent b = event(1, 9);
         batch.add(a, 0);
@@ -70,7 +87,7 @@ class PendingBatchTest {
 
     @Test
     void forgetsRevokedPartitionsRowsIncluded() {
-        PendingBatch batch = new PendingBatch(TOPIC, 10, 100 * MS);
+        PendingBatch batch = new PendingBatch(TOPIC, 10, 10, 100 * MS);
         PositionedEvent kept = event(0, 5);
         batch.add(kept, 0);
         batch.add(event(1, 9), 0);
@@ -82,8 +99,8 @@ class PendingBatchTest {
 
     @Test
     void aFailedBatchGoesBeforeTheOneFilledMeanwhile() {
-        PendingBatch failed = new PendingBatch(TOPIC, 10, 100 * MS);
-        PendingBatch later = new PendingBatch(TOPIC, 10, 100 * MS);
+        PendingBatch failed = new PendingBatch(TOPIC, 10, 10, 100 * MS);
+        PendingBatch later = new PendingBatch(TOPIC, 10, 10, 100 * MS);
         PositionedEvent first = event(0, 1);
         PositionedEvent second = event(0, 2);
         failed.add(first, 0);
@@ -92,6 +109,6 @@ class PendingBatchTest {
         assertEquals(List.of(first, second), merged.events());
         assertArrayEquals(EventCopyWriter.format(List.of(first, second)), merged.rows());
         assertEquals(Map.of(new TopicPartition(TOPIC, 0), 3L), merged.nextOffsets());
-        assertTrue(merged.isDue(100 * MS), "the merged batch keeps the age of the older one");
+        assertTrue(merged.isDue(100 * MS, false), "the merged batch keeps the age of the older one");
     }
 }
