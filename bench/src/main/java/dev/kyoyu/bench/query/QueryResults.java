@@ -36,6 +36,7 @@ final class QueryResults {
     String pgVersion;
     DatasetBuilder.Build build;
     Backlog.Embedded reuseEmbedded;
+    double reuseVacuumSeconds;
     DatasetStats stats;
     Map<String, Long> buildPeakRss = Map.of();
     Map<String, Long> peakRss = Map.of();
@@ -243,6 +244,8 @@ final class QueryResults {
         if (reuseEmbedded != null) {
             table.row("embedder, before measuring the reused dataset", String.format("%,d decisions have vectors, %d unembeddable",
                     reuseEmbedded.rows(), reuseEmbedded.failed()));
+            table.row("VACUUM (ANALYZE) decisions, alternatives, evidence, conflicts, before measuring",
+                    String.format(Locale.ROOT, "%.1f s", reuseVacuumSeconds));
         }
         if (queryEmbedNanos != null) {
             table.row("one query text embedded in the bench JVM (same model class)", String.format(Locale.ROOT, "p50 %s ms, p95 %s ms",

@@ -1,7 +1,6 @@
 package dev.kyoyu.service.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kyoyu.schemas.event.EventJson;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -10,42 +9,44 @@ import io.helidon.webserver.http.ServerResponse;
 import java.time.Instant;
 import java.util.Map;
 
-/** Writes the v1 envelopes: {@code {"data":…, "meta":…}} and {@code {"error":…, "meta":…}}. */
+/**
+ * Writes the v1 envelopes: {@code {"data":…, "meta":…}} and {@code {"error":…, "meta":…}}. The body is serialized
+ * once, straight to bytes: building a JSON tree first cost query-api a third of its time per request (JFR).
+ */
 public final class Envelope {
     private Envelope() {
     }
 
+    private record Success(Object data, Meta meta) {
+    }
+
+    private record Failure(Problem error, Meta meta) {
+    }
+
+    private record Problem(ErrorCode code, String message, Object details) {
+    }
+
+    private record Meta(String requestId, String timestamp) {
+    }
+
     public static void send(ServerRequest req, ServerResponse res, int status, Object data) {
-        ObjectNode body = EventJson.MAPPER.createObjectNode();
-        body.set("data", EventJson.MAPPER.valueToTree(data));
-        body.set("meta", meta(req));
-        write(req, res, status, body);
+        write(req, res, status, new Success(data, meta(req)));
     }
 
     public static void sendError(ServerRequest req, ServerResponse res, ErrorCode code, String message, Object details) {
-        ObjectNode error = EventJson.MAPPER.createObjectNode();
-        error.put("code", code.name());
-        error.put("message", message);
-        error.set("details", EventJson.MAPPER.valueToTree(details == null ? Map.of() : details));
-        ObjectNode body = EventJson.MAPPER.createObjectNode();
-        body.set("error", error);
-        body.set("meta", meta(req));
-        write(req, res, code.status(), body);
+        write(req, res, code.status(), new Failure(new Problem(code, message, details == null ? Map.of() : details), meta(req)));
     }
 
-    private static ObjectNode meta(ServerRequest req) {
-        ObjectNode meta = EventJson.MAPPER.createObjectNode();
-        meta.put("request_id", RequestIds.of(req));
-        meta.put("timestamp", Instant.now().toString());
-        return meta;
+    private static Meta meta(ServerRequest req) {
+        return new Meta(RequestIds.of(req), Instant.now().toString());
     }
 
-    private static void write(ServerRequest req, ServerResponse res, int status, ObjectNode body) {
+    private static void write(ServerRequest req, ServerResponse res, int status, Object body) {
         byte[] bytes;
         try {
             bytes = EventJson.MAPPER.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree always serializes", e);
+            throw new IllegalStateException("a response body always serializes", e);
         }
         res.status(Status.create(status));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");

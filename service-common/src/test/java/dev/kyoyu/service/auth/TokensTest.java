@@ -37,6 +37,43 @@ class TokensTest {
     }
 
     @Test
+    void aTokenVerifiedBeforeStillExpires() {
+        MutableClock clock = new MutableClock(NOW);
+        Tokens tokens = new Tokens(SECRET, Duration.ofMinutes(1), clock);
+        String token = tokens.issue(new Caller("agent-a", false)).token();
+        assertEquals(Optional.of(new Caller("agent-a", false)), tokens.verify(token));
+        clock.now = NOW.plusSeconds(59);
+        assertEquals(Optional.of(new Caller("agent-a", false)), tokens.verify(token), "remembered, still valid");
+        clock.now = NOW.plusSeconds(61);
+        assertFalse(tokens.verify(token).isPresent(), "remembered, but expired");
+        clock.now = NOW;
+        assertTrue(tokens.verify(token).isPresent(), "checked afresh once forgotten");
+    }
+
+    private static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    @Test
     void apiKeysAreBoundToTheAgent() {
         ApiKeys keys = new ApiKeys(SECRET);
         String key = keys.keyFor("agent-a");
