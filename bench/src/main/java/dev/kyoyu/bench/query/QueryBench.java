@@ -162,8 +162,9 @@ public final class QueryBench {
             if (phase.equals(QueryOptions.INGESTING)) {
                 load = new IngestLoad(options, stack, backlog);
                 load.start();
-                // Let the sink, the stream and the embedder settle into the load before the first query counts.
-                Thread.sleep(Duration.ofSeconds(10));
+                // Let the services settle into the load before the first query counts: a steady 5,000 events/s, not
+                // the first seconds, when the JIT compiles the ingest path of JVMs that sat idle while reusing a dataset.
+                Thread.sleep(Duration.ofSeconds(30));
             }
             try {
                 for (List<QuerySpec> specs : sets) {

@@ -21,12 +21,14 @@ import java.util.Set;
  * @param ingestTraces    decisions per second (POST /v1/trace, 3 events each) the generator posts besides
  * @param recallQueries   query texts whose HNSW top 10 is compared with the exact top 10
  * @param efSearch        KYOYU_SEARCH_EF_SEARCH given to the child query-api, and hnsw.ef_search of the direct baseline
+ * @param embedderNice    the embedder's niceness, as {@code ./kyoyu} starts it (KYOYU_EMBEDDER_NICE): a backlog worker
+ *                        yields the CPU to the APIs
  * @param exactMaxRows    KYOYU_SEARCH_EXACT_MAX_ROWS given to the child query-api, and the direct baseline's same cutoff
  * @param serviceJvmArgs  extra JVM flags for query-api and the embedder, for diagnosis
  */
 public record QueryOptions(long events, int decisions, int revisePercent, int agents, int days, String reuse,
                            int queries, int clients, List<String> phases, int ingestRate, int ingestBatch, int ingestTraces,
-                           int recallQueries, int efSearch, int exactMaxRows, long seed, List<String> serviceJvmArgs, Path outDir,
+                           int recallQueries, int efSearch, int exactMaxRows, int embedderNice, long seed, List<String> serviceJvmArgs, Path outDir,
                            boolean keep) {
 
     static final String IDLE = "idle";
@@ -50,6 +52,7 @@ public record QueryOptions(long events, int decisions, int revisePercent, int ag
               --recall-queries=200   query texts for recall@10 (HNSW vs exact)
               --ef-search=800        KYOYU_SEARCH_EF_SEARCH for query-api (800 is its default) and the direct SQL
               --exact-max-rows=20000 KYOYU_SEARCH_EXACT_MAX_ROWS for query-api (its default) and the direct SQL
+              --embedder-nice=10     the embedder's niceness, as ./kyoyu starts it (KYOYU_EMBEDDER_NICE); 0: none
               --seed=42              seed of the dataset and of the queries
               --service-jvm-args="…" extra JVM flags for query-api and the embedder, after -Xmx (diagnosis)
               --out=DIR              where the .md and .png go (default docs/benchmarks of the checkout)
@@ -76,6 +79,7 @@ public record QueryOptions(long events, int decisions, int revisePercent, int ag
                 o.integer("recall-queries", 200, 0, 100_000),
                 o.integer("ef-search", 800, 1, 1000),
                 o.integer("exact-max-rows", 20_000, 0, 10_000_000),
+                o.integer("embedder-nice", 10, 0, 19),
                 o.number("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE),
                 Options.words(o.string("service-jvm-args", "")),
                 Path.of(o.string("out", repo.resolve("docs").resolve("benchmarks").toString())),

@@ -269,7 +269,10 @@ final class QueryResults {
         m.add("Every service runs as its own child process exactly as `./kyoyu up` starts it (`java -Xmx" + env.serviceHeap()
                 + " -cp <module>/target/<module>.jar:<module>/target/lib/*`), on the bench's own topics and database on the stack's "
                 + "Kafka and PostgreSQL: ingest-api, sink-worker (KYOYU_SINK_DECISIONS=true, as deploy/local/env.sh sets it), "
-                + "decision-stream, embedder (one, local model) and query-api (KYOYU_SEARCH_EF_SEARCH=" + options.efSearch()
+                + "decision-stream, embedder (one, local model"
+                + (options.embedderNice() == 0 ? "" : ", at nice " + options.embedderNice() + " as ./kyoyu starts it")
+                + ") and query-api (KYOYU_SEARCH_EF_SEARCH=" + options.efSearch()
+                + ", KYOYU_SEARCH_EXACT_MAX_ROWS=" + options.exactMaxRows()
                 + (options.serviceJvmArgs().isEmpty() ? "" : ", extra JVM flags for query-api and the embedder: " + String.join(" ", options.serviceJvmArgs()))
                 + "); every other setting at its default.");
         m.add("Dataset, through that pipeline: decisions from a seeded generator (seed " + options.seed() + "; fifteen decision types "
@@ -289,13 +292,14 @@ final class QueryResults {
         m.add("Baseline, same run: `direct JDBC` runs query-api's own statements (DecisionStatements) for the same query (page and "
                 + "total in one repeatable-read, read-only transaction, then alternatives and evidence when asked; for search "
                 + "`set_config('hnsw.ef_search', " + options.efSearch() + ")` and `hnsw.iterative_scan = relaxed_order`, then the ORDER BY "
-                + "on the HNSW index, or exact ranking within agents), on one plain pgjdbc connection per client, no HTTP, no JSON, no pool. Vector queries get the "
+                + "on the HNSW index, or exact ranking within agents or under filters the planner expects to leave at most "
+                + options.exactMaxRows() + " decisions), on one plain pgjdbc connection per client, no HTTP, no JSON, no pool. Vector queries get the "
                 + "vector query-api would compute: the bench embeds each text beforehand with the same model class "
                 + "(dev.kyoyu.embedder.provider.LocalMiniLmProvider), so that direct search excludes the embedding that query-api "
                 + "does per request (its cost is in the dataset table).");
         m.add(String.format(Locale.ROOT, "Ingesting phase: %,d events/s as requests of %d events every %.1f ms to POST /v1/runs/{id}/events "
                         + "(20 agents, one run each), open loop: each request is sent at its scheduled instant on its own virtual thread "
-                        + "whatever the earlier ones are doing; plus %d decisions/s through POST /v1/trace. It starts 10 s before the first "
+                        + "whatever the earlier ones are doing; plus %d decisions/s through POST /v1/trace. It starts 30 s before the first "
                         + "measured query and stops after the last; the sink's lag (events on the topic not in sink_offsets) is sampled every second.",
                 options.ingestRate(), options.ingestBatch(), new Pacer(options.ingestRate(), options.ingestBatch()).intervalMillis(),
                 options.ingestTraces()));

@@ -112,11 +112,11 @@ final class QueryStack implements AutoCloseable {
             List<String> plain = List.of("-Xmx" + env.serviceHeap());
             List<String> diagnosed = new ArrayList<>(plain);
             diagnosed.addAll(options.serviceJvmArgs());
-            stack.launch("ingest-api", "dev.kyoyu.ingest.IngestMain", plain, ingest, logDir);
-            stack.launch("sink-worker", "dev.kyoyu.sink.SinkMain", plain, sink, logDir);
-            stack.launch("decision-stream", "dev.kyoyu.stream.StreamMain", plain, stream, logDir);
-            stack.launch("embedder", "dev.kyoyu.embedder.EmbedderMain", diagnosed, embedder, logDir);
-            stack.launch("query-api", "dev.kyoyu.query.QueryMain", diagnosed, query, logDir);
+            stack.launch("ingest-api", "dev.kyoyu.ingest.IngestMain", 0, plain, ingest, logDir);
+            stack.launch("sink-worker", "dev.kyoyu.sink.SinkMain", 0, plain, sink, logDir);
+            stack.launch("decision-stream", "dev.kyoyu.stream.StreamMain", 0, plain, stream, logDir);
+            stack.launch("embedder", "dev.kyoyu.embedder.EmbedderMain", options.embedderNice(), diagnosed, embedder, logDir);
+            stack.launch("query-api", "dev.kyoyu.query.QueryMain", 0, diagnosed, query, logDir);
 
             Duration startup = Duration.ofSeconds(90);
             Ports.awaitHealthy(stack.children.get("ingest-api"), stack.ingestPort, startup);
@@ -131,8 +131,9 @@ final class QueryStack implements AutoCloseable {
         }
     }
 
-    private void launch(String name, String main, List<String> jvm, Map<String, String> childEnv, Path logDir) throws IOException {
-        children.put(name, ChildProcess.startJava(name, jvm, env.classpathOf(name), main, List.of(), childEnv,
+    private void launch(String name, String main, int niceness, List<String> jvm, Map<String, String> childEnv, Path logDir)
+            throws IOException {
+        children.put(name, ChildProcess.startJava(niceness, name, jvm, env.classpathOf(name), main, List.of(), childEnv,
                 logDir.resolve(name + ".log")));
     }
 

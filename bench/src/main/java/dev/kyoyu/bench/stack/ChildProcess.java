@@ -40,7 +40,17 @@ public final class ChildProcess implements AutoCloseable {
      */
     public static ChildProcess startJava(String name, List<String> jvmArgs, String classpath, String mainClass,
                                          List<String> args, Map<String, String> env, Path log) throws IOException {
+        return startJava(0, name, jvmArgs, classpath, mainClass, args, env, log);
+    }
+
+    /** As above, at a lower CPU priority ({@code nice -n niceness}, 0: none), as {@code ./kyoyu} starts the embedder. */
+    public static ChildProcess startJava(int niceness, String name, List<String> jvmArgs, String classpath, String mainClass,
+                                         List<String> args, Map<String, String> env, Path log) throws IOException {
         List<String> command = new ArrayList<>();
+        if (niceness != 0) {
+            // nice execs java, so the pid is still the JVM's.
+            command.addAll(List.of("nice", "-n", Integer.toString(niceness)));
+        }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
         command.add("-cp");
