@@ -177,7 +177,7 @@ public final class SinkWorker implements Runnable {
             health = WorkerHealth.healthy();
         }
         if (open.isFull()) {
-            // Bounded memory: one batch in flight, one being filled, and no fetching beyond that.
+            // Bounded memory: the batches in flight, one being filled (at most the catch-up size), no fetching beyond.
             consumer.pause(consumer.assignment());
         }
         now = System.nanoTime();
