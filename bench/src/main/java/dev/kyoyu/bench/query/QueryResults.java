@@ -290,7 +290,7 @@ final class QueryResults {
                 + "(bodies serialized before, answers parsed after). Structured and temporal ask for 20 rows, search for 10. "
                 + "A warm-up of " + Math.min(200, Math.max(20, options.queries() / 5)) + " queries per type and path runs first, not counted.");
         m.add("Baseline, same run: `direct JDBC` runs query-api's own statements (DecisionStatements) for the same query (page and "
-                + "total in one repeatable-read, read-only transaction, then alternatives and evidence when asked; for search "
+                + "total in one statement, then alternatives and evidence when asked; for search "
                 + "`set_config('hnsw.ef_search', " + options.efSearch() + ")` and `hnsw.iterative_scan = relaxed_order`, then the ORDER BY "
                 + "on the HNSW index, or exact ranking within agents or under filters the planner expects to leave at most "
                 + options.exactMaxRows() + " decisions), on one plain pgjdbc connection per client, no HTTP, no JSON, no pool. Vector queries get the "

@@ -30,6 +30,8 @@ public final class DecisionStatements {
     private static final String COLUMNS = """
             d.id, d.run_id, d.agent_id, d.decision_type, d.outcome, d.confidence, d.reasoning,
             (d.metadata - 'embedding')::text, d.valid_from, d.valid_to, d.transaction_time""";
+    /** Where {@link #query}'s total follows the {@link #COLUMNS} of a decision. */
+    private static final int TOTAL_COLUMN = 12;
     private static final String ALTERNATIVES = """
             SELECT decision_id, label, score, selected, rejection_reason
             FROM alternatives WHERE decision_id = ANY(?) ORDER BY decision_id, position""";
@@ -51,48 +53,37 @@ public final class DecisionStatements {
         this.tracer = tracer;
     }
 
-    /** A page of decisions and the total, from one snapshot. */
+    /**
+     * A page of decisions and the total, from one snapshot: one statement, so one round trip and no transaction
+     * to open, set to repeatable read, commit and reset (five round trips, each a wait for a core on a busy
+     * machine). The alternatives and evidence of the page's decisions were committed with them and never change,
+     * so reading them in a second statement cannot disagree with the page.
+     */
     public Page query(Connection connection, DecisionQuery query, ReadScope scope) throws SQLException {
         Where where = where(query.filter(), query.slice(), scope);
         String direction = query.descending() ? "DESC" : "ASC";
-        String page = "SELECT " + COLUMNS + " FROM decisions d WHERE " + where.sql()
+        // The total is one row that is always there; the page joins it, so an empty page still brings the total.
+        String sql = "SELECT page.*, counted.total FROM (SELECT count(*) AS total FROM decisions d WHERE " + where.sql() + ") counted"
+                + " LEFT JOIN LATERAL (SELECT " + COLUMNS + " FROM decisions d WHERE " + where.sql()
                 + " ORDER BY " + query.orderBy().column + " " + direction + (query.orderBy().nullable ? " NULLS LAST" : "")
-                + ", d.id " + direction
-                + " LIMIT ? OFFSET ?";
-        String count = "SELECT count(*) FROM decisions d WHERE " + where.sql();
+                + ", d.id " + direction + " LIMIT ? OFFSET ?) page ON true";
         Span span = tracer.spanBuilder("kyoyu.db.query").setAttribute("db.query.summary", "SELECT decisions").startSpan();
-        try (Scope ignored = span.makeCurrent()) {
-            // The page and its total from one snapshot, so they agree with each other.
-            connection.setAutoCommit(false);
-            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            try {
-                List<DecisionView> decisions = new ArrayList<>();
-                try (PreparedStatement statement = connection.prepareStatement(page)) {
-                    int next = where.bind(connection, statement, 1);
-                    statement.setInt(next, query.limit());
-                    statement.setInt(next + 1, query.offset());
-                    try (ResultSet rows = statement.executeQuery()) {
-                        while (rows.next()) {
-                            decisions.add(decision(rows));
-                        }
+        try (Scope ignored = span.makeCurrent(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            int next = where.bind(connection, statement, 1);
+            next = where.bind(connection, statement, next);
+            statement.setInt(next, query.limit());
+            statement.setInt(next + 1, query.offset());
+            List<DecisionView> decisions = new ArrayList<>();
+            long total = 0;
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    total = rows.getLong(TOTAL_COLUMN);
+                    if (rows.getObject(1) != null) {
+                        decisions.add(decision(rows));
                     }
-                }
-                long total;
-                try (PreparedStatement statement = connection.prepareStatement(count)) {
-                    where.bind(connection, statement, 1);
-                    try (ResultSet rows = statement.executeQuery()) {
-                        rows.next();
-                        total = rows.getLong(1);
-                    }
-                }
-                decisions = withIncludes(connection, decisions, query.includes());
-                connection.commit();
-                return new Page(decisions, total);
-            } finally {
-                if (!connection.getAutoCommit()) {
-                    connection.rollback();
                 }
             }
+            return new Page(withIncludes(connection, decisions, query.includes()), total);
         } finally {
             span.end();
         }
@@ -123,12 +114,17 @@ public final class DecisionStatements {
                 + where.sql() + " ORDER BY " + order + " LIMIT ?) found ORDER BY found.distance";
         Span span = tracer.spanBuilder("kyoyu.db.search").setAttribute("db.query.summary", "SELECT decisions ORDER BY embedding").startSpan();
         try (Scope ignored = span.makeCurrent()) {
-            connection.setAutoCommit(false);
+            if (!exact) {
+                // The graph's settings hold for this transaction only; an exact ranking needs neither.
+                connection.setAutoCommit(false);
+            }
             try {
-                try (PreparedStatement settings = connection.prepareStatement(
-                        "SELECT set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)")) {
-                    settings.setString(1, Integer.toString(Math.max(tuning.efSearch(), limit)));
-                    settings.execute();
+                if (!exact) {
+                    try (PreparedStatement settings = connection.prepareStatement(
+                            "SELECT set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)")) {
+                        settings.setString(1, Integer.toString(Math.max(tuning.efSearch(), limit)));
+                        settings.execute();
+                    }
                 }
                 List<DecisionView> decisions = new ArrayList<>();
                 List<Double> distances = new ArrayList<>();
@@ -146,7 +142,9 @@ public final class DecisionStatements {
                     }
                 }
                 decisions = withIncludes(connection, decisions, includes);
-                connection.commit();
+                if (!connection.getAutoCommit()) {
+                    connection.commit();
+                }
                 List<Hit> hits = new ArrayList<>(decisions.size());
                 for (int i = 0; i < decisions.size(); i++) {
                     hits.add(new Hit(decisions.get(i), 1 - distances.get(i)));
