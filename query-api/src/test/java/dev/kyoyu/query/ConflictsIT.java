@@ -65,6 +65,9 @@ class ConflictsIT {
         assertEquals("risk", first.data().path("conflicts").get(0).path("agent_a_id").asText());
         assertEquals("deny", first.data().path("conflicts").get(0).path("outcome_b").asText());
         assertEquals("2026-04-02T10:00:00Z", first.data().path("conflicts").get(0).path("detected_at").asText());
+        HttpJson.Response beyond = http.get("/v1/conflicts?offset=10", admin);
+        assertEquals(0, beyond.data().path("conflicts").size());
+        assertEquals(3, beyond.data().path("total").asInt(), "a page past the end still counts the total");
     }
 
     @Test

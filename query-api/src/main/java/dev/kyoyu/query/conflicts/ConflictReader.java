@@ -30,6 +30,7 @@ public final class ConflictReader {
     private static final String COLUMNS = """
             c.id::text, c.decision_type, c.decision_a_id::text, c.decision_b_id::text, c.agent_a_id, c.agent_b_id,
             c.outcome_a, c.outcome_b, c.detected_at""";
+    private static final int TOTAL_COLUMN = 10;
 
     /** Named as in the table and on kyoyu.conflicts.v1 (snake_case alone would write agentAId as agent_aid). */
     public record Conflict(String id, String decisionType,
@@ -85,48 +86,38 @@ public final class ConflictReader {
             values.add(Timestamp.from(filter.detectedBefore()));
         }
         String where = clauses.isEmpty() ? "TRUE" : String.join(" AND ", clauses);
+        // One statement, so page and total share one snapshot without a transaction (as DecisionStatements.query).
+        String sql = "SELECT page.*, counted.total FROM (SELECT count(*) AS total FROM conflicts c WHERE " + where + ") counted"
+                + " LEFT JOIN LATERAL (SELECT " + COLUMNS + " FROM conflicts c WHERE " + where
+                + " ORDER BY c.detected_at DESC, c.id DESC LIMIT ? OFFSET ?) page ON true";
         Span span = tracer.spanBuilder("kyoyu.db.query").setAttribute("db.query.summary", "SELECT conflicts").startSpan();
-        try (Scope ignored = span.makeCurrent()) {
-            connection.setAutoCommit(false);
-            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            try {
-                List<Conflict> conflicts = new ArrayList<>();
-                try (PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS + " FROM conflicts c WHERE "
-                        + where + " ORDER BY c.detected_at DESC, c.id DESC LIMIT ? OFFSET ?")) {
-                    int next = bind(connection, statement, values);
-                    statement.setInt(next, limit);
-                    statement.setInt(next + 1, offset);
-                    try (ResultSet rows = statement.executeQuery()) {
-                        while (rows.next()) {
-                            Timestamp detected = rows.getTimestamp(9);
-                            conflicts.add(new Conflict(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                                    rows.getString(5), rows.getString(6), rows.getString(7), rows.getString(8),
-                                    detected == null ? null : detected.toInstant()));
-                        }
+        try (Scope ignored = span.makeCurrent(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            int next = bind(connection, statement, values, 1);
+            next = bind(connection, statement, values, next);
+            statement.setInt(next, limit);
+            statement.setInt(next + 1, offset);
+            List<Conflict> conflicts = new ArrayList<>();
+            long total = 0;
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    total = rows.getLong(TOTAL_COLUMN);
+                    if (rows.getString(1) == null) {
+                        continue;
                     }
-                }
-                long total;
-                try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM conflicts c WHERE " + where)) {
-                    bind(connection, statement, values);
-                    try (ResultSet rows = statement.executeQuery()) {
-                        rows.next();
-                        total = rows.getLong(1);
-                    }
-                }
-                connection.commit();
-                return new Page(conflicts, total);
-            } finally {
-                if (!connection.getAutoCommit()) {
-                    connection.rollback();
+                    Timestamp detected = rows.getTimestamp(9);
+                    conflicts.add(new Conflict(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
+                            rows.getString(5), rows.getString(6), rows.getString(7), rows.getString(8),
+                            detected == null ? null : detected.toInstant()));
                 }
             }
+            return new Page(conflicts, total);
         } finally {
             span.end();
         }
     }
 
-    private static int bind(Connection connection, PreparedStatement statement, List<Object> values) throws SQLException {
-        int index = 1;
+    /** Binds {@code values} from parameter {@code index} on; returns the next free index. */
+    private static int bind(Connection connection, PreparedStatement statement, List<Object> values, int index) throws SQLException {
         for (Object value : values) {
             if (value instanceof String[] array) {
                 statement.setArray(index++, connection.createArrayOf("text", array));
