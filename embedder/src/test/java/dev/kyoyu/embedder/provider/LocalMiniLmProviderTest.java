@@ -3,6 +3,7 @@ package dev.kyoyu.embedder.provider;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kyoyu.testsupport.Vectors;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.util.List;
@@ -27,20 +28,8 @@ class LocalMiniLmProviderTest {
         assertEquals(TEXTS.size(), ours.size());
         for (int i = 0; i < TEXTS.size(); i++) {
             assertEquals(384, ours.get(i).length);
-            double cosine = cosine(ours.get(i), theirs.get(i));
+            double cosine = Vectors.cosine(ours.get(i), theirs.get(i));
             assertTrue(cosine > 0.99999, TEXTS.get(i) + ": cosine " + cosine);
         }
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 }

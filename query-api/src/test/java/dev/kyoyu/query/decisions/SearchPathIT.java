@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.pgvector.PGvector;
 import dev.kyoyu.query.access.ReadScope;
 import dev.kyoyu.testsupport.TestDatabase;
+import dev.kyoyu.testsupport.Vectors;
 import io.opentelemetry.api.OpenTelemetry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -122,7 +123,7 @@ class SearchPathIT {
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     float[] vector = new PGvector(rows.getString(2)).toArray();
-                    all.add(Map.entry(rows.getObject(1, UUID.class), cosineDistance(query, vector)));
+                    all.add(Map.entry(rows.getObject(1, UUID.class), 1 - Vectors.cosine(query, vector)));
                 }
             }
         }
@@ -143,18 +144,6 @@ class SearchPathIT {
 
     private static List<UUID> ids(List<DecisionStatements.Hit> hits) {
         return hits.stream().map(h -> h.decision().id()).toList();
-    }
-
-    private static double cosineDistance(float[] a, float[] b) {
-        double dot = 0;
-        double normA = 0;
-        double normB = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            normA += (double) a[i] * a[i];
-            normB += (double) b[i] * b[i];
-        }
-        return 1 - dot / Math.sqrt(normA * normB);
     }
 
     private static float[] randomVector(Random random) {
