@@ -1,6 +1,7 @@
 package dev.kyoyu.query;
 
 import dev.kyoyu.embedder.provider.EmbeddingSettings;
+import dev.kyoyu.query.decisions.SearchTuning;
 import dev.kyoyu.schemas.Topics;
 import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.service.config.EnvReader;
@@ -75,8 +76,8 @@ public record QueryConfig(
                 r.integer("KYOYU_QUERY_MAX_EVENTS_PER_PAGE", 10_000, 1, 1_000_000),
                 r.integer("KYOYU_QUERY_MAX_RESULTS", 1000, 1, 10_000),
                 r.integer("KYOYU_SEARCH_MAX_RESULTS", 100, 1, 1000),
-                r.integer("KYOYU_SEARCH_EF_SEARCH", 800, 1, 1000),
-                r.integer("KYOYU_SEARCH_EXACT_MAX_ROWS", 20_000, 0, 10_000_000),
+                r.integer("KYOYU_SEARCH_EF_SEARCH", SearchTuning.DEFAULT_EF_SEARCH, 1, 1000),
+                r.integer("KYOYU_SEARCH_EXACT_MAX_ROWS", SearchTuning.DEFAULT_EXACT_MAX_ROWS, 0, 10_000_000),
                 r.integer("KYOYU_SEARCH_EMBED_THREADS", 2, 1, 64),
                 r.required("KYOYU_KAFKA_BOOTSTRAP", "127.0.0.1:59092"),
                 r.string("KYOYU_DECISIONS_TOPIC", Topics.DECISIONS),

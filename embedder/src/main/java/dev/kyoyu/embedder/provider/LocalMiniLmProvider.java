@@ -42,7 +42,7 @@ public final class LocalMiniLmProvider implements EmbeddingProvider {
 
         @Override
         protected Integer knownDimension() {
-            return 384;
+            return EmbeddingProvider.DIMENSIONS;
         }
     }
 

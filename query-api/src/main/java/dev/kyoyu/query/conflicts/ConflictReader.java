@@ -3,6 +3,7 @@ package dev.kyoyu.query.conflicts;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.kyoyu.query.access.ReadScope;
 import dev.kyoyu.query.db.Consistency;
+import dev.kyoyu.query.db.PageWithTotal;
 import dev.kyoyu.query.db.ReadPools;
 import dev.kyoyu.query.db.Served;
 import dev.kyoyu.query.metrics.QueryMetrics.QueryType;
@@ -86,10 +87,7 @@ public final class ConflictReader {
             values.add(Timestamp.from(filter.detectedBefore()));
         }
         String where = clauses.isEmpty() ? "TRUE" : String.join(" AND ", clauses);
-        // One statement, so page and total share one snapshot without a transaction (as DecisionStatements.query).
-        String sql = "SELECT page.*, counted.total FROM (SELECT count(*) AS total FROM conflicts c WHERE " + where + ") counted"
-                + " LEFT JOIN LATERAL (SELECT " + COLUMNS + " FROM conflicts c WHERE " + where
-                + " ORDER BY c.detected_at DESC, c.id DESC LIMIT ? OFFSET ?) page ON true";
+        String sql = PageWithTotal.sql(COLUMNS, "conflicts c", where, "c.detected_at DESC, c.id DESC");
         Span span = tracer.spanBuilder("kyoyu.db.query").setAttribute("db.query.summary", "SELECT conflicts").startSpan();
         try (Scope ignored = span.makeCurrent(); PreparedStatement statement = connection.prepareStatement(sql)) {
             int next = bind(connection, statement, values, 1);

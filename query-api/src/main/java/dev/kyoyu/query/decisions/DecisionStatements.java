@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pgvector.PGvector;
 import dev.kyoyu.query.access.ReadScope;
+import dev.kyoyu.query.db.PageWithTotal;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
@@ -54,19 +55,15 @@ public final class DecisionStatements {
     }
 
     /**
-     * A page of decisions and the total, from one snapshot: one statement, so one round trip and no transaction
-     * to open, set to repeatable read, commit and reset (five round trips, each a wait for a core on a busy
-     * machine). The alternatives and evidence of the page's decisions were committed with them and never change,
-     * so reading them in a second statement cannot disagree with the page.
+     * A page of decisions and the total, from one snapshot ({@link PageWithTotal}). The alternatives and evidence
+     * of the page's decisions were committed with them and never change, so reading them in a second statement
+     * cannot disagree with the page.
      */
     public Page query(Connection connection, DecisionQuery query, ReadScope scope) throws SQLException {
         Where where = where(query.filter(), query.slice(), scope);
         String direction = query.descending() ? "DESC" : "ASC";
-        // The total is one row that is always there; the page joins it, so an empty page still brings the total.
-        String sql = "SELECT page.*, counted.total FROM (SELECT count(*) AS total FROM decisions d WHERE " + where.sql() + ") counted"
-                + " LEFT JOIN LATERAL (SELECT " + COLUMNS + " FROM decisions d WHERE " + where.sql()
-                + " ORDER BY " + query.orderBy().column + " " + direction + (query.orderBy().nullable ? " NULLS LAST" : "")
-                + ", d.id " + direction + " LIMIT ? OFFSET ?) page ON true";
+        String sql = PageWithTotal.sql(COLUMNS, "decisions d", where.sql(), query.orderBy().column + " " + direction
+                + (query.orderBy().nullable ? " NULLS LAST" : "") + ", d.id " + direction);
         Span span = tracer.spanBuilder("kyoyu.db.query").setAttribute("db.query.summary", "SELECT decisions").startSpan();
         try (Scope ignored = span.makeCurrent(); PreparedStatement statement = connection.prepareStatement(sql)) {
             int next = where.bind(connection, statement, 1);
@@ -114,12 +111,10 @@ public final class DecisionStatements {
                 + where.sql() + " ORDER BY " + order + " LIMIT ?) found ORDER BY found.distance";
         Span span = tracer.spanBuilder("kyoyu.db.search").setAttribute("db.query.summary", "SELECT decisions ORDER BY embedding").startSpan();
         try (Scope ignored = span.makeCurrent()) {
-            if (!exact) {
-                // The graph's settings hold for this transaction only; an exact ranking needs neither.
-                connection.setAutoCommit(false);
-            }
             try {
                 if (!exact) {
+                    // The graph's settings hold for this transaction only; an exact ranking needs neither.
+                    connection.setAutoCommit(false);
                     try (PreparedStatement settings = connection.prepareStatement(
                             "SELECT set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)")) {
                         settings.setString(1, Integer.toString(Math.max(tuning.efSearch(), limit)));

@@ -9,4 +9,8 @@ package dev.kyoyu.query.decisions;
  *                     built over every decision, reaches few of a narrow filter's nearest ones
  */
 public record SearchTuning(int efSearch, long exactMaxRows) {
+    /** Recall@10 0.953 on the query bench's data (0.941 at 400); pgvector allows up to 1000. */
+    public static final int DEFAULT_EF_SEARCH = 800;
+    /** About 30 ms of exact ranking, idle, with the vectors inline. */
+    public static final int DEFAULT_EXACT_MAX_ROWS = 20_000;
 }
