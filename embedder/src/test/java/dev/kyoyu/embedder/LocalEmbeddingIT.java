@@ -3,7 +3,7 @@ package dev.kyoyu.embedder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.pgvector.PGvector;
+import com.pgvector.PGhalfvec;
 import dev.kyoyu.embedder.claim.DecisionText;
 import dev.kyoyu.embedder.provider.LocalMiniLmProvider;
 import dev.kyoyu.testsupport.Await;
@@ -102,7 +102,7 @@ class LocalEmbeddingIT {
 
     private double distance(UUID id, float[] vector) throws Exception {
         try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("SELECT embedding <=> ? FROM decisions WHERE id = ?")) {
-            s.setObject(1, new PGvector(vector));
+            s.setObject(1, new PGhalfvec(vector));
             s.setObject(2, id);
             try (ResultSet r = s.executeQuery()) {
                 r.next();

@@ -2,7 +2,7 @@ package dev.kyoyu.bench.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.pgvector.PGvector;
+import com.pgvector.PGhalfvec;
 import dev.kyoyu.bench.report.Progress;
 import dev.kyoyu.bench.stack.BenchDatabase;
 import dev.kyoyu.schemas.event.EventJson;
@@ -121,7 +121,7 @@ final class RecallProbe {
         try {
             settings(c, efSearch, mode);
             try (PreparedStatement s = c.prepareStatement(statement(decisionType != null))) {
-                PGvector v = new PGvector(vector);
+                PGhalfvec v = new PGhalfvec(vector);
                 s.setObject(1, v);
                 int next = 2;
                 if (decisionType != null) {
@@ -174,7 +174,7 @@ final class RecallProbe {
             settings(c, efSearch, mode);
             try (PreparedStatement s = c.prepareStatement("EXPLAIN SELECT d.id, d.embedding <=> ? AS distance "
                     + "FROM decisions d WHERE d.valid_to IS NULL AND d.embedding IS NOT NULL ORDER BY d.embedding <=> ? LIMIT ?")) {
-                PGvector v = new PGvector(vector);
+                PGhalfvec v = new PGhalfvec(vector);
                 s.setObject(1, v);
                 s.setObject(2, v);
                 s.setInt(3, K);

@@ -1,7 +1,7 @@
 package dev.kyoyu.embedder.claim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.pgvector.PGvector;
+import com.pgvector.PGhalfvec;
 import dev.kyoyu.schemas.event.EventJson;
 import java.io.IOException;
 import java.sql.Array;
@@ -83,7 +83,7 @@ final class DecisionClaims {
     void store(Connection connection, List<UUID> ids, List<float[]> vectors, String model) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(STORE)) {
             for (int i = 0; i < ids.size(); i++) {
-                update.setObject(1, new PGvector(vectors.get(i)));
+                update.setObject(1, new PGhalfvec(vectors.get(i)));
                 update.setString(2, model);
                 update.setObject(3, ids.get(i));
                 update.addBatch();

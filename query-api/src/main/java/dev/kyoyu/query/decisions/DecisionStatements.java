@@ -2,7 +2,7 @@ package dev.kyoyu.query.decisions;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.pgvector.PGvector;
+import com.pgvector.PGhalfvec;
 import dev.kyoyu.query.access.ReadScope;
 import dev.kyoyu.query.db.PageWithTotal;
 import io.opentelemetry.api.trace.Span;
@@ -107,8 +107,10 @@ public final class DecisionStatements {
                 || estimatedRows(connection, where) <= tuning.exactMaxRows();
         // "+ 0" is an order the HNSW index cannot give, so the planner ranks the filtered rows one by one.
         String order = exact ? "(d.embedding <=> ?) + 0" : "d.embedding <=> ?";
-        String sql = "SELECT * FROM (SELECT " + COLUMNS + ", d.embedding <=> ? AS distance FROM decisions d WHERE "
-                + where.sql() + " ORDER BY " + order + " LIMIT ?) found ORDER BY found.distance";
+        // The nearest are found from ids and vectors alone, which a decision type's exact ranking reads from
+        // decisions_type_embedding_idx without visiting the rows (changeset 010); only the page's rows are read.
+        String sql = "SELECT " + COLUMNS + ", nearest.distance FROM (SELECT d.id, d.embedding <=> ? AS distance FROM decisions d WHERE "
+                + where.sql() + " ORDER BY " + order + " LIMIT ?) nearest JOIN decisions d ON d.id = nearest.id ORDER BY nearest.distance";
         Span span = tracer.spanBuilder("kyoyu.db.search").setAttribute("db.query.summary", "SELECT decisions ORDER BY embedding").startSpan();
         try (Scope ignored = span.makeCurrent()) {
             try {
@@ -124,7 +126,7 @@ public final class DecisionStatements {
                 List<DecisionView> decisions = new ArrayList<>();
                 List<Double> distances = new ArrayList<>();
                 try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                    PGvector query = new PGvector(vector);
+                    PGhalfvec query = new PGhalfvec(vector);
                     statement.setObject(1, query);
                     int next = where.bind(connection, statement, 2);
                     statement.setObject(next, query);
