@@ -101,7 +101,8 @@ public final class ConflictDetector implements Processor<String, byte[], String,
                 a.agentId(), b.agentId(), a.outcome(), b.outcome(), now);
         context.forward(new Record<>(conflict.decisionType(), conflict.toBytes(), timestamp));
         metrics.conflictDetected();
-        LOG.info("conflict {} on {}: {} decided '{}' ({}), {} decided '{}' ({})", conflict.id(), conflict.decisionType(),
+        // Debug: a conflict is data (the topic, the table, the counter), and busy types have hundreds a second.
+        LOG.debug("conflict {} on {}: {} decided '{}' ({}), {} decided '{}' ({})", conflict.id(), conflict.decisionType(),
                 a.agentId(), a.outcome(), a.id(), b.agentId(), b.outcome(), b.id());
     }
 
