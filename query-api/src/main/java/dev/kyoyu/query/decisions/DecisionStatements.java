@@ -91,7 +91,8 @@ public final class DecisionStatements {
      *
      * <p>When the filters leave few decisions (a set of agents, a run, a caller who can read only some agents, or
      * by the planner's estimate at most {@link SearchTuning#exactMaxRows}), all of them are ranked exactly: a
-     * few thousand distances take milliseconds with the vectors stored inline (changeset 009), while the graph,
+     * few thousand half-precision distances take milliseconds, read from the row or, within a decision type, from
+     * a covering index (changesets 009 and 010), while the graph,
      * built over every decision, finds few of a narrow filter's nearest ones (bench query: recall 0.33 for one
      * decision_type through the graph).
      *
