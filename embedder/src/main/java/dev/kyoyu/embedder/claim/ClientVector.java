@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyoyu.embedder.provider.EmbeddingProvider;
 
 /**
- * A vector the client computed itself and sent in the decision's {@code metadata.embedding}: stored as is
- * when it is exactly 384 finite numbers that are not all zero (cosine distance needs a direction).
+ * A vector the client computed itself and sent in the decision's {@code metadata.embedding}: used when it is
+ * exactly 384 numbers that a half-precision float can hold (the column is {@code halfvec}, changeset 010) and
+ * that are not all zero at that precision (cosine distance needs a direction).
  */
 public final class ClientVector {
     public static final String MODEL = "client";
+    private static final float HALF_MAX = Float.float16ToFloat((short) 0x7bff);
 
     /** The vector, or why it cannot be used. */
     public record Parsed(float[] vector, String problem) {
@@ -26,13 +28,17 @@ public final class ClientVector {
         boolean nonZero = false;
         for (int i = 0; i < vector.length; i++) {
             JsonNode value = node.get(i);
-            double d = value.asDouble();
-            if (!value.isNumber() || !Double.isFinite(d) || Math.abs(d) > Float.MAX_VALUE) {
-                return new Parsed(null, "metadata.embedding[" + i + "] is not a finite number");
+            if (!value.isNumber()) {
+                return new Parsed(null, "metadata.embedding[" + i + "] is not a number");
             }
-            vector[i] = (float) d;
-            nonZero |= vector[i] != 0f;
+            float half = Float.float16ToFloat(Float.floatToFloat16((float) value.asDouble()));
+            if (!Float.isFinite(half)) {
+                return new Parsed(null, "metadata.embedding[" + i + "] is " + value.asText()
+                        + ", outside what a half-precision vector holds (±" + HALF_MAX + ")");
+            }
+            vector[i] = half;
+            nonZero |= half != 0f;
         }
-        return nonZero ? new Parsed(vector, null) : new Parsed(null, "metadata.embedding is all zeros");
+        return nonZero ? new Parsed(vector, null) : new Parsed(null, "metadata.embedding is all zeros at half precision");
     }
 }
