@@ -55,7 +55,7 @@ class LocalEmbeddingIT {
         String text = DecisionText.of("loan_approval", "approve", "income covers the installment 3 times",
                 List.of("payslip: net income 4,200 EUR", "no open credit lines"));
         assertEquals("loan approval: approve. income covers the installment 3 times Evidence: payslip: net income 4,200 EUR; no open credit lines", text);
-        try (LocalMiniLmProvider model = new LocalMiniLmProvider()) {
+        try (LocalMiniLmProvider model = new LocalMiniLmProvider(1)) {
             assertTrue(distance(loan, model.embed(text)) < 1e-4, "the stored vector is the model's vector of the decision text");
             assertTrue(distance(bare, model.embed("server scaling: add two replicas.")) < 1e-4);
         }

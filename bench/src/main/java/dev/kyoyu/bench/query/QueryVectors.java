@@ -23,7 +23,7 @@ final class QueryVectors {
     static Embedded embed(List<String> texts) throws Exception {
         List<float[]> vectors = new ArrayList<>(texts.size());
         long[] nanos = new long[texts.size()];
-        try (LocalMiniLmProvider model = new LocalMiniLmProvider();
+        try (LocalMiniLmProvider model = new LocalMiniLmProvider(1);
              ProgressBar bar = Progress.bar("embedding query texts in this JVM", texts.size(), "txt")) {
             for (int i = 0; i < texts.size(); i++) {
                 long t0 = System.nanoTime();

@@ -13,6 +13,7 @@ import java.time.Duration;
  *                           {@code http://127.0.0.1:11434/api/embeddings}; only for openai and ollama
  * @param apiKey             sent as {@code Authorization: Bearer}; optional (local OpenAI-compatible servers need none)
  * @param clientVectors      whether a decision's own {@code metadata.embedding} (384 numbers) is stored as is
+ * @param localThreads       how many texts of one call the local model embeds at once, one thread each
  */
 public record EmbeddingSettings(
         Provider provider,
@@ -20,7 +21,8 @@ public record EmbeddingSettings(
         String model,
         Secret apiKey,
         Duration timeout,
-        ClientVectors clientVectors) {
+        ClientVectors clientVectors,
+        int localThreads) {
 
     public enum Provider { LOCAL, OPENAI, OLLAMA }
 
@@ -32,6 +34,7 @@ public record EmbeddingSettings(
     public static final String API_KEY = "KYOYU_EMBEDDING_API_KEY";
     public static final String TIMEOUT = "KYOYU_EMBEDDING_TIMEOUT";
     public static final String CLIENT_VECTORS = "KYOYU_EMBEDDING_CLIENT_VECTORS";
+    public static final String LOCAL_THREADS = "KYOYU_EMBEDDING_LOCAL_THREADS";
 
     /** Reads the settings; problems go to the reader and are reported by its {@code finish}. */
     public static EmbeddingSettings read(EnvReader r) {
@@ -41,6 +44,7 @@ public record EmbeddingSettings(
         Secret apiKey = r.optionalSecret(API_KEY);
         Duration timeout = r.duration(TIMEOUT, Duration.ofSeconds(10));
         ClientVectors clientVectors = r.choice(CLIENT_VECTORS, ClientVectors.class, ClientVectors.ACCEPT);
+        int localThreads = r.integer(LOCAL_THREADS, Runtime.getRuntime().availableProcessors(), 1, 256);
         if (provider != Provider.LOCAL) {
             String name = provider.name().toLowerCase(java.util.Locale.ROOT);
             if (url == null) {
@@ -54,13 +58,13 @@ public record EmbeddingSettings(
         } else if (url != null || model != null) {
             r.problem(URL + " and " + MODEL + " only apply to the openai and ollama providers; " + PROVIDER + " is local");
         }
-        return new EmbeddingSettings(provider, url, model, apiKey, timeout, clientVectors);
+        return new EmbeddingSettings(provider, url, model, apiKey, timeout, clientVectors, localThreads);
     }
 
     /** Builds the provider; the local model loads here (about a second), so a broken install fails at startup. */
     public EmbeddingProvider createProvider() {
         return switch (provider) {
-            case LOCAL -> new LocalMiniLmProvider();
+            case LOCAL -> new LocalMiniLmProvider(localThreads);
             case OPENAI -> new HttpEmbeddingProvider(HttpEmbeddingProvider.Api.OPENAI, url, model, apiKey, timeout);
             case OLLAMA -> new HttpEmbeddingProvider(HttpEmbeddingProvider.Api.OLLAMA, url, model, apiKey, timeout);
         };

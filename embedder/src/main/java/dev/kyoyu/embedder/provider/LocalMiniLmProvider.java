@@ -12,26 +12,30 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The quantized all-MiniLM-L6-v2 ONNX model that ships inside the langchain4j Maven artifact: in process,
- * nothing downloaded at run time, a few milliseconds per text on one core. Each inference runs on the calling
- * thread alone (see {@link #load}), so a caller's thread count is exactly the cores it can take.
+ * nothing downloaded at run time, a few milliseconds per text on one core. Each inference runs on one thread
+ * (see {@link #load}): a single text on the caller's, the texts of a batch on up to {@code threads} of this
+ * provider's own, so a batch takes at most that many cores.
  */
 public final class LocalMiniLmProvider implements EmbeddingProvider {
     public static final String MODEL = "all-minilm-l6-v2-q";
 
-    /** One session per process, loaded on first use, as the artifact's own class does. */
+    /** One session per process, loaded on first use, as the artifact's own class does; ONNX sessions are thread-safe. */
     private static final class Shared {
-        static final MiniLm MODEL = new MiniLm(load());
+        static final OnnxBertBiEncoder ENCODER = load();
     }
 
     /** The artifact's model and tokenizer, in a session of our own (see {@link #load}). */
     private static final class MiniLm extends AbstractInProcessEmbeddingModel {
         private final OnnxBertBiEncoder encoder;
 
-        MiniLm(OnnxBertBiEncoder encoder) {
-            super(Runnable::run);
+        MiniLm(OnnxBertBiEncoder encoder, Executor batchThreads) {
+            super(batchThreads);
             this.encoder = encoder;
         }
 
@@ -76,6 +80,17 @@ public final class LocalMiniLmProvider implements EmbeddingProvider {
         return stream;
     }
 
+    private final ExecutorService batchThreads;
+    private final MiniLm model;
+
+    /** @param threads texts of one {@link #embed} call embedded at once; 1: all on the caller's thread */
+    public LocalMiniLmProvider(int threads) {
+        this.batchThreads = threads > 1
+                ? Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("minilm-", 0).daemon().factory())
+                : null;
+        this.model = new MiniLm(Shared.ENCODER, batchThreads == null ? Runnable::run : batchThreads);
+    }
+
     @Override
     public String model() {
         return MODEL;
@@ -91,9 +106,17 @@ public final class LocalMiniLmProvider implements EmbeddingProvider {
             segments.add(TextSegment.from(text));
         }
         try {
-            return Shared.MODEL.embedAll(segments).content().stream().map(e -> e.vector()).toList();
+            return model.embedAll(segments).content().stream().map(e -> e.vector()).toList();
         } catch (RuntimeException e) {
             throw new EmbeddingException.Unembeddable("the local model failed on this input: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops this provider's threads; the shared session stays loaded for the process. */
+    @Override
+    public void close() {
+        if (batchThreads != null) {
+            batchThreads.shutdownNow();
         }
     }
 }

@@ -16,6 +16,7 @@ class EmbeddingSettingsTest {
         assertEquals(EmbeddingSettings.Provider.LOCAL, config.embedding().provider());
         assertEquals(EmbeddingSettings.ClientVectors.ACCEPT, config.embedding().clientVectors());
         assertEquals(8078, config.port());
+        assertEquals(Runtime.getRuntime().availableProcessors(), config.embedding().localThreads());
     }
 
     @Test
@@ -23,10 +24,12 @@ class EmbeddingSettingsTest {
         ConfigException e = assertThrows(ConfigException.class, () -> EmbedderConfig.fromEnv(Map.of(
                 "KYOYU_EMBEDDING_PROVIDER", "openai",
                 "KYOYU_EMBEDDER_BATCH_SIZE", "0",
+                "KYOYU_EMBEDDING_LOCAL_THREADS", "0",
                 "KYOYU_EMBEDDING_CLIENT_VECTORS", "maybe")));
         String message = e.getMessage();
         assertTrue(message.contains("KYOYU_PG_URL is required"), message);
         assertTrue(message.contains("KYOYU_EMBEDDER_BATCH_SIZE=0"), message);
+        assertTrue(message.contains("KYOYU_EMBEDDING_LOCAL_THREADS=0"), message);
         assertTrue(message.contains("KYOYU_EMBEDDING_URL is required when KYOYU_EMBEDDING_PROVIDER=openai"), message);
         assertTrue(message.contains("KYOYU_EMBEDDING_MODEL is required"), message);
         assertTrue(message.contains("KYOYU_EMBEDDING_CLIENT_VECTORS=maybe is not one of accept|ignore"), message);

@@ -8,7 +8,8 @@ import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LocalMiniLmProviderTest {
     private static final List<String> TEXTS = List.of(
@@ -16,11 +17,12 @@ class LocalMiniLmProviderTest {
             "deploy_rollout pause: error rate doubled on the canary",
             "a");
 
-    @Test
-    @DisplayName("our non-spinning session gives the vectors of the artifact's own model")
-    void embedsLikeTheArtifactsOwnModel() throws Exception {
+    @ParameterizedTest(name = "{0} thread(s)")
+    @ValueSource(ints = {1, 3})
+    @DisplayName("our session gives the vectors of the artifact's own model, in order, on one thread or several")
+    void embedsLikeTheArtifactsOwnModel(int threads) throws Exception {
         List<float[]> ours;
-        try (LocalMiniLmProvider provider = new LocalMiniLmProvider()) {
+        try (LocalMiniLmProvider provider = new LocalMiniLmProvider(threads)) {
             ours = provider.embed(TEXTS);
         }
         List<float[]> theirs = new AllMiniLmL6V2QuantizedEmbeddingModel()
