@@ -30,11 +30,12 @@ record DatasetStats(long events, long runs, long decisions, long superseded, lon
             }
             Map<String, Long> bytes = new LinkedHashMap<>();
             try (ResultSet rows = s.executeQuery("SELECT hypertable_size('agent_events'), pg_total_relation_size('decisions'), "
-                    + "pg_relation_size('decisions_embedding_idx'), pg_total_relation_size('alternatives'), "
+                    + "pg_relation_size('decisions_embedding_idx'), pg_relation_size('decisions_type_embedding_idx'), "
+                    + "pg_total_relation_size('alternatives'), "
                     + "pg_total_relation_size('evidence'), pg_database_size(current_database())")) {
                 rows.next();
                 String[] names = {"agent_events (hypertable, with indexes)", "decisions (with indexes)", "of which the HNSW index",
-                    "alternatives", "evidence", "whole database"};
+                    "of which the vectors by decision type (covering index)", "alternatives", "evidence", "whole database"};
                 for (int i = 0; i < names.length; i++) {
                     bytes.put(names[i], rows.getLong(i + 1));
                 }
