@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
 /**
@@ -154,8 +155,9 @@ public final class QueryBench {
         int warmup = Math.min(200, Math.max(20, options.queries() / 5));
         for (List<QuerySpec> specs : sets) {
             QueryRunner runner = new QueryRunner(specs, searchVectors, stack.queryPort, token, db, tuning);
-            QueryLoad.run("warm-up", specs.getFirst().type(), "query-api", warmup, options.clients(), runner::http, cpu);
-            QueryLoad.run("warm-up", specs.getFirst().type(), "direct JDBC", warmup, options.clients(), runner::direct, cpu);
+            IntFunction<String> shapeOf = i -> specs.get(i).shape();
+            QueryLoad.run("warm-up", specs.getFirst().type(), "query-api", warmup, options.clients(), runner::http, shapeOf, cpu);
+            QueryLoad.run("warm-up", specs.getFirst().type(), "direct JDBC", warmup, options.clients(), runner::direct, shapeOf, cpu);
         }
         for (String phase : options.phases()) {
             IngestLoad load = null;
@@ -170,8 +172,9 @@ public final class QueryBench {
                 for (List<QuerySpec> specs : sets) {
                     QueryRunner runner = new QueryRunner(specs, searchVectors, stack.queryPort, token, db, tuning);
                     QuerySpec.Type type = specs.getFirst().type();
-                    results.loads.add(QueryLoad.run(phase, type, "query-api", specs.size(), options.clients(), runner::http, cpu));
-                    results.loads.add(QueryLoad.run(phase, type, "direct JDBC", specs.size(), options.clients(), runner::direct, cpu));
+                    IntFunction<String> shapeOf = i -> specs.get(i).shape();
+                    results.loads.add(QueryLoad.run(phase, type, "query-api", specs.size(), options.clients(), runner::http, shapeOf, cpu));
+                    results.loads.add(QueryLoad.run(phase, type, "direct JDBC", specs.size(), options.clients(), runner::direct, shapeOf, cpu));
                     stack.requireAlive();
                 }
                 if (load != null) {

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import me.tongfei.progressbar.ProgressBar;
 
 /**
@@ -43,8 +44,10 @@ final class QueryLoad {
         }
     }
 
+    /** {@code byShape}: the latencies of each item of the mix ({@link QuerySpec#shape}), by name. */
     record Result(String phase, QuerySpec.Type type, String path, int queries, Percentiles latencyNanos,
-                  Map<String, Long> errors, long rows, double seconds, Map<String, Double> cores) {
+                  Map<String, Percentiles> byShape, Map<String, Long> errors, long rows, double seconds,
+                  Map<String, Double> cores) {
         long errorCount() {
             return errors.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -65,8 +68,9 @@ final class QueryLoad {
         return threads.stream().filter(Thread::isAlive).findFirst().orElse(null);
     }
 
+    /** Runs queries 0 … count-1; {@code shapeOf(i)} names query i's item of the mix. */
     static Result run(String phase, QuerySpec.Type type, String path, int count, int clients, ClientFactory factory,
-                      CpuMeter cpu) throws Exception {
+                      IntFunction<String> shapeOf, CpuMeter cpu) throws Exception {
         List<Client> opened = new ArrayList<>();
         try {
             for (int i = 0; i < clients; i++) {
@@ -76,22 +80,21 @@ final class QueryLoad {
             AtomicLong rows = new AtomicLong();
             AtomicLong done = new AtomicLong();
             Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
-            long[][] latencies = new long[clients][];
+            // Each query's latency, written by the one client that ran it and read after the clients are joined.
+            long[] latencies = new long[count];
+            Arrays.fill(latencies, -1);
             List<Thread> threads = new ArrayList<>();
             CpuMeter.Window window = cpu.start();
             long started = System.nanoTime();
             try (ProgressBar bar = Progress.bar(phase + ", " + type.label + ", " + path, count, "q")) {
                 for (int c = 0; c < clients; c++) {
-                    int me = c;
                     Client client = opened.get(c);
                     threads.add(Thread.ofPlatform().name("query-client-" + c).start(() -> {
-                        long[] mine = new long[count];
-                        int n = 0;
                         for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
                             long t0 = System.nanoTime();
                             try {
                                 Answered answered = client.run(i);
-                                mine[n++] = System.nanoTime() - t0;
+                                latencies[i] = System.nanoTime() - t0;
                                 rows.addAndGet(answered.rows());
                             } catch (Failed e) {
                                 errors.computeIfAbsent(e.getMessage(), k -> new AtomicLong()).incrementAndGet();
@@ -100,7 +103,6 @@ final class QueryLoad {
                             }
                             done.incrementAndGet();
                         }
-                        latencies[me] = Arrays.copyOf(mine, n);
                     }));
                 }
                 for (Thread alive = firstAlive(threads); alive != null; alive = firstAlive(threads)) {
@@ -114,8 +116,16 @@ final class QueryLoad {
             Map<String, Double> cores = window.stop();
             Map<String, Long> errorCounts = new TreeMap<>();
             errors.forEach((kind, n) -> errorCounts.put(kind, n.get()));
-            return new Result(phase, type, path, count, new Percentiles(Arrays.stream(latencies).flatMapToLong(Arrays::stream).toArray()),
-                    errorCounts, rows.get(), seconds, cores);
+            Map<String, List<Long>> shapes = new TreeMap<>();
+            for (int i = 0; i < count; i++) {
+                if (latencies[i] >= 0) {
+                    shapes.computeIfAbsent(shapeOf.apply(i), k -> new ArrayList<>()).add(latencies[i]);
+                }
+            }
+            Map<String, Percentiles> byShape = new TreeMap<>();
+            shapes.forEach((shape, values) -> byShape.put(shape, new Percentiles(values.stream().mapToLong(Long::longValue).toArray())));
+            return new Result(phase, type, path, count, new Percentiles(Arrays.stream(latencies).filter(l -> l >= 0).toArray()),
+                    byShape, errorCounts, rows.get(), seconds, cores);
         } finally {
             for (Client client : opened) {
                 client.close();

@@ -64,7 +64,8 @@ final class QueryResults {
         Report report = new Report(options.outDir(), "query");
         report.heading("Query benchmark, " + Report.now()).paragraph(verdict)
                 .heading("Latency (client side, ms)").table(latency)
-                .chart("p95 per query type and phase, query-api against the same SQL over JDBC");
+                .chart("p95 per query type and phase, query-api against the same SQL over JDBC")
+                .heading("Latency by item of the mix (client side, ms)").table(shapeTable());
         if (ingest != null) {
             report.heading("The ingest load during the \"ingesting\" phase").table(ingestTable());
         }
@@ -135,6 +136,24 @@ final class QueryResults {
                     String.format(Locale.ROOT, "%.1f", r.meanRows()),
                     direct == null ? "–" : ratio(p.at(50), direct.latencyNanos().at(50)),
                     direct == null ? "–" : ratio(p.at(95), direct.latencyNanos().at(95)));
+        }
+        return table;
+    }
+
+    /** Which items of the mix make a type's p95: each item's own percentiles, over query-api and over JDBC. */
+    private Table shapeTable() {
+        Table table = new Table("phase", "query", "shape", "queries", "query-api p50", "query-api p95", "query-api p99",
+                "direct JDBC p50", "direct JDBC p95");
+        for (QueryLoad.Result r : loads) {
+            if (!r.path().equals(API)) {
+                continue;
+            }
+            QueryLoad.Result direct = find(r.phase(), r.type(), DIRECT).orElse(null);
+            r.byShape().forEach((shape, p) -> {
+                Percentiles d = direct == null ? null : direct.byShape().get(shape);
+                table.row(r.phase(), r.type().label, shape, String.format("%,d", p.count()), ms(p.at(50)), ms(p.at(95)), ms(p.at(99)),
+                        d == null ? "–" : ms(d.at(50)), d == null ? "–" : ms(d.at(95)));
+            });
         }
         return table;
     }
