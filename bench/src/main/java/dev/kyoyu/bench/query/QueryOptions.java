@@ -50,7 +50,7 @@ public record QueryOptions(long events, int decisions, int revisePercent, int ag
               --ingest-batch=100     events per request of that load (so 50 requests/s at the defaults)
               --ingest-traces=10     decisions/s posted with /v1/trace meanwhile (0: none)
               --recall-queries=200   query texts for recall@10 (HNSW vs exact)
-              --ef-search=800        KYOYU_SEARCH_EF_SEARCH for query-api (800 is its default) and the direct SQL
+              --ef-search=400        KYOYU_SEARCH_EF_SEARCH for query-api (400 is its default) and the direct SQL
               --exact-max-rows=20000 KYOYU_SEARCH_EXACT_MAX_ROWS for query-api (its default) and the direct SQL
               --embedder-nice=10     the embedder's niceness, as ./kyoyu starts it (KYOYU_EMBEDDER_NICE); 0: none
               --seed=42              seed of the dataset and of the queries

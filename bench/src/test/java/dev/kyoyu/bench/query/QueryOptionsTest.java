@@ -24,7 +24,7 @@ class QueryOptionsTest {
         assertEquals(2000, o.queries());
         assertEquals(4, o.clients());
         assertEquals(200, o.recallQueries());
-        assertEquals(800, o.efSearch());
+        assertEquals(400, o.efSearch());
         assertEquals(List.of("idle", "ingesting"), o.phases());
         assertTrue(o.building());
         assertNull(o.reuse());
