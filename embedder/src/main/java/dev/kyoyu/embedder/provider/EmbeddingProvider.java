@@ -7,7 +7,7 @@ import java.util.List;
  * the same provider, so both sides of a cosine distance come from the same model.
  */
 public interface EmbeddingProvider extends AutoCloseable {
-    /** The width of {@code decisions.embedding} (vector(384)); every provider must produce exactly this. */
+    /** The width of {@code decisions.embedding} (halfvec(384)); every provider must produce exactly this. */
     int DIMENSIONS = 384;
 
     /** What produced a vector, stored beside it: {@code all-minilm-l6-v2-q}, {@code openai:<model>}, {@code ollama:<model>}. */
