@@ -31,7 +31,6 @@ public final class ConflictReader {
     private static final String COLUMNS = """
             c.id::text, c.decision_type, c.decision_a_id::text, c.decision_b_id::text, c.agent_a_id, c.agent_b_id,
             c.outcome_a, c.outcome_b, c.detected_at""";
-    private static final int TOTAL_COLUMN = 10;
 
     /** Named as in the table and on kyoyu.conflicts.v1 (snake_case alone would write agentAId as agent_aid). */
     public record Conflict(String id, String decisionType,
@@ -87,31 +86,21 @@ public final class ConflictReader {
             values.add(Timestamp.from(filter.detectedBefore()));
         }
         String where = clauses.isEmpty() ? "TRUE" : String.join(" AND ", clauses);
-        String sql = PageWithTotal.sql(COLUMNS, "conflicts c", where, "c.detected_at DESC, c.id DESC");
         Span span = tracer.spanBuilder("kyoyu.db.query").setAttribute("db.query.summary", "SELECT conflicts").startSpan();
-        try (Scope ignored = span.makeCurrent(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            int next = bind(connection, statement, values, 1);
-            next = bind(connection, statement, values, next);
-            statement.setInt(next, limit);
-            statement.setInt(next + 1, offset);
-            List<Conflict> conflicts = new ArrayList<>();
-            long total = 0;
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    total = rows.getLong(TOTAL_COLUMN);
-                    if (rows.getString(1) == null) {
-                        continue;
-                    }
-                    Timestamp detected = rows.getTimestamp(9);
-                    conflicts.add(new Conflict(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                            rows.getString(5), rows.getString(6), rows.getString(7), rows.getString(8),
-                            detected == null ? null : detected.toInstant()));
-                }
-            }
-            return new Page(conflicts, total);
+        try (Scope ignored = span.makeCurrent()) {
+            PageWithTotal.Page<Conflict> page = PageWithTotal.fetch(connection, COLUMNS, "conflicts c", where,
+                    (statement, index) -> bind(connection, statement, values, index), "c.detected_at DESC, c.id DESC", limit, offset,
+                    ConflictReader::conflict);
+            return new Page(page.rows(), page.total());
         } finally {
             span.end();
         }
+    }
+
+    private static Conflict conflict(ResultSet row) throws SQLException {
+        Timestamp detected = row.getTimestamp(9);
+        return new Conflict(row.getString(1), row.getString(2), row.getString(3), row.getString(4), row.getString(5),
+                row.getString(6), row.getString(7), row.getString(8), detected == null ? null : detected.toInstant());
     }
 
     /** Binds {@code values} from parameter {@code index} on; returns the next free index. */

@@ -31,8 +31,6 @@ public final class DecisionStatements {
     private static final String COLUMNS = """
             d.id, d.run_id, d.agent_id, d.decision_type, d.outcome, d.confidence, d.reasoning,
             (d.metadata - 'embedding')::text, d.valid_from, d.valid_to, d.transaction_time""";
-    /** Where {@link #query}'s total follows the {@link #COLUMNS} of a decision. */
-    private static final int TOTAL_COLUMN = 12;
     private static final String ALTERNATIVES = """
             SELECT decision_id, label, score, selected, rejection_reason
             FROM alternatives WHERE decision_id = ANY(?) ORDER BY decision_id, position""";
@@ -62,25 +60,14 @@ public final class DecisionStatements {
     public Page query(Connection connection, DecisionQuery query, ReadScope scope) throws SQLException {
         Where where = where(query.filter(), query.slice(), scope);
         String direction = query.descending() ? "DESC" : "ASC";
-        String sql = PageWithTotal.sql(COLUMNS, "decisions d", where.sql(), query.orderBy().column + " " + direction
-                + (query.orderBy().nullable ? " NULLS LAST" : "") + ", d.id " + direction);
+        String orderBy = query.orderBy().column + " " + direction + (query.orderBy().nullable ? " NULLS LAST" : "")
+                + ", d.id " + direction;
         Span span = tracer.spanBuilder("kyoyu.db.query").setAttribute("db.query.summary", "SELECT decisions").startSpan();
-        try (Scope ignored = span.makeCurrent(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            int next = where.bind(connection, statement, 1);
-            next = where.bind(connection, statement, next);
-            statement.setInt(next, query.limit());
-            statement.setInt(next + 1, query.offset());
-            List<DecisionView> decisions = new ArrayList<>();
-            long total = 0;
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    total = rows.getLong(TOTAL_COLUMN);
-                    if (rows.getObject(1) != null) {
-                        decisions.add(decision(rows));
-                    }
-                }
-            }
-            return new Page(withIncludes(connection, decisions, query.includes()), total);
+        try (Scope ignored = span.makeCurrent()) {
+            PageWithTotal.Page<DecisionView> page = PageWithTotal.fetch(connection, COLUMNS, "decisions d", where.sql(),
+                    (statement, index) -> where.bind(connection, statement, index), orderBy, query.limit(), query.offset(),
+                    DecisionStatements::decision);
+            return new Page(withIncludes(connection, page.rows(), query.includes()), page.total());
         } finally {
             span.end();
         }
