@@ -2,8 +2,8 @@ package dev.kyoyu.stream.conflicts;
 
 import dev.kyoyu.schemas.decision.ConflictRecord;
 import dev.kyoyu.schemas.decision.DecisionRecord;
+import dev.kyoyu.stream.SaturatingTime;
 import dev.kyoyu.stream.StreamMetrics;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * the retention (wall clock since it was seen), which bounds them; a decision arriving later than that is
  * compared only with what is still retained.
  */
-public final class ConflictDetector implements Processor<String, byte[], String, byte[]> {
+public final class ConflictDetector implements Processor<String, DecisionRecord, String, byte[]> {
     public static final String INDEX_STORE = "conflict-candidates";
     public static final String SEEN_STORE = "conflict-decisions";
 
@@ -56,15 +56,9 @@ public final class ConflictDetector implements Processor<String, byte[], String,
     }
 
     @Override
-    public void process(Record<String, byte[]> record) {
-        DecisionRecord decision;
-        try {
-            decision = DecisionRecord.fromBytes(record.value());
-        } catch (IOException | RuntimeException e) {
-            metrics.unreadable("decisions");
-            LOG.warn("skipping a record of the decisions topic that is not a decision: {}", e.getMessage());
-            return;
-        }
+    public void process(Record<String, DecisionRecord> record) {
+        // A record that is not a decision never gets here: the deserialization handler rejects it.
+        DecisionRecord decision = record.value();
         if (seen.get(decision.id().toString()) != null) {
             return;
         }
@@ -107,7 +101,7 @@ public final class ConflictDetector implements Processor<String, byte[], String,
     }
 
     private void forgetExpired(long nowMillis) {
-        Instant cutoff = Instant.ofEpochMilli(nowMillis).minus(retention);
+        Instant cutoff = SaturatingTime.minus(Instant.ofEpochMilli(nowMillis), retention);
         List<Candidate> expired = new ArrayList<>();
         try (KeyValueIterator<String, Candidate> it = seen.all()) {
             it.forEachRemaining(entry -> {
