@@ -40,8 +40,15 @@ public abstract class RejectingHandler implements Configurable {
     final List<ProducerRecord<byte[], byte[]>> reject(RejectReason reason, String what, ErrorHandlerContext context,
                                                       byte[] rawKey, byte[] rawValue, Exception e) {
         metrics.rejected(reason.code());
-        LOG.warn("{} (topic {}, partition {}, offset {}, processor {}); it goes to {} and the stream continues",
-                what, context.topic(), context.partition(), context.offset(), context.processorNodeId(), rejectedTopic, e);
+        String line = "{} (topic {}, partition {}, offset {}, processor {}); it goes to {} and the stream continues";
+        if (reason == RejectReason.UNPROCESSABLE) {
+            // Likely a bug: keep the stack trace.
+            LOG.warn(line, what, context.topic(), context.partition(), context.offset(), context.processorNodeId(), rejectedTopic, e);
+        } else {
+            // Kafka Streams logs these itself, with the stack trace; one line here says where the record went.
+            LOG.warn(line + ": {}", what, context.topic(), context.partition(), context.offset(), context.processorNodeId(),
+                    rejectedTopic, e.getMessage());
+        }
         if (rawValue == null && rawKey == null && context.topic() == null) {
             return List.of();
         }
