@@ -63,7 +63,7 @@ public final class ConflictDetector implements Processor<String, DecisionRecord,
             return;
         }
         if (decision.revises() != null) {
-            withdraw(decision.revises().toString());
+            withdraw(decision.revises().toString(), decision.agentId());
         }
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         Candidate current = new Candidate(decision.id(), decision.decisionType(), decision.agentId(), decision.outcome(),
@@ -78,9 +78,11 @@ public final class ConflictDetector implements Processor<String, DecisionRecord,
     }
 
     /** A revised decision is no longer valid: it stops being a candidate, and stays known as seen. */
-    private void withdraw(String decisionId) {
+    private void withdraw(String decisionId, String agentId) {
         Candidate revised = seen.get(decisionId);
-        if (revised != null && !revised.revised()) {
+        // An agent revises only its own decisions: a revision naming another agent's id (a reused client-chosen id,
+        // or another producer) withdraws nothing.
+        if (revised != null && !revised.revised() && revised.agentId().equals(agentId)) {
             index.remove(revised);
             seen.put(decisionId, revised.markRevised());
         }
