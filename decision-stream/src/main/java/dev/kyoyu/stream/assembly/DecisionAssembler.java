@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DecisionAssembler implements Processor<String, AgentEvent, String, byte[]> {
     public static final String OPEN_STORE = "open-decisions";
+    public static final String OPEN_IDS_STORE = "open-decision-ids";
     public static final String KNOWN_STORE = "known-decisions";
     public static final String SEEN_STORE = "seen-decision-events";
     public static final String DECISIONS_CHILD = "decisions-out";
@@ -69,7 +70,7 @@ public final class DecisionAssembler implements Processor<String, AgentEvent, St
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
-        this.open = new OpenDecisions(context.getStateStore(OPEN_STORE));
+        this.open = new OpenDecisions(context.getStateStore(OPEN_STORE), context.getStateStore(OPEN_IDS_STORE));
         this.known = context.getStateStore(KNOWN_STORE);
         this.seen = context.getStateStore(SEEN_STORE);
         context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::dropTimedOut);
@@ -126,7 +127,7 @@ public final class DecisionAssembler implements Processor<String, AgentEvent, St
         } catch (DecisionValidator.InvalidDecision e) {
             throw new Rejected(RejectReason.INVALID_PAYLOAD, e.field(), e.getMessage());
         }
-        requireNewId(d.id(), "payload.id");
+        requireUnusedId(d.id(), "payload.id");
         publish(new DecisionRecord(d.id(), event.runId(), event.agentId(), d.decisionType(), d.outcome(), d.confidence(),
                 d.reasoning(), d.metadata(), validFrom(d.validFrom(), event), null, null,
                 d.alternatives(), d.evidence(), event.id()), StreamMetrics.Source.TRACED, timestamp);
@@ -170,7 +171,7 @@ public final class DecisionAssembler implements Processor<String, AgentEvent, St
         if (open.get(event.agentId(), event.runId(), id) != null) {
             throw new Rejected(RejectReason.DUPLICATE_DECISION_ID, "payload.decision_id", "decision " + id + " is already open in this run");
         }
-        requireNewId(id, "payload.decision_id");
+        requireUnusedId(id, "payload.decision_id");
         if (open.inRun(event.agentId(), event.runId()).size() >= MAX_OPEN_PER_RUN) {
             throw new Rejected(RejectReason.TOO_MANY_OPEN, null, "run " + event.runId() + " already has " + MAX_OPEN_PER_RUN + " open decisions");
         }
@@ -256,7 +257,7 @@ public final class DecisionAssembler implements Processor<String, AgentEvent, St
                     + " was already revised by " + original.revisedBy() + "; revise that one instead");
         }
         UUID id = revision.decisionId() == null ? event.id() : revision.decisionId();
-        requireNewId(id, "payload.decision_id");
+        requireUnusedId(id, "payload.decision_id");
         Instant validFrom = validFrom(revision.validFrom(), event);
         if (validFrom.isBefore(original.validFrom())) {
             throw new Rejected(RejectReason.INVALID_VALID_FROM, "payload.valid_from", "valid_from " + validFrom
@@ -279,6 +280,14 @@ public final class DecisionAssembler implements Processor<String, AgentEvent, St
                     "valid_from " + at + " is outside the times Kyoyu can store: " + TimeWindow.describe());
         }
         return at;
+    }
+
+    /** For a new decision: its id is neither made nor open, by any agent (the answer names no one). */
+    private void requireUnusedId(UUID id, String field) throws Rejected {
+        requireNewId(id, field);
+        if (open.isOpen(id)) {
+            throw new Rejected(RejectReason.DUPLICATE_DECISION_ID, field, "a decision with id " + id + " already exists");
+        }
     }
 
     private void requireNewId(UUID id, String field) throws Rejected {

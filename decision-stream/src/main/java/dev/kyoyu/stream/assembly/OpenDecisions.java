@@ -15,15 +15,26 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * leads the key so that nothing another agent sends, even with the same run and decision ids, finds them.
  * Agent ids contain no '/', so one agent's prefix never covers another's keys.
  *
+ * <p>Beside them, the ids of all open decisions, whoever opened them: a decision id is taken from the moment it is
+ * opened, so another agent cannot open the same id and make it first (which would leave the opener's decision a
+ * duplicate).
+ *
  * <p>Keys of the earlier shape {@code run_id/decision_id} (state written before this change) are never found by
  * a step; the timeout sweep drops them like any decision not made in time.
  */
 final class OpenDecisions {
     private static final StringSerializer KEYS = new StringSerializer();
     private final KeyValueStore<String, OpenDecision> store;
+    private final KeyValueStore<String, String> openIds;
 
-    OpenDecisions(KeyValueStore<String, OpenDecision> store) {
+    OpenDecisions(KeyValueStore<String, OpenDecision> store, KeyValueStore<String, String> openIds) {
         this.store = store;
+        this.openIds = openIds;
+    }
+
+    /** Whether any agent has a decision with this id open. */
+    boolean isOpen(UUID decisionId) {
+        return openIds.get(decisionId.toString()) != null;
     }
 
     OpenDecision get(String agentId, UUID runId, UUID decisionId) {
@@ -32,10 +43,12 @@ final class OpenDecisions {
 
     void put(OpenDecision decision) {
         store.put(key(decision.agentId(), decision.runId(), decision.id()), decision);
+        openIds.put(decision.id().toString(), decision.agentId());
     }
 
     void remove(OpenDecision decision) {
         store.delete(key(decision.agentId(), decision.runId(), decision.id()));
+        openIds.delete(decision.id().toString());
     }
 
     /** The open decisions of one agent in one run. */
@@ -57,7 +70,10 @@ final class OpenDecisions {
                 }
             });
         }
-        expired.forEach(entry -> store.delete(entry.key));
+        expired.forEach(entry -> {
+            store.delete(entry.key);
+            openIds.delete(entry.value.id().toString());
+        });
         return expired.stream().map(entry -> entry.value).toList();
     }
 

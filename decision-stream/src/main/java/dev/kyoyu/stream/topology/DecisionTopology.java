@@ -40,6 +40,8 @@ public final class DecisionTopology {
                 () -> new DecisionAssembler(metrics, config.openDecisionTimeout(), config.maxDecisionBytes()), "events");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DecisionAssembler.OPEN_STORE),
                 Serdes.String(), new JsonSerde<>(OpenDecision.class)), "assemble");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DecisionAssembler.OPEN_IDS_STORE),
+                Serdes.String(), Serdes.String()), "assemble");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DecisionAssembler.KNOWN_STORE),
                 Serdes.String(), new JsonSerde<>(KnownDecision.class)), "assemble");
         topology.addStateStore(Stores.windowStoreBuilder(

@@ -93,4 +93,23 @@ class AgentScopedMatchingTest {
         assertEquals(forged.id(), rejection.eventId());
         assertEquals("unknown_decision", rejection.reason());
     }
+
+    @Test
+    void anotherAgentCannotTakeTheIdOfAnOpenDecision() {
+        ownerOpensADecision();
+        UUID otherRun = EventIds.newId();
+        AgentEvent started = stream.post(otherRun, "intruder", "DecisionStarted", "{'decision_id':'" + decision + "','decision_type':'loan_approval'}");
+        AgentEvent traced = stream.post(otherRun, "intruder", "DecisionTraced", "{'id':'" + decision
+                + "','decision_type':'loan_approval','outcome':'deny'}");
+        stream.post(otherRun, "intruder", "DecisionMade", "{'decision_id':'" + decision + "','outcome':'deny'}");
+        stream.post(run, "owner-agent", "DecisionMade", "{'outcome':'approve'}");
+
+        List<DecisionRecord> published = stream.decisions();
+        assertEquals(1, published.size());
+        assertEquals("owner-agent", published.get(0).agentId());
+        List<RejectedDecisionEvent> rejected = stream.rejected();
+        assertEquals(List.of(started.id(), traced.id()), rejected.subList(0, 2).stream().map(RejectedDecisionEvent::eventId).toList());
+        assertEquals(List.of("duplicate_decision_id", "duplicate_decision_id", "unknown_decision"),
+                rejected.stream().map(RejectedDecisionEvent::reason).toList());
+    }
 }
