@@ -3,6 +3,10 @@ package dev.kyoyu.stream;
 import dev.kyoyu.service.http.ApiErrors;
 import dev.kyoyu.service.http.HealthAndMetricsRoutes;
 import dev.kyoyu.service.metrics.Metrics;
+import dev.kyoyu.stream.errors.RejectingDeserializationHandler;
+import dev.kyoyu.stream.errors.RejectingHandler;
+import dev.kyoyu.stream.errors.RejectingProcessingHandler;
+import dev.kyoyu.stream.errors.RejectingProductionHandler;
 import dev.kyoyu.stream.topology.BoundedRocksDb;
 import dev.kyoyu.stream.topology.DecisionTopology;
 import dev.kyoyu.stream.topology.TopicSetup;
@@ -39,8 +43,10 @@ public final class StreamApp implements AutoCloseable {
                 List.of(config.decisionsTopic(), config.conflictsTopic(), config.rejectedTopic()),
                 config.topicPartitions(), config.topicReplication());
         PrometheusMeterRegistry registry = Metrics.newRegistry("decision-stream");
-        KafkaStreams streams = new KafkaStreams(DecisionTopology.build(config, new StreamMetrics(registry)), properties(config));
-        // A processing failure that is not a bad record is a bug: stop and say so on /health rather than loop on it.
+        StreamMetrics metrics = new StreamMetrics(registry);
+        KafkaStreams streams = new KafkaStreams(DecisionTopology.build(config, metrics), properties(config, metrics));
+        // A bad record is rejected by the exception handlers; what still gets here is not one record's fault (a store,
+        // the broker, a bug in Kafka Streams): stop and say so on /health rather than loop on it.
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("decision stream failed; stopping it (the process stays up and reports unhealthy)", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -62,7 +68,7 @@ public final class StreamApp implements AutoCloseable {
         return new StreamApp(streams, streamsMetrics, server);
     }
 
-    static Properties properties(StreamConfig config) {
+    static Properties properties(StreamConfig config, StreamMetrics metrics) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
@@ -75,6 +81,13 @@ public final class StreamApp implements AutoCloseable {
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
         // No global stores here; opting in now silences the 4.x warning and matches Kafka 5.0's default.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // A record that cannot be read, processed or published costs only itself: each handler reports it on the
+        // rejected topic (KIP-1034's dead-letter topic setting names it), counts it, and the stream goes on.
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingDeserializationHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingProcessingHandler.class);
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingProductionHandler.class);
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.rejectedTopic());
+        props.put(RejectingHandler.METRICS_CONFIG, metrics);
         return props;
     }
 

@@ -30,16 +30,11 @@ public final class StreamMetrics {
                 .register(registry).increment();
     }
 
-    /** @param reason a {@link dev.kyoyu.stream.assembly.RejectReason} code, or {@code unreadable} */
+    /** @param reason a {@link dev.kyoyu.stream.assembly.RejectReason} code; every rejection is one record on the rejected topic */
     public void rejected(String reason) {
         Counter.builder("kyoyu.decision.events.rejected").tag("reason", reason)
-                .description("decision events that did not become part of a decision; see kyoyu.decisions.rejected.v1")
+                .description("records that did not become part of a decision; each is reported on kyoyu.decisions.rejected.v1")
                 .register(registry).increment();
-    }
-
-    /** A record that is not what its topic promises (the sink dead-letters such records; here they are skipped). */
-    public void unreadable(String topic) {
-        Counter.builder("kyoyu.stream.records.unreadable").tag("topic", topic).register(registry).increment();
     }
 
     public void repeated() {

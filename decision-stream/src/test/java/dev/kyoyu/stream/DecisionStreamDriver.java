@@ -58,9 +58,10 @@ public final class DecisionStreamDriver implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         StreamConfig config = StreamConfig.fromEnv(env);
-        Properties props = StreamApp.properties(config);
+        StreamMetrics metrics = new StreamMetrics(registry);
+        Properties props = StreamApp.properties(config, metrics);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "decision-stream-test-" + UUID.randomUUID());
-        driver = new TopologyTestDriver(DecisionTopology.build(config, new StreamMetrics(registry)), props, T0);
+        driver = new TopologyTestDriver(DecisionTopology.build(config, metrics), props, T0);
         events = driver.createInputTopic(config.eventsTopic(), new StringSerializer(), new ByteArraySerializer());
         decisionsIn = driver.createInputTopic(config.decisionsTopic(), new StringSerializer(), new ByteArraySerializer());
         decisions = driver.createOutputTopic(config.decisionsTopic(), new StringDeserializer(), new ByteArrayDeserializer());
@@ -102,6 +103,10 @@ public final class DecisionStreamDriver implements AutoCloseable {
         decisionsIn.pipeInput(new TestRecord<>(decision.decisionType(), decision.toBytes(), clock));
     }
 
+    public void republishRaw(String key, byte[] value) {
+        decisionsIn.pipeInput(new TestRecord<>(key, value, clock));
+    }
+
     public void postRaw(String key, byte[] value) {
         events.pipeInput(new TestRecord<>(key, value, clock));
     }
@@ -129,6 +134,20 @@ public final class DecisionStreamDriver implements AutoCloseable {
 
     public List<ConflictRecord> conflicts() {
         return conflicts.readValuesToList().stream().map(bytes -> read(bytes, ConflictRecord.class)).toList();
+    }
+
+    /** The rejected topic's records with their headers (the exception handlers' reports carry the source there). */
+    public List<TestRecord<String, byte[]>> rejectedRecords() {
+        return rejected.readRecordsToList();
+    }
+
+    public static String header(TestRecord<String, byte[]> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    public static RejectedDecisionEvent report(TestRecord<String, byte[]> record) {
+        return read(record.value(), RejectedDecisionEvent.class);
     }
 
     public List<RejectedDecisionEvent> rejected() {

@@ -9,7 +9,9 @@ import dev.kyoyu.schemas.event.AgentEvent;
 import dev.kyoyu.schemas.event.DecisionValidator;
 import dev.kyoyu.schemas.event.EventJson;
 import dev.kyoyu.schemas.event.EventTypes;
+import dev.kyoyu.schemas.event.TimeWindow;
 import dev.kyoyu.schemas.event.TracedDecision;
+import dev.kyoyu.stream.SaturatingTime;
 import dev.kyoyu.stream.StreamMetrics;
 import java.io.IOException;
 import java.time.Duration;
@@ -33,12 +35,13 @@ import org.slf4j.LoggerFactory;
  * closes what DecisionStarted opened, and revisions from DecisionRevised. Events it cannot use are reported
  * (counter, log line, {@code kyoyu.decisions.rejected.v1}) and otherwise skipped: they are stored anyway.
  *
- * <p>State, all changelogged: the open decisions by {@code run/decision}; every published decision by id
+ * <p>State, all changelogged: the open decisions by {@code agent/run/decision} (an agent's steps reach only its own); every published decision by id
  * (revisions need the one they replace, which the same agent, hence this partition, published); and the ids of
  * decision events seen within the client-retry window, so that a retried request changes nothing.
  */
-public final class DecisionAssembler implements Processor<String, byte[], String, byte[]> {
+public final class DecisionAssembler implements Processor<String, AgentEvent, String, byte[]> {
     public static final String OPEN_STORE = "open-decisions";
+    public static final String OPEN_IDS_STORE = "open-decision-ids";
     public static final String KNOWN_STORE = "known-decisions";
     public static final String SEEN_STORE = "seen-decision-events";
     public static final String DECISIONS_CHILD = "decisions-out";
@@ -67,26 +70,20 @@ public final class DecisionAssembler implements Processor<String, byte[], String
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
-        this.open = new OpenDecisions(context.getStateStore(OPEN_STORE));
+        this.open = new OpenDecisions(context.getStateStore(OPEN_STORE), context.getStateStore(OPEN_IDS_STORE));
         this.known = context.getStateStore(KNOWN_STORE);
         this.seen = context.getStateStore(SEEN_STORE);
         context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::dropTimedOut);
     }
 
     @Override
-    public void process(Record<String, byte[]> record) {
-        AgentEvent event;
-        try {
-            event = EventJson.fromBytes(record.value());
-        } catch (IOException | RuntimeException e) {
-            // The sink dead-letters such a record; nothing here can use it.
-            metrics.unreadable("events");
-            LOG.warn("skipping a record of the events topic that is not an agent event: {}", e.getMessage());
-            return;
-        }
+    public void process(Record<String, AgentEvent> record) {
+        // A record that is not an agent event never gets here: the deserialization handler rejects it.
+        AgentEvent event = record.value();
         String type = event.eventType();
         if (type.equals(EventTypes.RUN_COMPLETED) || type.equals(EventTypes.RUN_FAILED)) {
-            dropOpenDecisions(event.runId(), "run " + event.runId() + " ended");
+            // Only the open decisions of the agent that ended the run: another agent's events cannot drop them.
+            dropOpenDecisions(event.agentId(), event.runId(), "run " + event.runId() + " ended");
             return;
         }
         boolean traced = type.equals(EventTypes.DECISION_TRACED);
@@ -107,14 +104,14 @@ public final class DecisionAssembler implements Processor<String, byte[], String
             reject(event, rejected, record.timestamp());
         }
         // A rejected event is remembered too: its retry would only be rejected again.
-        seen.put(event.id().toString(), event.receivedAt().toEpochMilli(), record.timestamp());
+        seen.put(event.id().toString(), SaturatingTime.epochMillis(event.receivedAt()), record.timestamp());
     }
 
     /** A ReasoningStepCompleted outside any decision is a step of the run, not of a decision: not ours. */
     private boolean isRunLevelReasoning(AgentEvent event) {
         return event.eventType().equals(DecisionEvents.REASONING_STEP_COMPLETED)
                 && !event.payload().hasNonNull("decision_id")
-                && open.inRun(event.runId()).isEmpty();
+                && open.inRun(event.agentId(), event.runId()).isEmpty();
     }
 
     private boolean seenBefore(UUID eventId) {
@@ -130,9 +127,9 @@ public final class DecisionAssembler implements Processor<String, byte[], String
         } catch (DecisionValidator.InvalidDecision e) {
             throw new Rejected(RejectReason.INVALID_PAYLOAD, e.field(), e.getMessage());
         }
-        requireNewId(d.id(), "payload.id");
+        requireUnusedId(d.id(), "payload.id");
         publish(new DecisionRecord(d.id(), event.runId(), event.agentId(), d.decisionType(), d.outcome(), d.confidence(),
-                d.reasoning(), d.metadata(), d.validFrom() == null ? event.occurredAt() : d.validFrom(), null, null,
+                d.reasoning(), d.metadata(), validFrom(d.validFrom(), event), null, null,
                 d.alternatives(), d.evidence(), event.id()), StreamMetrics.Source.TRACED, timestamp);
     }
 
@@ -171,21 +168,21 @@ public final class DecisionAssembler implements Processor<String, byte[], String
 
     private void start(AgentEvent event, DecisionStep.Started started) throws Rejected {
         UUID id = started.decisionId() == null ? event.id() : started.decisionId();
-        if (open.get(event.runId(), id) != null) {
+        if (open.get(event.agentId(), event.runId(), id) != null) {
             throw new Rejected(RejectReason.DUPLICATE_DECISION_ID, "payload.decision_id", "decision " + id + " is already open in this run");
         }
-        requireNewId(id, "payload.decision_id");
-        if (open.inRun(event.runId()).size() >= MAX_OPEN_PER_RUN) {
+        requireUnusedId(id, "payload.decision_id");
+        if (open.inRun(event.agentId(), event.runId()).size() >= MAX_OPEN_PER_RUN) {
             throw new Rejected(RejectReason.TOO_MANY_OPEN, null, "run " + event.runId() + " already has " + MAX_OPEN_PER_RUN + " open decisions");
         }
         open.put(new OpenDecision(id, event.runId(), event.agentId(), started.decisionType(), started.metadata(), event.id(),
                 event.receivedAt(), List.of(), List.of(), List.of()));
     }
 
-    /** The open decision a step belongs to: the one it names, or the run's only one. */
+    /** The open decision a step belongs to: the one it names, or the only one its agent has open in the run. */
     private OpenDecision target(AgentEvent event, UUID decisionId) throws Rejected {
         if (decisionId != null) {
-            OpenDecision named = open.get(event.runId(), decisionId);
+            OpenDecision named = open.get(event.agentId(), event.runId(), decisionId);
             if (named != null) {
                 return named;
             }
@@ -197,7 +194,7 @@ public final class DecisionAssembler implements Processor<String, byte[], String
             throw new Rejected(RejectReason.UNKNOWN_DECISION, "payload.decision_id",
                     "run " + event.runId() + " has no open decision " + decisionId);
         }
-        List<OpenDecision> inRun = open.inRun(event.runId());
+        List<OpenDecision> inRun = open.inRun(event.agentId(), event.runId());
         if (inRun.isEmpty()) {
             throw new Rejected(RejectReason.NO_OPEN_DECISION, "payload.decision_id",
                     "run " + event.runId() + " has no open decision; send DecisionStarted first");
@@ -239,13 +236,13 @@ public final class DecisionAssembler implements Processor<String, byte[], String
         }
         DecisionRecord decision = new DecisionRecord(d.id(), d.runId(), d.agentId(), d.decisionType(), made.outcome(),
                 made.confidence(), reasoning.isEmpty() ? null : String.join("\n", reasoning), d.metadata(),
-                made.validFrom() == null ? event.occurredAt() : made.validFrom(), null, null,
+                validFrom(made.validFrom(), event), null, null,
                 d.alternatives(), d.evidence(), event.id());
         if (decision.reasoning() != null && decision.reasoning().length() > MAX_REASONING) {
             throw new Rejected(RejectReason.TOO_LARGE, "payload.reasoning", "the reasoning would exceed " + MAX_REASONING + " characters");
         }
-        open.remove(d);
         publish(decision, StreamMetrics.Source.ASSEMBLED, timestamp);
+        open.remove(d);
     }
 
     private void revise(AgentEvent event, DecisionStep.Revised revision, long timestamp) throws Rejected {
@@ -260,16 +257,37 @@ public final class DecisionAssembler implements Processor<String, byte[], String
                     + " was already revised by " + original.revisedBy() + "; revise that one instead");
         }
         UUID id = revision.decisionId() == null ? event.id() : revision.decisionId();
-        requireNewId(id, "payload.decision_id");
-        Instant validFrom = revision.validFrom() == null ? event.occurredAt() : revision.validFrom();
+        requireUnusedId(id, "payload.decision_id");
+        Instant validFrom = validFrom(revision.validFrom(), event);
         if (validFrom.isBefore(original.validFrom())) {
             throw new Rejected(RejectReason.INVALID_VALID_FROM, "payload.valid_from", "valid_from " + validFrom
                     + " is before " + original.validFrom() + ", when the revised decision took effect");
         }
-        known.put(original.id().toString(), original.revisedBy(id));
         publish(new DecisionRecord(id, event.runId(), event.agentId(), original.decisionType(), revision.outcome(),
                 revision.confidence(), revision.reasoning(), revision.metadata(), validFrom, null, original.id(),
                 revision.alternatives(), revision.evidence(), event.id()), StreamMetrics.Source.REVISED, timestamp);
+        known.put(original.id().toString(), original.revisedBy(id));
+    }
+
+    /**
+     * A decision's valid_from: the payload's, else when the completing event occurred. Either must lie in
+     * {@link TimeWindow}, or the decision could be neither compared (epoch milliseconds) nor stored (PostgreSQL).
+     */
+    private static Instant validFrom(Instant given, AgentEvent event) throws Rejected {
+        Instant at = given == null ? event.occurredAt() : given;
+        if (!TimeWindow.contains(at)) {
+            throw new Rejected(RejectReason.INVALID_VALID_FROM, given == null ? "occurred_at" : "payload.valid_from",
+                    "valid_from " + at + " is outside the times Kyoyu can store: " + TimeWindow.describe());
+        }
+        return at;
+    }
+
+    /** For a new decision: its id is neither made nor open, by any agent (the answer names no one). */
+    private void requireUnusedId(UUID id, String field) throws Rejected {
+        requireNewId(id, field);
+        if (open.isOpen(id)) {
+            throw new Rejected(RejectReason.DUPLICATE_DECISION_ID, field, "a decision with id " + id + " already exists");
+        }
     }
 
     private void requireNewId(UUID id, String field) throws Rejected {
@@ -300,17 +318,15 @@ public final class DecisionAssembler implements Processor<String, byte[], String
         }
     }
 
-    private void dropOpenDecisions(UUID runId, String why) {
-        List<OpenDecision> dropped = open.inRun(runId);
+    private void dropOpenDecisions(String agentId, UUID runId, String why) {
+        List<OpenDecision> dropped = open.inRun(agentId, runId);
         dropped.forEach(open::remove);
         abandoned(dropped, why);
     }
 
     private void dropTimedOut(long now) {
-        Instant cutoff = Instant.ofEpochMilli(now).minus(openDecisionTimeout);
-        List<OpenDecision> dropped = open.all().stream().filter(d -> d.openedAt().isBefore(cutoff)).toList();
-        dropped.forEach(open::remove);
-        abandoned(dropped, "not made within " + openDecisionTimeout);
+        Instant cutoff = SaturatingTime.minus(Instant.ofEpochMilli(now), openDecisionTimeout);
+        abandoned(open.removeOpenedBefore(cutoff), "not made within " + openDecisionTimeout);
     }
 
     private void abandoned(List<OpenDecision> dropped, String why) {

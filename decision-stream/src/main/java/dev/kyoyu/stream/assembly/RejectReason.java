@@ -18,12 +18,18 @@ public enum RejectReason {
     DUPLICATE_DECISION_ID,
     /** A revision of a decision that another revision already replaced. */
     ALREADY_REVISED,
-    /** A revision that would take effect before the decision it replaces. */
+    /** A valid_from outside TimeWindow, or a revision that would take effect before the decision it replaces. */
     INVALID_VALID_FROM,
     /** The decision would outgrow its limits (items, reasoning length, serialized size). */
     TOO_LARGE,
     /** The run already has the most open decisions allowed. */
-    TOO_MANY_OPEN;
+    TOO_MANY_OPEN,
+    /** Not a record of its topic's shape at all (not JSON, not an event): Kafka Streams' deserialization handler. */
+    UNREADABLE,
+    /** Processing it failed in a way no rule above foresaw: Kafka Streams' processing exception handler. */
+    UNPROCESSABLE,
+    /** What processing it produced was refused by the broker or could not be serialized: the production handler. */
+    UNPUBLISHABLE;
 
     public String code() {
         return name().toLowerCase(Locale.ROOT);

@@ -1,5 +1,6 @@
 package dev.kyoyu.stream.conflicts;
 
+import dev.kyoyu.stream.SaturatingTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,8 +33,8 @@ final class CandidateIndex {
 
     /** Candidates of the type whose valid_from lies within {@code window} of {@code at}, either side, inclusive. */
     List<Candidate> near(String decisionType, Instant at, Duration window) {
-        String from = prefix(decisionType, at.minus(window));
-        String to = prefix(decisionType, at.plus(window)) + AFTER_ALL;
+        String from = prefix(decisionType, SaturatingTime.minus(at, window));
+        String to = prefix(decisionType, SaturatingTime.plus(at, window)) + AFTER_ALL;
         List<Candidate> found = new ArrayList<>();
         try (KeyValueIterator<String, Candidate> it = store.range(from, to)) {
             it.forEachRemaining(entry -> {
@@ -51,7 +52,8 @@ final class CandidateIndex {
     }
 
     private static String prefix(String decisionType, Instant at) {
-        // Decision types never contain '|' (letters, digits and _ . : -), so one type's keys never interleave with another's.
-        return decisionType + "|" + HexFormat.of().toHexDigits(at.toEpochMilli() ^ Long.MIN_VALUE);
+        // Saturated millis keep the order, so a time beyond what a long holds still sorts (it came from another producer:
+        // the assembler publishes only times within TimeWindow). Decision types never contain '|' (letters, digits and _ . : -), so one type's keys never interleave with another's.
+        return decisionType + "|" + HexFormat.of().toHexDigits(SaturatingTime.epochMillis(at) ^ Long.MIN_VALUE);
     }
 }

@@ -2,8 +2,8 @@ package dev.kyoyu.stream.conflicts;
 
 import dev.kyoyu.schemas.decision.ConflictRecord;
 import dev.kyoyu.schemas.decision.DecisionRecord;
+import dev.kyoyu.stream.SaturatingTime;
 import dev.kyoyu.stream.StreamMetrics;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * the retention (wall clock since it was seen), which bounds them; a decision arriving later than that is
  * compared only with what is still retained.
  */
-public final class ConflictDetector implements Processor<String, byte[], String, byte[]> {
+public final class ConflictDetector implements Processor<String, DecisionRecord, String, byte[]> {
     public static final String INDEX_STORE = "conflict-candidates";
     public static final String SEEN_STORE = "conflict-decisions";
 
@@ -56,20 +56,14 @@ public final class ConflictDetector implements Processor<String, byte[], String,
     }
 
     @Override
-    public void process(Record<String, byte[]> record) {
-        DecisionRecord decision;
-        try {
-            decision = DecisionRecord.fromBytes(record.value());
-        } catch (IOException | RuntimeException e) {
-            metrics.unreadable("decisions");
-            LOG.warn("skipping a record of the decisions topic that is not a decision: {}", e.getMessage());
-            return;
-        }
+    public void process(Record<String, DecisionRecord> record) {
+        // A record that is not a decision never gets here: the deserialization handler rejects it.
+        DecisionRecord decision = record.value();
         if (seen.get(decision.id().toString()) != null) {
             return;
         }
         if (decision.revises() != null) {
-            withdraw(decision.revises().toString());
+            withdraw(decision.revises().toString(), decision.agentId());
         }
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         Candidate current = new Candidate(decision.id(), decision.decisionType(), decision.agentId(), decision.outcome(),
@@ -84,9 +78,11 @@ public final class ConflictDetector implements Processor<String, byte[], String,
     }
 
     /** A revised decision is no longer valid: it stops being a candidate, and stays known as seen. */
-    private void withdraw(String decisionId) {
+    private void withdraw(String decisionId, String agentId) {
         Candidate revised = seen.get(decisionId);
-        if (revised != null && !revised.revised()) {
+        // An agent revises only its own decisions: a revision naming another agent's id (a reused client-chosen id,
+        // or another producer) withdraws nothing.
+        if (revised != null && !revised.revised() && revised.agentId().equals(agentId)) {
             index.remove(revised);
             seen.put(decisionId, revised.markRevised());
         }
@@ -107,7 +103,7 @@ public final class ConflictDetector implements Processor<String, byte[], String,
     }
 
     private void forgetExpired(long nowMillis) {
-        Instant cutoff = Instant.ofEpochMilli(nowMillis).minus(retention);
+        Instant cutoff = SaturatingTime.minus(Instant.ofEpochMilli(nowMillis), retention);
         List<Candidate> expired = new ArrayList<>();
         try (KeyValueIterator<String, Candidate> it = seen.all()) {
             it.forEachRemaining(entry -> {

@@ -10,7 +10,7 @@ import org.rocksdb.WriteBufferManager;
 
 /**
  * One block cache and one memtable budget shared by every RocksDB store of the process. Left to their
- * defaults, each of the ~30 stores (5 per partition) would reserve its own caches and memtables, hundreds of
+ * defaults, each of the ~36 stores (6 per partition) would reserve its own caches and memtables, hundreds of
  * MB off-heap, on a machine where every service gets a few hundred MB.
  */
 public final class BoundedRocksDb implements RocksDBConfigSetter {

@@ -1,5 +1,7 @@
 package dev.kyoyu.stream.topology;
 
+import dev.kyoyu.schemas.decision.DecisionRecord;
+import dev.kyoyu.schemas.event.EventJson;
 import dev.kyoyu.stream.StreamConfig;
 import dev.kyoyu.stream.StreamMetrics;
 import dev.kyoyu.stream.assembly.DecisionAssembler;
@@ -7,7 +9,6 @@ import dev.kyoyu.stream.assembly.KnownDecision;
 import dev.kyoyu.stream.assembly.OpenDecision;
 import dev.kyoyu.stream.conflicts.Candidate;
 import dev.kyoyu.stream.conflicts.ConflictDetector;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -24,7 +25,8 @@ import org.apache.kafka.streams.state.Stores;
  * </pre>
  * Conflict detection reads back exactly what was published, so a conflict never names a decision that is not on
  * the decisions topic; keying that topic by decision_type co-partitions everything a conflict compares without a
- * repartition topic.
+ * repartition topic. A record either source cannot read, or a processor cannot process, goes to the rejected
+ * topic by way of Kafka Streams' exception handlers (see {@code StreamApp#properties}).
  */
 public final class DecisionTopology {
     private DecisionTopology() {
@@ -32,11 +34,14 @@ public final class DecisionTopology {
 
     public static Topology build(StreamConfig config, StreamMetrics metrics) {
         Topology topology = new Topology();
-        topology.addSource("events", new StringDeserializer(), new ByteArrayDeserializer(), config.eventsTopic());
+        topology.addSource("events", new StringDeserializer(), new ContractDeserializer<>("an agent event", EventJson::fromBytes),
+                config.eventsTopic());
         topology.addProcessor("assemble",
                 () -> new DecisionAssembler(metrics, config.openDecisionTimeout(), config.maxDecisionBytes()), "events");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DecisionAssembler.OPEN_STORE),
                 Serdes.String(), new JsonSerde<>(OpenDecision.class)), "assemble");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DecisionAssembler.OPEN_IDS_STORE),
+                Serdes.String(), Serdes.String()), "assemble");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DecisionAssembler.KNOWN_STORE),
                 Serdes.String(), new JsonSerde<>(KnownDecision.class)), "assemble");
         topology.addStateStore(Stores.windowStoreBuilder(
@@ -47,7 +52,8 @@ public final class DecisionTopology {
         topology.addSink(DecisionAssembler.REJECTED_CHILD, config.rejectedTopic(),
                 new StringSerializer(), new ByteArraySerializer(), "assemble");
 
-        topology.addSource("decisions", new StringDeserializer(), new ByteArrayDeserializer(), config.decisionsTopic());
+        topology.addSource("decisions", new StringDeserializer(), new ContractDeserializer<>("a decision", DecisionRecord::fromBytes),
+                config.decisionsTopic());
         topology.addProcessor("detect-conflicts",
                 () -> new ConflictDetector(metrics, config.conflictWindow(), config.conflictRetention()), "decisions");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ConflictDetector.INDEX_STORE),

@@ -116,15 +116,18 @@ class DecisionAssemblyTest {
         stream.post(run, "agent-2", "DecisionMade", "{'outcome':'approve'}");
 
         List<RejectedDecisionEvent> rejected = stream.rejected();
-        assertEquals(List.of(orphan.id(), badScore.id(), typo.id(), unknown.id()), rejected.stream().map(RejectedDecisionEvent::eventId).toList());
+        // The unreadable record is rejected by the deserialization handler; its report on the rejected topic is
+        // asserted against real Kafka (StreamPoisonIT): TopologyTestDriver does not capture a handler's record there.
+        assertEquals(List.of(orphan.id(), badScore.id(), typo.id(), unknown.id()),
+                rejected.stream().map(RejectedDecisionEvent::eventId).filter(id -> id != null).toList());
         assertEquals(List.of("no_open_decision", "invalid_payload", "invalid_payload", "unknown_decision"),
-                rejected.stream().map(RejectedDecisionEvent::reason).toList());
+                rejected.stream().map(RejectedDecisionEvent::reason).filter(r -> !r.equals("unreadable")).toList());
         assertEquals("payload.score", rejected.get(1).field());
         assertEquals("payload.relevence", rejected.get(2).field());
         assertEquals(run, rejected.get(0).runId());
-        assertEquals(4, stream.counter("kyoyu.decision.events.rejected"));
+        assertEquals(5, stream.counter("kyoyu.decision.events.rejected"));
         assertEquals(2, stream.counter("kyoyu.decision.events.rejected", "reason", "invalid_payload"));
-        assertEquals(1, stream.counter("kyoyu.stream.records.unreadable"));
+        assertEquals(1, stream.counter("kyoyu.decision.events.rejected", "reason", "unreadable"));
 
         DecisionRecord d = stream.decisions().get(0);
         assertEquals(1, d.alternatives().size(), "only the valid alternative counts");

@@ -122,4 +122,15 @@ class ConflictDetectionTest {
         stream.trace("agent-b", "loan_approval", "deny", T.plusSeconds(60));
         assertTrue(stream.conflicts().isEmpty(), "decided a minute apart, but seen a day apart: a is no longer retained");
     }
+
+    @Test
+    void aRevisionNamingAnotherAgentsDecisionWithdrawsNothing() {
+        UUID original = stream.trace("risk-agent", "loan_approval", "approve", T);
+        stream.decisions();
+        // Only another producer could publish this: the assembler refuses to revise another agent's decision.
+        stream.republish(new DecisionRecord(EventIds.newId(), EventIds.newId(), "intruder", "other_type", "deny", null, null,
+                null, T, null, original, null, null, EventIds.newId()));
+        stream.trace("fraud-agent", "loan_approval", "deny", T.plus(Duration.ofMinutes(5)));
+        assertEquals(1, stream.conflicts().size(), "the risk agent's decision is still a candidate");
+    }
 }
