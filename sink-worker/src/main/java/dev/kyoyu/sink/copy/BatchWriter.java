@@ -47,10 +47,13 @@ public final class BatchWriter {
     private record Copied(List<PositionedEvent> events, int stored) {
     }
 
-    /** Receives each event PostgreSQL refused; must dead-letter it durably before returning, or throw. */
+    /**
+     * Receives each record whose own write failed, with why. Dead-letters it durably before returning when the
+     * failure is the record's own; rethrows (failing the whole batch) when it is not, e.g. the database went away.
+     */
     @FunctionalInterface
-    public interface RefusedEvents {
-        void refused(PositionedEvent event, SQLException reason);
+    public interface RecordFailures<T> {
+        void failed(T record, Exception reason) throws SQLException;
     }
 
     /** @param retryWindow how long after the first copy a client retry of the same event is still recognised */
@@ -92,11 +95,11 @@ public final class BatchWriter {
     }
 
     /**
-     * For a batch that failed with a row error: writes each event on its own under a savepoint, passes the
-     * ones PostgreSQL refuses to {@code refused}, and commits the rest together with the offsets.
-     * Slow, and only used for the rare batch that needs it.
+     * For a batch that failed because of (at least) one of its records: writes each event on its own under a
+     * savepoint, passes each one whose write fails to {@code failures}, and commits the rest together with the
+     * offsets. Slow, and only used for the rare batch that needs it.
      */
-    public int writeIsolating(Batch batch, RefusedEvents refused) throws SQLException {
+    public int writeIsolating(Batch batch, RecordFailures<PositionedEvent> failures) throws SQLException {
         try (Connection connection = transaction(batch.ticket())) {
             try {
                 batch.earlier().await(connection); // before taking any lock: nothing to give way with
@@ -108,12 +111,9 @@ public final class BatchWriter {
                         writeDerivedRows(connection, copied.events());
                         stored += copied.stored();
                         connection.releaseSavepoint(beforeEvent);
-                    } catch (SQLException e) {
-                        if (!isRowError(e)) {
-                            throw e;
-                        }
+                    } catch (SQLException | RuntimeException e) {
                         connection.rollback(beforeEvent);
-                        refused.refused(event, e);
+                        failures.failed(event, e);
                     }
                 }
                 offsets.advance(connection, batch.offsets());
@@ -144,15 +144,6 @@ public final class BatchWriter {
                 throw e;
             }
         }
-    }
-
-    /**
-     * PostgreSQL refused a row's content (SQLSTATE class 22, data exception, or 23, integrity constraint):
-     * retrying cannot help, unlike a lost connection or a database that is shutting down.
-     */
-    public static boolean isRowError(SQLException e) {
-        String state = e.getSQLState();
-        return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
 
     public Map<TopicPartition, Long> storedOffsets(Collection<TopicPartition> partitions) throws SQLException {
