@@ -1,5 +1,6 @@
 package dev.kyoyu.sink.copy;
 
+import dev.kyoyu.sink.consume.FailureKind;
 import dev.kyoyu.sink.offsets.OffsetStore;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -12,12 +13,15 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.kafka.common.TopicPartition;
 import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes one micro-batch in one transaction: the events (COPY), the rows derived from them, and the
  * Kafka offsets that follow them. That single commit is what makes delivery exactly-once.
  */
 public final class BatchWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
     /** PostgreSQL's unique_violation: the batch carries an event that is already stored. */
     private static final String UNIQUE_VIOLATION = "23505";
 
@@ -129,14 +133,40 @@ public final class BatchWriter {
     /**
      * Re-sinks events that may already be stored (a replay): every row goes through the deduplicating
      * path and the live sink's offsets are left alone. Returns how many events were missing and are now stored.
+     * An event that can never be stored (the live sink dead-lettered it) is skipped, the rest stored.
      */
     public int replay(List<PositionedEvent> batch) throws SQLException {
+        try {
+            return replayParts(List.of(batch));
+        } catch (SQLException | RuntimeException e) {
+            if (FailureKind.of(e) != FailureKind.POISON) {
+                throw e;
+            }
+            return replayParts(batch.stream().map(List::of).toList());
+        }
+    }
+
+    /** Each part under its own savepoint; with more than one part, a part that is poison is skipped. */
+    private int replayParts(List<List<PositionedEvent>> parts) throws SQLException {
         try (Connection connection = transaction()) {
             try {
-                List<PositionedEvent> fresh = repeats.withoutRepeats(connection, batch);
-                int stored = fresh.isEmpty() ? 0 : EventCopyWriter.copyDeduplicating(connection, fresh);
-                runs.apply(connection, fresh);
-                decisions.write(connection, decisionRows(fresh));
+                int stored = 0;
+                for (List<PositionedEvent> part : parts) {
+                    Savepoint before = connection.setSavepoint();
+                    try {
+                        List<PositionedEvent> fresh = repeats.withoutRepeats(connection, part);
+                        stored += fresh.isEmpty() ? 0 : EventCopyWriter.copyDeduplicating(connection, fresh);
+                        runs.apply(connection, fresh);
+                        decisions.write(connection, decisionRows(fresh));
+                        connection.releaseSavepoint(before);
+                    } catch (SQLException | RuntimeException e) {
+                        if (parts.size() == 1 || FailureKind.of(e) != FailureKind.POISON) {
+                            throw e;
+                        }
+                        connection.rollback(before);
+                        LOG.warn("replay skips {}@{}: it cannot be stored ({})", part.getFirst().partition(), part.getFirst().offset(), e.toString());
+                    }
+                }
                 connection.commit();
                 return stored;
             } catch (SQLException | RuntimeException e) {
