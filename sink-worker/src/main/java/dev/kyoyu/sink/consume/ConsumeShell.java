@@ -5,11 +5,7 @@ import dev.kyoyu.sink.batch.PendingBatch;
 import dev.kyoyu.sink.copy.EarlierWrites;
 import dev.kyoyu.sink.copy.WriteTicket;
 import dev.kyoyu.sink.offsets.OffsetStore;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -28,12 +24,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,12 +71,7 @@ public final class ConsumeShell<T> implements Runnable {
     private volatile boolean running = true;
     private volatile WorkerHealth health = WorkerHealth.starting();
 
-    private final Counter deadLettered;
-    private final Counter writeErrors;
-    private final DistributionSummary batchSizes;
-    private final Timer flushDurations;
-    private final Timer writeDurations;
-    private final AtomicInteger buffered = new AtomicInteger();
+    private final ShellMeters meters;
 
     /** The batch being written, and what its commit will mean. */
     private record InFlight<T>(PendingBatch<T> batch, Map<TopicPartition, OffsetStore.Advance> advances,
@@ -99,19 +88,9 @@ public final class ConsumeShell<T> implements Runnable {
         this.maxEvents = config.batchMaxEvents();
         this.maxInFlight = family.writesInFlight();
         this.writerThreads = Executors.newFixedThreadPool(maxInFlight,
-                Thread.ofPlatform().name("sink-writer-" + family.meterPrefix() + "-", 1).factory());
+                Thread.ofPlatform().name("sink-writer-" + family.meterPrefix().replace("kyoyu.", "") + "-", 1).factory());
         this.open = new PendingBatch<>(family, maxEvents, config.batchCatchUpMaxEvents(), config.batchMaxAge().toNanos());
-        String prefix = family.meterPrefix();
-        this.deadLettered = Counter.builder(prefix + ".dead.lettered").register(registry);
-        this.writeErrors = Counter.builder(family.writeErrorsMeter()).register(registry);
-        this.batchSizes = DistributionSummary.builder(prefix + ".batch.size").register(registry);
-        this.flushDurations = Timer.builder(prefix + ".batch.flush.duration")
-                .description("from handing a batch to the writer until the worker settles it").publishPercentileHistogram()
-                .register(registry);
-        this.writeDurations = Timer.builder(prefix + ".batch.write.duration")
-                .description("the writer thread's time in the database for a batch: how busy the write path is")
-                .publishPercentileHistogram().register(registry);
-        Gauge.builder(prefix + ".buffer.size", buffered, AtomicInteger::get).register(registry);
+        this.meters = ShellMeters.register(family, registry);
     }
 
     public WorkerHealth health() {
@@ -127,7 +106,7 @@ public final class ConsumeShell<T> implements Runnable {
     @Override
     public void run() {
         try {
-            if (family.awaitsTopics() && !awaitTopics()) {
+            if (family.awaitsTopics() && !TopicWait.until(consumer, family.topics(), () -> running, this::waitingForTopics)) {
                 return;
             }
             consumer.subscribe(family.topics(), new Rebalance());
@@ -144,34 +123,9 @@ public final class ConsumeShell<T> implements Runnable {
         }
     }
 
-    /**
-     * A consumer that subscribes to a topic before it exists only notices it at its next full metadata refresh
-     * (minutes), so wait for the topics first, reporting why on /health. Returns false when stopped while waiting.
-     */
-    private boolean awaitTopics() {
-        boolean logged = false;
-        while (running) {
-            try {
-                if (consumer.listTopics(Duration.ofSeconds(10)).keySet().containsAll(family.topics())) {
-                    return true;
-                }
-            } catch (TimeoutException e) {
-                LOG.debug("cannot list topics yet: {}", e.toString());
-            }
-            health = new WorkerHealth(WorkerHealth.State.STARTING, health.since(),
-                    "waiting for topics " + family.topics() + " (the decision stream creates them)");
-            if (!logged) {
-                LOG.info("waiting for topics {} to exist", family.topics());
-                logged = true;
-            }
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return false;
+    private void waitingForTopics() {
+        health = new WorkerHealth(WorkerHealth.State.STARTING, health.since(),
+                "waiting for topics " + family.topics() + " (the decision stream creates them)");
     }
 
     private void step() {
@@ -190,7 +144,7 @@ public final class ConsumeShell<T> implements Runnable {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofNanos(Math.max(wait, 1_000_000)))) {
             accept(record);
         }
-        buffered.set(open.size());
+        meters.buffered().set(open.size());
         if (health.state() == WorkerHealth.State.STARTING && awaitingSeek.isEmpty()) {
             health = WorkerHealth.healthy();
         }
@@ -218,7 +172,7 @@ public final class ConsumeShell<T> implements Runnable {
                 rewindToStoredOffsets();
                 return;
             }
-            deadLettered.increment();
+            meters.deadLettered().increment();
             LOG.warn("dead-lettered {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
             open.skip(new TopicPartition(record.topic(), record.partition()), record.offset(), now);
         }
@@ -283,7 +237,7 @@ public final class ConsumeShell<T> implements Runnable {
                     write.items().size(), family.noun(), e.toString());
             return family.writeIsolating(write, this::failedAlone);
         } finally {
-            writeDurations.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            meters.writeDurations().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -296,7 +250,7 @@ public final class ConsumeShell<T> implements Runnable {
             throw (RuntimeException) reason;
         }
         family.deadLetter(deadLetters, item, reason);
-        deadLettered.increment();
+        meters.deadLettered().increment();
         TopicPartition partition = family.partitionOf(item);
         LOG.warn("dead-lettered {}@{}: {}", partition, family.offsetOf(item), reason.toString());
     }
@@ -357,8 +311,8 @@ public final class ConsumeShell<T> implements Runnable {
     }
 
     private void written(InFlight<T> done, int newlyStored) {
-        flushDurations.record(System.nanoTime() - done.startedNanos(), TimeUnit.NANOSECONDS);
-        batchSizes.record(done.batch().size());
+        meters.flushDurations().record(System.nanoTime() - done.startedNanos(), TimeUnit.NANOSECONDS);
+        meters.batchSizes().record(done.batch().size());
         family.stored(done.batch().items(), newlyStored);
         done.advances().forEach((partition, advance) -> stored.put(partition, advance.next()));
         if (backoff.attempts() > 0) {
@@ -373,7 +327,7 @@ public final class ConsumeShell<T> implements Runnable {
 
     /** The database is unreachable or failing: keep the batch, stop fetching, try again after a backoff. */
     private void holdForRetry(int items, FailureKind kind, Throwable e) {
-        writeErrors.increment();
+        meters.writeErrors().increment();
         Duration delay = backoff.next();
         retryAtNanos = System.nanoTime() + delay.toNanos();
         health = WorkerHealth.unhealthy(health, "cannot write " + family.noun() + " to PostgreSQL: " + e.getMessage());
