@@ -150,6 +150,27 @@ class IngestRateLimitIT {
         assertTrue(refusedEventIds.stream().noneMatch(inTopic::contains), "none of the refused request's five events is in Kafka");
     }
 
+    @Test
+    void aStreamOverTheEventRateIsCutAtTheLineThatGoesOver() throws IOException {
+        String d = token(PREFIX + "d");
+        String runId = startRun(d);
+        List<UUID> ids = new ArrayList<>();
+        StringBuilder body = new StringBuilder();
+        for (int line = 0; line < 9; line++) {
+            body.append(EventJson.MAPPER.writeValueAsString(Map.of("run_id", runId, "id", remember(ids).toString(),
+                    "event_type", "ToolCalled"))).append('\n');
+        }
+
+        // RunStarted took one of the eight: lines 0-6 fit, line 7 goes over.
+        HttpJson.Response refused = http.post("/v1/events", d, "application/x-ndjson", body.toString());
+
+        assertEquals(429, refused.status(), refused.raw().body());
+        assertEquals("events", refused.error().path("details").path("limit").asText());
+        assertEquals(0, header(refused.raw(), "RateLimit-Remaining"));
+        Set<UUID> inTopic = eventIdsInTopic();
+        assertTrue(ids.subList(7, 9).stream().noneMatch(inTopic::contains), "nothing from the line over the limit on is in Kafka");
+    }
+
     private final List<UUID> refusedEventIds = new ArrayList<>();
 
     private Map<String, Object> event() {
