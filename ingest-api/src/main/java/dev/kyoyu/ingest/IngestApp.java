@@ -15,6 +15,9 @@ import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.http.ApiErrors;
 import dev.kyoyu.service.http.HealthAndMetricsRoutes;
 import dev.kyoyu.service.http.JsonBodies;
+import dev.kyoyu.service.limits.Limit;
+import dev.kyoyu.service.limits.RateLimiter;
+import dev.kyoyu.service.limits.RequestRateFilter;
 import dev.kyoyu.service.metrics.Metrics;
 import dev.kyoyu.service.telemetry.HttpSpans;
 import dev.kyoyu.service.telemetry.Telemetry;
@@ -41,7 +44,9 @@ public final class IngestApp implements AutoCloseable {
     public static IngestApp start(IngestConfig config, OpenTelemetry telemetry) {
         Clock clock = Clock.systemUTC();
         PrometheusMeterRegistry registry = Metrics.newRegistry("ingest-api");
-        EventPublisher publisher = new EventPublisher(config, telemetry.getPropagators().getTextMapPropagator());
+        RateLimiter limiter = RateLimiter.inProcess(config.rateLimits(), registry);
+        EventPublisher publisher = new EventPublisher(config, telemetry.getPropagators().getTextMapPropagator(), (agentId, events) ->
+                limiter.charge(Limit.INGEST_EVENTS, agentId, config.adminAgents().contains(agentId), events));
         Tokens tokens = new Tokens(config.jwtSecret(), config.tokenLifetime(), clock);
         JsonBodies bodies = new JsonBodies(config.maxBodyBytes(), config.maxJsonNestingDepth());
         JsonBodies streams = new JsonBodies(config.maxStreamBytes(), config.maxJsonNestingDepth());
@@ -63,6 +68,8 @@ public final class IngestApp implements AutoCloseable {
                 .routing(routing -> {
                     HttpSpans.install(routing, telemetry, "dev.kyoyu.ingest",
                             path -> path.startsWith("/v1/trace") ? "kyoyu.api.trace" : "kyoyu.ingest");
+                    // Before the body budget: a request over its agent's rate takes none of it.
+                    RequestRateFilter.install(routing, tokens, limiter, Map.of("/v1/", Limit.INGEST_REQUESTS));
                     admission.install(routing);
                     ApiErrors.install(routing);
                     HealthAndMetricsRoutes.install(routing, registry,

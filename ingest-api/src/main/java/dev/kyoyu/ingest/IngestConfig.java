@@ -4,6 +4,8 @@ import dev.kyoyu.schemas.Topics;
 import dev.kyoyu.schemas.event.EventLimits;
 import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.service.config.EnvReader;
+import dev.kyoyu.service.limits.Limit;
+import dev.kyoyu.service.limits.RateLimits;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -23,6 +25,8 @@ import java.util.stream.Collectors;
  *                           below the broker's message size limit (1 MB by default)
  * @param bodyBudgetBytes    request bodies being worked on at once, all requests together (memory bound)
  * @param bodyBudgetWait     how long a request waits for room in that budget before a 503
+ * @param rateLimits         per agent: requests/s (counted at the door) and events/s (counted once a request's events
+ *                           are validated, before any is sent); defaults well above what the ingest bench sends per agent
  */
 public record IngestConfig(
         String host,
@@ -43,7 +47,8 @@ public record IngestConfig(
         int maxStreamEvents,
         int maxDecisionBytes,
         long bodyBudgetBytes,
-        Duration bodyBudgetWait) {
+        Duration bodyBudgetWait,
+        RateLimits rateLimits) {
 
     public static IngestConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
@@ -69,7 +74,14 @@ public record IngestConfig(
                 r.integer("KYOYU_INGEST_MAX_STREAM_EVENTS", 500_000, 1, 10_000_000),
                 r.integer("KYOYU_INGEST_MAX_DECISION_BYTES", 512 * 1024, 1024, 900 * 1024),
                 r.integer("KYOYU_INGEST_BODY_BUDGET_BYTES", 24 * 1024 * 1024, 64 * 1024, Integer.MAX_VALUE),
-                r.duration("KYOYU_INGEST_BODY_BUDGET_WAIT", Duration.ofSeconds(2)));
+                r.duration("KYOYU_INGEST_BODY_BUDGET_WAIT", Duration.ofSeconds(2)),
+                RateLimits.read(r, Map.of(Limit.INGEST_REQUESTS, "1000/s", Limit.INGEST_EVENTS, "20000/s")));
+        // A trace adds up to three lifecycle events to the ones it carries.
+        if (config.rateLimits().capacity(Limit.INGEST_EVENTS, false) < config.maxEventsPerRequest() + 3L) {
+            r.problem("KYOYU_RATE_INGEST_EVENTS=" + config.rateLimits().rate(Limit.INGEST_EVENTS) + " with KYOYU_RATE_BURST="
+                    + config.rateLimits().burst() + " holds fewer events than one request may carry (KYOYU_INGEST_MAX_EVENTS_PER_REQUEST="
+                    + config.maxEventsPerRequest() + ", plus 3)");
+        }
         r.finish();
         return config;
     }

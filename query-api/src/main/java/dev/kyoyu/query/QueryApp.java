@@ -20,6 +20,9 @@ import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.http.ApiErrors;
 import dev.kyoyu.service.http.HealthAndMetricsRoutes;
 import dev.kyoyu.service.http.JsonBodies;
+import dev.kyoyu.service.limits.Limit;
+import dev.kyoyu.service.limits.RateLimiter;
+import dev.kyoyu.service.limits.RequestRateFilter;
 import dev.kyoyu.service.metrics.Metrics;
 import dev.kyoyu.service.telemetry.HttpSpans;
 import dev.kyoyu.service.telemetry.Telemetry;
@@ -60,7 +63,9 @@ public final class QueryApp implements AutoCloseable {
         PrometheusMeterRegistry registry = Metrics.newRegistry("query-api");
         ReadPools pools = new ReadPools(new ReadPools.Settings(config.pgUrl(), config.replicaUrls(), config.pgUser(),
                 config.pgPassword(), config.poolSize(), config.replicaMaxLag()), registry, Clock.systemUTC());
-        Authenticator authenticator = new Authenticator(new Tokens(config.jwtSecret(), Duration.ofHours(1), Clock.systemUTC()), registry);
+        Tokens tokens = new Tokens(config.jwtSecret(), Duration.ofHours(1), Clock.systemUTC());
+        Authenticator authenticator = new Authenticator(tokens, registry);
+        RateLimiter limiter = RateLimiter.inProcess(config.rateLimits(), registry);
         Tracer tracer = telemetry.getTracer("dev.kyoyu.query");
         QueryMetrics metrics = new QueryMetrics(registry);
         // Grants are always read on the primary, so a revoke applies at once even while replicas lag.
@@ -83,6 +88,9 @@ public final class QueryApp implements AutoCloseable {
                 .routing(routing -> {
                     HttpSpans.install(routing, telemetry, "dev.kyoyu.query", path -> "kyoyu.query");
                     ApiErrors.install(routing);
+                    // Counted before any route reads a body or the database; subscriptions are bounded by their own cap.
+                    RequestRateFilter.install(routing, tokens, limiter, Map.of("/v1/query", Limit.QUERIES, "/v1/runs", Limit.QUERIES,
+                            "/v1/agents", Limit.QUERIES, "/v1/conflicts", Limit.QUERIES, "/v1/search", Limit.SEARCHES));
                     HealthAndMetricsRoutes.install(routing, registry, () -> health(pools, feed));
                     routing.register("/v1/runs", new RunQueryRoutes(authenticator, new RunReader(pools, tracer),
                             config.maxEventsPerPage(), metrics));

@@ -5,6 +5,8 @@ import dev.kyoyu.query.decisions.SearchTuning;
 import dev.kyoyu.schemas.Topics;
 import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.service.config.EnvReader;
+import dev.kyoyu.service.limits.Limit;
+import dev.kyoyu.service.limits.RateLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,6 +32,8 @@ import java.util.Set;
  * @param subscribeLookback    the most records per partition a Last-Event-ID resume replays
  * @param subscribeMax         subscriptions one process serves at once
  * @param subscribeGrantRefresh how often a long subscription re-reads the caller's access grants
+ * @param rateLimits           per agent: queries/min (structured, temporal, runs, history, conflicts) and searches/min
+ *                             (an embedding and a vector scan each); subscriptions are not counted here
  */
 public record QueryConfig(
         String host,
@@ -55,7 +59,8 @@ public record QueryConfig(
         int subscribeLookback,
         int subscribeMax,
         Duration subscribeGrantRefresh,
-        EmbeddingSettings embedding) {
+        EmbeddingSettings embedding,
+        RateLimits rateLimits) {
 
     public QueryConfig {
         replicaUrls = List.copyOf(replicaUrls);
@@ -87,7 +92,8 @@ public record QueryConfig(
                 r.integer("KYOYU_SUBSCRIBE_RESUME_LOOKBACK", 10_000, 0, 10_000_000),
                 r.integer("KYOYU_SUBSCRIBE_MAX_SUBSCRIBERS", 1000, 1, 100_000),
                 r.duration("KYOYU_SUBSCRIBE_GRANT_REFRESH", Duration.ofSeconds(60)),
-                EmbeddingSettings.read(r));
+                EmbeddingSettings.read(r),
+                RateLimits.read(r, Map.of(Limit.QUERIES, "6000/m", Limit.SEARCHES, "600/m")));
         if (config.decisionsTopic().equals(config.conflictsTopic())) {
             r.problem("KYOYU_DECISIONS_TOPIC and KYOYU_CONFLICTS_TOPIC must differ");
         }

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.ObjIntConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -36,10 +37,16 @@ public final class EventPublisher implements AutoCloseable {
     private final String topic;
     private final Duration ackTimeout;
     private final TextMapPropagator propagator;
+    private final ObjIntConsumer<String> chargeEvents;
 
-    /** @param propagator carries the request's trace context to the sink in the record headers */
-    public EventPublisher(IngestConfig config, TextMapPropagator propagator) {
+    /**
+     * @param propagator   carries the request's trace context to the sink in the record headers
+     * @param chargeEvents counts an agent's events against its rate limit before they are sent; refuses by throwing
+     *                     (429): the one point every accepted event of every endpoint passes, after validation
+     */
+    public EventPublisher(IngestConfig config, TextMapPropagator propagator, ObjIntConsumer<String> chargeEvents) {
         this.propagator = propagator;
+        this.chargeEvents = chargeEvents;
         this.topic = config.eventsTopic();
         this.ackTimeout = config.ackTimeout();
         long timeoutMs = config.ackTimeout().toMillis();
@@ -61,22 +68,31 @@ public final class EventPublisher implements AutoCloseable {
 
     /** Sends all events and waits for every acknowledgement, or throws a 503 {@link ApiException}. */
     public void publishAll(List<AgentEvent> events) {
-        InFlight inFlight = begin();
+        // All or nothing, before the first send; every event of a request is its caller's.
+        if (!events.isEmpty()) {
+            chargeEvents.accept(events.getFirst().agentId(), events.size());
+        }
+        InFlight inFlight = new InFlight(false);
         events.forEach(inFlight::send);
         inFlight.awaitAcks();
     }
 
-    /** For streamed requests: send events as they are read, then wait for all acknowledgements at the end. */
+    /**
+     * For streamed requests: send events as they are read, then wait for all acknowledgements at the end. Each event
+     * is counted against the rate limit as it is sent, so a stream over the limit stops there with a 429.
+     */
     public InFlight begin() {
-        return new InFlight();
+        return new InFlight(true);
     }
 
     /** The sends of one request. Not thread-safe: one request, one thread. */
     public final class InFlight {
         private final List<Future<RecordMetadata>> acks = new ArrayList<>();
         private final RecordHeaders traceHeaders = new RecordHeaders();
+        private final boolean chargeEach;
 
-        private InFlight() {
+        private InFlight(boolean chargeEach) {
+            this.chargeEach = chargeEach;
             propagator.inject(Context.current(), traceHeaders,
                     (headers, key, value) -> headers.add(key, value.getBytes(StandardCharsets.UTF_8)));
         }
@@ -87,6 +103,9 @@ public final class EventPublisher implements AutoCloseable {
          * at once with a 503, so a request of many events is answered within one ack timeout, not one per event.
          */
         public void send(AgentEvent event) {
+            if (chargeEach) {
+                chargeEvents.accept(event.agentId(), 1);
+            }
             Future<RecordMetadata> ack;
             try {
                 ack = producer.send(new ProducerRecord<>(topic, null, event.agentId(), EventJson.toBytes(event),
