@@ -63,7 +63,7 @@ class EventValidatorTest {
             "{\"event_type\":\"Ok\",\"occurred_at\":\"2026-11-22T12:00:00\"} | INVALID_OCCURRED_AT | occurred_at",
             "{\"event_type\":\"Ok\",\"occurred_at\":\"2026-11-22T12:06:00Z\"}| INVALID_OCCURRED_AT | occurred_at",
             "{\"event_type\":\"Ok\",\"payload\":[1,2]}                       | INVALID_PAYLOAD     | payload",
-            "{\"event_type\":\"Ok\",\"payload\":{\"a\":\"\\u0000\"}}         | INVALID_PAYLOAD     | payload",
+            "{\"event_type\":\"Ok\",\"payload\":{\"a\":\"\\u0000\"}}         | INVALID_PAYLOAD     | payload.a",
             "{\"event_type\":\"Ok\",\"id\":\"1-1-1-1-1\"}                    | INVALID_ID          | id",
             "{\"event_type\":\"Ok\",\"run_id\":\"0190f0c8-0000-7000-8000-000000000009\"} | INVALID_RUN_ID | run_id",
             "{\"event_type\":\"Ok\",\"evnt\":1}                              | UNKNOWN_FIELD       | evnt",
