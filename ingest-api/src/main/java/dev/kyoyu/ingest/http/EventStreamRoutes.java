@@ -76,6 +76,7 @@ public final class EventStreamRoutes implements HttpService {
         List<String> eventIds = new ArrayList<>();
         List<Rejection> rejections = new ArrayList<>();
         int index = 0;
+        VerifiedRun verified = new VerifiedRun();
         try (InputStream body = bodies.limitedBody(req)) {
             BoundedLineReader lines = new BoundedLineReader(body, maxLineBytes);
             for (BoundedLineReader.Line line = lines.next(); line != null; line = lines.next(), index++) {
@@ -92,7 +93,7 @@ public final class EventStreamRoutes implements HttpService {
                             + " events; split the stream (nothing past line " + index + " was read)",
                             Map.of("accepted_before_limit", eventIds.size()));
                 }
-                EventValidator.Outcome outcome = validateLine(mapper, index, line.bytes(), caller, ids);
+                EventValidator.Outcome outcome = validateLine(mapper, index, line.bytes(), caller, ids, verified);
                 if (!outcome.accepted()) {
                     rejections.add(outcome.rejection());
                     continue;
@@ -119,7 +120,21 @@ public final class EventStreamRoutes implements HttpService {
         Envelope.send(req, res, 202, Map.of("accepted", eventIds.size(), "event_ids", eventIds, "rejected", rejections));
     }
 
-    private EventValidator.Outcome validateLine(ObjectMapper mapper, int index, byte[] line, Caller caller, IdAssigner ids) {
+    /** The run the previous line named, already verified: lines of a stream mostly name one run. */
+    private static final class VerifiedRun {
+        private UUID run;
+
+        UUID get() {
+            return run;
+        }
+
+        void set(UUID run) {
+            this.run = run;
+        }
+    }
+
+    private EventValidator.Outcome validateLine(ObjectMapper mapper, int index, byte[] line, Caller caller, IdAssigner ids,
+                                                VerifiedRun lastOwnedRun) {
         JsonNode node;
         try {
             node = mapper.readTree(line);
@@ -133,10 +148,11 @@ public final class EventStreamRoutes implements HttpService {
             return new EventValidator.Outcome(null, new Rejection(index, "INVALID_RUN_ID", "run_id",
                     "each line needs run_id, the UUID of a run started with POST /v1/runs"));
         }
-        if (!ownership.owns(caller.agentId(), runId)) {
+        if (!runId.equals(lastOwnedRun.get()) && !ownership.owns(caller.agentId(), runId)) {
             // The same rejection as for a run that does not exist: nothing about another agent's runs leaks.
             return new EventValidator.Outcome(null, new Rejection(index, "NOT_FOUND", "run_id", RunOwnership.notFoundMessage(runId)));
         }
+        lastOwnedRun.set(runId);
         return validator.validate(index, node, runId, caller.agentId(), ids);
     }
 

@@ -15,17 +15,27 @@ public final class IdKey {
     private static final String ALGORITHM = "HmacSHA256";
 
     private final SecretKeySpec key;
+    /** Keyed once and never fed: cloning it is cheaper than a provider lookup and key setup per id. */
+    private final Mac prototype;
 
     public IdKey(byte[] secret) {
         if (secret.length < 32) {
             throw new IllegalArgumentException("the id secret must be at least 32 bytes");
         }
         this.key = new SecretKeySpec(secret, ALGORITHM);
-        mac();
+        this.prototype = newMac();
     }
 
     /** A MAC already keyed; feed it with {@link #update}. Each caller gets its own (Mac is not thread-safe). */
     public Mac mac() {
+        try {
+            return (Mac) prototype.clone();
+        } catch (CloneNotSupportedException e) {
+            return newMac();
+        }
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
