@@ -3,12 +3,15 @@ package dev.kyoyu.ingest;
 import dev.kyoyu.ingest.http.AuthRoutes;
 import dev.kyoyu.ingest.http.BodyAdmission;
 import dev.kyoyu.ingest.http.EventStreamRoutes;
+import dev.kyoyu.ingest.http.IdempotencyKeys;
 import dev.kyoyu.ingest.http.IngestMetrics;
 import dev.kyoyu.ingest.http.IngestRoutesContext;
 import dev.kyoyu.ingest.http.RunRoutes;
 import dev.kyoyu.ingest.http.TraceRoutes;
 import dev.kyoyu.ingest.kafka.EventPublisher;
+import dev.kyoyu.ingest.ownership.RunOwnership;
 import dev.kyoyu.schemas.event.EventValidator;
+import dev.kyoyu.schemas.event.IdKey;
 import dev.kyoyu.service.auth.ApiKeys;
 import dev.kyoyu.service.auth.Authenticator;
 import dev.kyoyu.service.auth.Tokens;
@@ -51,8 +54,10 @@ public final class IngestApp implements AutoCloseable {
         JsonBodies bodies = new JsonBodies(config.maxBodyBytes(), config.maxJsonNestingDepth());
         JsonBodies streams = new JsonBodies(config.maxStreamBytes(), config.maxJsonNestingDepth());
         Authenticator authenticator = new Authenticator(tokens, registry);
+        IdKey idKey = new IdKey(config.idSecret().bytes());
         IngestRoutesContext routes = new IngestRoutesContext(bodies, authenticator,
-                new EventValidator(config.eventLimits(), clock), publisher, clock, new IngestMetrics(registry));
+                new EventValidator(config.eventLimits(), clock), publisher, clock, new IngestMetrics(registry),
+                new IdempotencyKeys(idKey), new RunOwnership(idKey));
 
         // A streamed request holds one line and the acknowledgements of what it sent, not its body.
         BodyAdmission admission = new BodyAdmission(config.bodyBudgetBytes(), config.maxBodyBytes(),
