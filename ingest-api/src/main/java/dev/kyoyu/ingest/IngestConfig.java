@@ -4,6 +4,7 @@ import dev.kyoyu.schemas.Topics;
 import dev.kyoyu.schemas.event.EventLimits;
 import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.service.config.EnvReader;
+import dev.kyoyu.service.http.HttpServerSettings;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -23,6 +24,9 @@ import java.util.stream.Collectors;
  *                           below the broker's message size limit (1 MB by default)
  * @param bodyBudgetBytes    request bodies being worked on at once, all requests together (memory bound)
  * @param bodyBudgetWait     how long a request waits for room in that budget before a 503
+ * @param http               read and idle timeouts of the listener
+ * @param tokenMaxBodyBytes  body limit of {@code POST /auth/token}: the one body read before authentication
+ * @param maxJsonTokens      JSON tokens in one request body (or NDJSON line): bounds the tree a body becomes
  */
 public record IngestConfig(
         String host,
@@ -43,7 +47,10 @@ public record IngestConfig(
         int maxStreamEvents,
         int maxDecisionBytes,
         long bodyBudgetBytes,
-        Duration bodyBudgetWait) {
+        Duration bodyBudgetWait,
+        HttpServerSettings http,
+        int tokenMaxBodyBytes,
+        int maxJsonTokens) {
 
     public static IngestConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
@@ -69,7 +76,10 @@ public record IngestConfig(
                 r.integer("KYOYU_INGEST_MAX_STREAM_EVENTS", 500_000, 1, 10_000_000),
                 r.integer("KYOYU_INGEST_MAX_DECISION_BYTES", 512 * 1024, 1024, 900 * 1024),
                 r.integer("KYOYU_INGEST_BODY_BUDGET_BYTES", 24 * 1024 * 1024, 64 * 1024, Integer.MAX_VALUE),
-                r.duration("KYOYU_INGEST_BODY_BUDGET_WAIT", Duration.ofSeconds(2)));
+                r.duration("KYOYU_INGEST_BODY_BUDGET_WAIT", Duration.ofSeconds(2)),
+                HttpServerSettings.read(r),
+                r.integer("KYOYU_INGEST_TOKEN_MAX_BODY_BYTES", 4096, 256, 64 * 1024),
+                r.integer("KYOYU_INGEST_MAX_JSON_TOKENS", 1_000_000, 1000, 100_000_000));
         r.finish();
         return config;
     }
