@@ -50,7 +50,7 @@ public final class IngestApp implements AutoCloseable {
         PrometheusMeterRegistry registry = Metrics.newRegistry("ingest-api");
         EventPublisher publisher = new EventPublisher(config, telemetry.getPropagators().getTextMapPropagator());
         Tokens tokens = new Tokens(config.jwtSecret(), config.tokenLifetime(), clock);
-        ReadDeadlines deadlines = new ReadDeadlines(config.http().readTimeout());
+        ReadDeadlines deadlines = new ReadDeadlines(config.http());
         JsonBodies bodies = new JsonBodies(JsonLimits.of(config.maxBodyBytes(), config.maxJsonNestingDepth(), config.maxJsonTokens()),
                 deadlines);
         JsonBodies streams = new JsonBodies(JsonLimits.of(config.maxStreamBytes(), config.maxJsonNestingDepth(), config.maxJsonTokens()),

@@ -70,7 +70,7 @@ public final class QueryApp implements AutoCloseable {
         // Grants are always read on the primary, so a revoke applies at once even while replicas lag.
         AccessGrants grants = new AccessGrants(pools.primary());
         DecisionReader decisions = new DecisionReader(pools, tracer);
-        ReadDeadlines deadlines = new ReadDeadlines(config.http().readTimeout());
+        ReadDeadlines deadlines = new ReadDeadlines(config.http());
         JsonBodies bodies = new JsonBodies(JsonLimits.of(config.maxBodyBytes(), MAX_JSON_DEPTH, config.maxJsonTokens()), deadlines);
         // Query bodies are small, but a burst of them at the body limit must not take the heap either.
         BodyAdmission admission = new BodyAdmission(config.bodyBudgetBytes(), config.bodyBudgetWait(), authenticator, Set.of(),

@@ -70,10 +70,10 @@ final class BodyStream extends InputStream {
             return new BodyReadException(ErrorCode.INVALID_INPUT,
                     "the request body ended before the length its Content-Length or chunked encoding announced", e);
         }
-        if (e instanceof RuntimeException r) {
-            throw r;
-        }
-        return new IOException(e);
+        // Anything else the server throws while decoding the body is about its framing, e.g. a chunk size
+        // that is not hexadecimal (NumberFormatException in Helidon 4.5).
+        return new BodyReadException(ErrorCode.INVALID_INPUT,
+                "the chunked request body is malformed (a chunk size is not a hexadecimal number, or the framing is broken)", e);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.kyoyu.service.http;
 
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http1.Http1Config;
@@ -19,6 +20,7 @@ public final class HttpServers {
      */
     public static WebServerConfig.Builder builder(String host, int port, HttpServerSettings settings, ReadDeadlines deadlines,
                                                   long maxPayloadBytes) {
+        // Idle connections are closed by Helidon once they have sent a request; before that by the deadlines.
         return WebServer.builder()
                 .host(host)
                 .port(port)
@@ -33,13 +35,13 @@ public final class HttpServers {
                 .errorHandling(errors -> errors.includeEntity(true))
                 // Nagle's algorithm (Helidon's default) holds an answer written in two pieces until the client's
                 // delayed ACK: up to 40 ms more on a keep-alive connection, as query-api measured.
-                .connectionOptions(socket -> socket.tcpNoDelay(true));
+                .connectionOptions(deadlines.socketOptions(SocketOptions.builder().tcpNoDelay(true).build()));
     }
 
     /** A server that takes no request bodies: /health and /metrics of the workers. */
     public static WebServerConfig.Builder healthServer(String host, int port) {
         HttpServerSettings settings = HttpServerSettings.defaults();
-        return builder(host, port, settings, new ReadDeadlines(settings.readTimeout()), 0);
+        return builder(host, port, settings, new ReadDeadlines(settings), 0);
     }
 
     private static Duration max(Duration a, Duration b) {
