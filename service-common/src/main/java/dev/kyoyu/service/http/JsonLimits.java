@@ -51,7 +51,7 @@ public record JsonLimits(long maxBodyBytes, int maxNestingDepth, long maxTokens,
         }
         String message;
         if (what.startsWith("document nesting depth")) {
-            message = "JSON nests deeper than the limit of " + limit + " levels";
+            message = "JSON nesting depth exceeds the limit of " + limit + " levels";
         } else if (what.startsWith("token count")) {
             message = "JSON holds more than the limit of " + limit + " tokens (values, field names and brackets)";
         } else if (what.startsWith("string value length")) {
