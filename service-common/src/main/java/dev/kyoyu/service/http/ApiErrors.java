@@ -2,7 +2,6 @@ package dev.kyoyu.service.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.http.DirectHandler;
@@ -53,7 +52,7 @@ public final class ApiErrors {
         if (e instanceof StreamConstraintsException limit) {
             return JsonLimits.violation(limit);
         }
-        if (e instanceof DatabindException && e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             String field = mapping.getPath().stream()
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[");
