@@ -1,7 +1,6 @@
 package dev.kyoyu.ingest;
 
 import dev.kyoyu.ingest.http.AuthRoutes;
-import dev.kyoyu.ingest.http.BodyAdmission;
 import dev.kyoyu.ingest.http.EventStreamRoutes;
 import dev.kyoyu.ingest.http.IdempotencyKeys;
 import dev.kyoyu.ingest.http.IngestMetrics;
@@ -16,6 +15,10 @@ import dev.kyoyu.service.auth.ApiKeys;
 import dev.kyoyu.service.auth.Authenticator;
 import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.http.ApiErrors;
+import dev.kyoyu.service.http.BodyAdmission;
+import dev.kyoyu.service.http.HttpServers;
+import dev.kyoyu.service.http.JsonLimits;
+import dev.kyoyu.service.http.ReadDeadlines;
 import dev.kyoyu.service.http.HealthAndMetricsRoutes;
 import dev.kyoyu.service.http.JsonBodies;
 import dev.kyoyu.service.limits.Limit;
@@ -24,11 +27,15 @@ import dev.kyoyu.service.limits.RequestRateFilter;
 import dev.kyoyu.service.metrics.Metrics;
 import dev.kyoyu.service.telemetry.HttpSpans;
 import dev.kyoyu.service.telemetry.Telemetry;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.ServerRequest;
 import io.opentelemetry.api.OpenTelemetry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.ToLongFunction;
 
 /** Wires the ingest API; {@code main} and the tests start it through {@link #start}. */
 public final class IngestApp implements AutoCloseable {
@@ -51,8 +58,12 @@ public final class IngestApp implements AutoCloseable {
         EventPublisher publisher = new EventPublisher(config, telemetry.getPropagators().getTextMapPropagator(), (agentId, events) ->
                 limiter.charge(Limit.INGEST_EVENTS, agentId, config.adminAgents().contains(agentId), events));
         Tokens tokens = new Tokens(config.jwtSecret(), config.tokenLifetime(), clock);
-        JsonBodies bodies = new JsonBodies(config.maxBodyBytes(), config.maxJsonNestingDepth());
-        JsonBodies streams = new JsonBodies(config.maxStreamBytes(), config.maxJsonNestingDepth());
+        ReadDeadlines deadlines = new ReadDeadlines(config.http());
+        JsonBodies bodies = new JsonBodies(JsonLimits.of(config.maxBodyBytes(), config.maxJsonNestingDepth(), config.maxJsonTokens()),
+                deadlines);
+        JsonBodies streams = new JsonBodies(JsonLimits.of(config.maxStreamBytes(), config.maxJsonNestingDepth(), config.maxJsonTokens()),
+                deadlines);
+        JsonBodies tokenBodies = new JsonBodies(AuthRoutes.limits(config.tokenMaxBodyBytes()), deadlines);
         Authenticator authenticator = new Authenticator(tokens, registry);
         IdKey idKey = new IdKey(config.idSecret().bytes());
         IngestRoutesContext routes = new IngestRoutesContext(bodies, authenticator,
@@ -60,16 +71,17 @@ public final class IngestApp implements AutoCloseable {
                 new IdempotencyKeys(idKey), new RunOwnership(idKey));
 
         // A streamed request holds one line and the acknowledgements of what it sent, not its body.
-        BodyAdmission admission = new BodyAdmission(config.bodyBudgetBytes(), config.maxBodyBytes(),
-                config.eventLimits().maxPayloadBytes() + 1024 * 1024, config.bodyBudgetWait(), registry);
-        WebServer server = WebServer.builder()
-                .host(config.host())
-                .port(config.port())
+        long streamReservation = config.eventLimits().maxPayloadBytes() + 1024 * 1024;
+        ToLongFunction<ServerRequest> declared = BodyAdmission.declaredLength(config.maxBodyBytes());
+        BodyAdmission admission = new BodyAdmission(config.bodyBudgetBytes(), config.bodyBudgetWait(), authenticator,
+                Set.of(AuthRoutes.TOKEN_PATH),
+                req -> req.headers().first(HeaderNames.CONTENT_TYPE).orElse("").startsWith(EventStreamRoutes.NDJSON)
+                        ? streamReservation : declared.applyAsLong(req),
+                registry, "kyoyu.ingest.body.budget.used.bytes");
+        WebServer server = HttpServers.builder(config.host(), config.port(), config.http(), deadlines,
+                        Math.max(config.maxBodyBytes(), config.maxStreamBytes()))
                 // On SIGTERM, requests already waiting for Kafka get their answer before the listener closes.
                 .shutdownGracePeriod(config.ackTimeout().plusSeconds(5))
-                // Nagle's algorithm (Helidon's default) holds an answer written in two pieces until the client's
-                // delayed ACK: up to 40 ms more on a keep-alive connection, as query-api measured.
-                .connectionOptions(socket -> socket.tcpNoDelay(true))
                 .routing(routing -> {
                     HttpSpans.install(routing, telemetry, "dev.kyoyu.ingest",
                             path -> path.startsWith("/v1/trace") ? "kyoyu.api.trace" : "kyoyu.ingest");
@@ -79,7 +91,7 @@ public final class IngestApp implements AutoCloseable {
                     ApiErrors.install(routing);
                     HealthAndMetricsRoutes.install(routing, registry,
                             () -> new HealthAndMetricsRoutes.Health(true, Map.of("kafka", config.kafkaBootstrap())));
-                    routing.register("/auth", new AuthRoutes(bodies, new ApiKeys(config.apiKeySecret()), tokens, config.adminAgents(), registry));
+                    routing.register("/auth", new AuthRoutes(tokenBodies, new ApiKeys(config.apiKeySecret()), tokens, config.adminAgents(), registry));
                     routing.register("/v1/runs", new RunRoutes(routes, config.maxEventsPerRequest()));
                     routing.register("/v1/trace", new TraceRoutes(routes, config.maxEventsPerRequest(), config.maxDecisionBytes()));
                     // A line holds one event: its payload plus room for the envelope fields.

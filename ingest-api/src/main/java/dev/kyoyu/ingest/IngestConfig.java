@@ -6,6 +6,7 @@ import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.service.config.EnvReader;
 import dev.kyoyu.service.limits.Limit;
 import dev.kyoyu.service.limits.RateLimits;
+import dev.kyoyu.service.http.HttpServerSettings;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -32,6 +33,9 @@ import java.util.stream.Collectors;
  * @param bodyBudgetWait     how long a request waits for room in that budget before a 503
  * @param rateLimits         per agent: requests/s (counted at the door) and events/s (counted once a request's events
  *                           are validated, before any is sent); defaults well above what the ingest bench sends per agent
+ * @param http               read and idle timeouts of the listener
+ * @param tokenMaxBodyBytes  body limit of {@code POST /auth/token}: the one body read before authentication
+ * @param maxJsonTokens      JSON tokens in one request body (or NDJSON line): bounds the tree a body becomes
  */
 public record IngestConfig(
         String host,
@@ -55,7 +59,10 @@ public record IngestConfig(
         int maxRecordBytes,
         long bodyBudgetBytes,
         Duration bodyBudgetWait,
-        RateLimits rateLimits) {
+        RateLimits rateLimits,
+        HttpServerSettings http,
+        int tokenMaxBodyBytes,
+        int maxJsonTokens) {
 
     public static IngestConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
@@ -84,7 +91,10 @@ public record IngestConfig(
                 r.integer("KYOYU_INGEST_MAX_RECORD_BYTES", 1024 * 1024, 64 * 1024, 64 * 1024 * 1024),
                 r.integer("KYOYU_INGEST_BODY_BUDGET_BYTES", 24 * 1024 * 1024, 64 * 1024, Integer.MAX_VALUE),
                 r.duration("KYOYU_INGEST_BODY_BUDGET_WAIT", Duration.ofSeconds(2)),
-                RateLimits.read(r, Map.of(Limit.INGEST_REQUESTS, "1000/s", Limit.INGEST_EVENTS, "20000/s")));
+                RateLimits.read(r, Map.of(Limit.INGEST_REQUESTS, "1000/s", Limit.INGEST_EVENTS, "20000/s")),
+                HttpServerSettings.read(r),
+                r.integer("KYOYU_INGEST_TOKEN_MAX_BODY_BYTES", 4096, 256, 64 * 1024),
+                r.integer("KYOYU_INGEST_MAX_JSON_TOKENS", 1_000_000, 1000, 100_000_000));
         // A trace adds up to three lifecycle events to the ones it carries.
         if (config.rateLimits().capacity(Limit.INGEST_EVENTS, false) < config.maxEventsPerRequest() + 3L) {
             r.problem("KYOYU_RATE_INGEST_EVENTS=" + config.rateLimits().rate(Limit.INGEST_EVENTS) + " with KYOYU_RATE_BURST="

@@ -18,6 +18,10 @@ import dev.kyoyu.query.search.QueryEmbedder;
 import dev.kyoyu.service.auth.Authenticator;
 import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.http.ApiErrors;
+import dev.kyoyu.service.http.BodyAdmission;
+import dev.kyoyu.service.http.HttpServers;
+import dev.kyoyu.service.http.JsonLimits;
+import dev.kyoyu.service.http.ReadDeadlines;
 import dev.kyoyu.service.http.HealthAndMetricsRoutes;
 import dev.kyoyu.service.http.JsonBodies;
 import dev.kyoyu.service.limits.Limit;
@@ -34,13 +38,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Wires the query API; {@code main} and the tests start it through {@link #start}. */
 public final class QueryApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueryApp.class);
-    private static final long MAX_BODY_BYTES = 1 << 20;
     private static final int MAX_JSON_DEPTH = 32;
 
     private final WebServer server;
@@ -71,7 +75,11 @@ public final class QueryApp implements AutoCloseable {
         // Grants are always read on the primary, so a revoke applies at once even while replicas lag.
         AccessGrants grants = new AccessGrants(pools.primary());
         DecisionReader decisions = new DecisionReader(pools, tracer);
-        JsonBodies bodies = new JsonBodies(MAX_BODY_BYTES, MAX_JSON_DEPTH);
+        ReadDeadlines deadlines = new ReadDeadlines(config.http());
+        JsonBodies bodies = new JsonBodies(JsonLimits.of(config.maxBodyBytes(), MAX_JSON_DEPTH, config.maxJsonTokens()), deadlines);
+        // Query bodies are small, but a burst of them at the body limit must not take the heap either.
+        BodyAdmission admission = new BodyAdmission(config.bodyBudgetBytes(), config.bodyBudgetWait(), authenticator, Set.of(),
+                BodyAdmission.declaredLength(config.maxBodyBytes()), registry, "kyoyu.query.body.budget.used.bytes");
         QueryEmbedder embedder = new QueryEmbedder(config.embedding().createProvider(), config.searchEmbedThreads(),
                 config.embedding().timeout());
         LOG.info("search queries are embedded with {}", embedder.model());
@@ -79,14 +87,10 @@ public final class QueryApp implements AutoCloseable {
         SubscribeRoutes.Settings subscribe = new SubscribeRoutes.Settings(config.subscribeHeartbeat(), config.subscribeQueue(),
                 config.subscribeLookback(), config.subscribeMax(), config.subscribeGrantRefresh());
 
-        WebServer server = WebServer.builder()
-                .host(config.host())
-                .port(config.port())
-                // Helidon leaves Nagle's algorithm on. An answer written in two pieces (headers, then a body of a few KB)
-                // then waits for the client's delayed ACK of the first: +40 ms on every keep-alive request (bench query).
-                .connectionOptions(socket -> socket.tcpNoDelay(true))
+        WebServer server = HttpServers.builder(config.host(), config.port(), config.http(), deadlines, config.maxBodyBytes())
                 .routing(routing -> {
                     HttpSpans.install(routing, telemetry, "dev.kyoyu.query", path -> "kyoyu.query");
+                    admission.install(routing);
                     ApiErrors.install(routing);
                     // Counted before any route reads a body or the database; subscriptions are bounded by their own cap.
                     RequestRateFilter.install(routing, tokens, limiter, Map.of("/v1/query", Limit.QUERIES, "/v1/runs", Limit.QUERIES,

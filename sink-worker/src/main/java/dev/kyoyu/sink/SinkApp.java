@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.kyoyu.service.http.ApiErrors;
 import dev.kyoyu.service.http.HealthAndMetricsRoutes;
+import dev.kyoyu.service.http.HttpServers;
 import dev.kyoyu.service.metrics.Metrics;
 import dev.kyoyu.service.telemetry.Telemetry;
 import dev.kyoyu.sink.consume.Backoff;
@@ -80,9 +81,7 @@ public final class SinkApp implements AutoCloseable {
         }
         ConsumeShell<?> decisions = decisionWorker;
 
-        WebServer server = WebServer.builder()
-                .host(config.host())
-                .port(config.port())
+        WebServer server = HttpServers.healthServer(config.host(), config.port())
                 .routing(routing -> {
                     ApiErrors.install(routing);
                     HealthAndMetricsRoutes.install(routing, registry, () -> health(worker.health(), decisions));
