@@ -10,6 +10,7 @@ import dev.kyoyu.schemas.event.IdAssigner;
 import dev.kyoyu.schemas.event.Rejection;
 import dev.kyoyu.service.auth.Authenticator;
 import dev.kyoyu.service.auth.Caller;
+import dev.kyoyu.service.http.ApiErrors;
 import dev.kyoyu.service.http.ApiException;
 import dev.kyoyu.service.http.Envelope;
 import dev.kyoyu.service.http.ErrorCode;
@@ -139,7 +140,8 @@ public final class EventStreamRoutes implements HttpService {
         try {
             node = mapper.readTree(line);
         } catch (JsonProcessingException e) {
-            return new EventValidator.Outcome(null, new Rejection(index, "INVALID_JSON", null, "line is not JSON: " + e.getOriginalMessage()));
+            // ApiErrors words parser failures and limits without Jackson's class names.
+            return new EventValidator.Outcome(null, new Rejection(index, "INVALID_JSON", null, "line is not JSON: " + ApiErrors.describe(e).getMessage()));
         } catch (IOException e) {
             return new EventValidator.Outcome(null, new Rejection(index, "INVALID_JSON", null, "line is not JSON: " + e.getMessage()));
         }
