@@ -62,14 +62,17 @@ interface Expect {
         };
     }
 
-    /** Another agent's data stays hidden: 403 or 404 in the envelope, or a 2xx that names none of it. */
+    /**
+     * Another agent's data stays hidden: a 4xx in the envelope (403, 404, or a 400 for an id that is
+     * no agent id), or a 2xx that names none of it.
+     */
     static Expect nothingOf(Set<String> foreign) {
         return answer -> {
-            if (answer.status() == 403 || answer.status() == 404) {
+            if (answer.status() >= 400 && answer.status() <= 499) {
                 return envelope(answer);
             }
             if (answer.status() / 100 != 2) {
-                return Optional.of("expected 403, 404 or a 2xx without the other agent's data, got " + answer);
+                return Optional.of("expected a 4xx or a 2xx without the other agent's data, got " + answer);
             }
             List<String> shown = foreign.stream().filter(answer.body()::contains).toList();
             return shown.isEmpty() ? Optional.empty() : Optional.of("the answer shows another agent's " + shown + ": " + answer);

@@ -82,7 +82,7 @@ final class IngestCases {
         cases.add(post("wrong-types", "/v1/runs/" + s.runA + "/complete", "{\"status\":5}", Expect.status(400)));
         cases.add(post("wrong-types", "/v1/runs/" + s.runA + "/complete", "{\"status\":\"exploded\"}", Expect.status(400)));
         cases.add(HostileCase.of("wrong-types", "/auth/token with numbers", Endpoint.postJson("/auth/token", null, "{\"agent_id\":5,\"api_key\":6}"),
-                Expect.status(400)));
+                Expect.clientError()));
         cases.add(HostileCase.of("wrong-types", "/auth/token with arrays", Endpoint.postJson("/auth/token", null, "{\"agent_id\":[],\"api_key\":{}}"),
                 Expect.status(400)));
         return cases;
@@ -168,6 +168,10 @@ final class IngestCases {
             cases.add(HostileCase.of("odd-path-ids", "POST /v1/runs/" + shown(id) + "/complete",
                     Endpoint.postJson("/v1/runs/" + id + "/complete", s.tokenA, "{}"), Expect.clientError()));
         }
+        for (String id : Meta.SERVER_REFUSED_IDS) {
+            cases.add(HostileCase.of("odd-path-ids", "POST /v1/runs/" + shown(id) + "/events",
+                    Endpoint.postJson("/v1/runs/" + id + "/events", s.tokenA, "{\"events\":[{\"event_type\":\"ToolCalled\"}]}"), Expect.rejectedByServer()));
+        }
         cases.add(HostileCase.of("odd-path-ids", "events into an uppercase run id that never existed",
                 Endpoint.postJson("/v1/runs/" + s.runNever.toUpperCase() + "/events", s.tokenA, "{\"events\":[{\"event_type\":\"ToolCalled\"}]}"),
                 Expect.status(404, "NOT_FOUND")));
@@ -218,8 +222,8 @@ final class IngestCases {
                     "{\"run_id\":\"" + run + "\",\"decision\":{\"decision_type\":\"hostile_check\",\"outcome\":\"forged-by-a\"}}"), notFound));
             cases.add(HostileCase.of("cross-agent", "granular DecisionMade into " + whose, Endpoint.postJson("/v1/runs/" + run + "/events", s.tokenA,
                     "{\"events\":[{\"event_type\":\"DecisionMade\",\"payload\":{\"outcome\":\"forged-by-a\"}}]}"), notFound));
-            cases.add(HostileCase.of("cross-agent", "RunFailed event into " + whose, Endpoint.postJson("/v1/runs/" + run + "/events", s.tokenA,
-                    "{\"events\":[{\"event_type\":\"RunFailed\"}]}"), notFound));
+            cases.add(HostileCase.of("cross-agent", "granular DecisionStarted into " + whose, Endpoint.postJson("/v1/runs/" + run + "/events", s.tokenA,
+                    "{\"events\":[{\"event_type\":\"DecisionStarted\",\"payload\":{\"decision_type\":\"hostile_check\"}}]}"), notFound));
             cases.add(HostileCase.of("cross-agent", "NDJSON line into " + whose + " beside a line into A's own run",
                     Endpoint.post("/v1/events", s.tokenA, "application/x-ndjson", ("{\"run_id\":\"" + s.runA + "\",\"event_type\":\"ToolCalled\"}\n"
                             + "{\"run_id\":\"" + run + "\",\"event_type\":\"ToolCalled\",\"payload\":{\"by\":\"a\"}}\n").getBytes(StandardCharsets.UTF_8)),

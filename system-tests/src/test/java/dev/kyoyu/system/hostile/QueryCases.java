@@ -167,6 +167,10 @@ final class QueryCases {
             cases.add(get("odd-path-ids", "/v1/runs/" + id, Expect.clientError()));
             cases.add(get("odd-path-ids", "/v1/agents/" + id + "/history", Expect.nothingOf(s.foreign())));
         }
+        for (String id : Meta.SERVER_REFUSED_IDS) {
+            cases.add(get("odd-path-ids", "/v1/runs/" + id, Expect.rejectedByServer()));
+            cases.add(get("odd-path-ids", "/v1/agents/" + id + "/history", Expect.rejectedByServer()));
+        }
         cases.add(get("odd-path-ids", "/v1/runs/" + s.runNever, Expect.status(404, "NOT_FOUND")));
         cases.add(get("odd-path-ids", "/v1/runs/" + s.runNever.toUpperCase(), Expect.status(404, "NOT_FOUND")));
         cases.add(get("odd-path-ids", "/v1/runs/" + s.runB.toUpperCase(), Expect.nothingOf(s.foreign())));
@@ -187,7 +191,7 @@ final class QueryCases {
         cases.add(post("huge", "/v1/query", "{\"offset\":100001}", Expect.status(400)));
         cases.add(post("huge", "/v1/query", "{\"limit\":1001}", Expect.status(400)));
         cases.add(post("huge", "/v1/search", "{\"query\":\"q\",\"limit\":101}", Expect.status(400)));
-        cases.add(get("huge", "/v1/agents/" + "a".repeat(10_000) + "/history", Expect.clientError()));
+        cases.add(get("huge", "/v1/agents/" + "a".repeat(10_000) + "/history", Expect.rejectedByServer()));
         return cases;
     }
 

@@ -130,7 +130,20 @@ final class RawHttp {
         return -1;
     }
 
+    /** Drops leading 1xx answers (100 Continue): the final answer is what a case is judged by. */
+    private static byte[] withoutInterimAnswers(byte[] data) {
+        while (data.length > 9 && data[9] == '1' && new String(data, 0, 5, StandardCharsets.ISO_8859_1).equals("HTTP/")) {
+            int end = headerEnd(data);
+            if (end < 0) {
+                break;
+            }
+            data = java.util.Arrays.copyOfRange(data, end, data.length);
+        }
+        return data;
+    }
+
     private static boolean complete(byte[] data) {
+        data = withoutInterimAnswers(data);
         int end = headerEnd(data);
         if (end < 0) {
             return false;
@@ -147,6 +160,7 @@ final class RawHttp {
     }
 
     private static Answer parse(byte[] data) {
+        data = withoutInterimAnswers(data);
         int end = headerEnd(data);
         if (data.length == 0 || end < 0) {
             return new Answer(CLOSED, Map.of(), new String(data, StandardCharsets.UTF_8));
