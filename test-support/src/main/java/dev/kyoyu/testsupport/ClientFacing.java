@@ -13,9 +13,10 @@ import java.util.regex.Pattern;
  * generative bench.
  */
 public final class ClientFacing {
-    /** A Java class or package name, an exception's name, or Kafka's wording. */
+    /** A Java class or package name, an exception's name, a method reference like {@code Type.method()}, or Kafka's wording. */
     private static final Pattern LEAK = Pattern.compile(
-            "\\b(java|javax|com|org|io|dev)\\.[a-z]+\\.|Exception\\b|(?i:\\bkafka\\b|RecordTooLarge|\\bbroker\\b|\\bproducer\\b)");
+            "\\b(java|javax|com|org|io|dev)\\.[a-z]+\\.|Exception\\b|\\b[A-Z][A-Za-z0-9]+\\.[a-z][A-Za-z0-9]*\\(\\)"
+                    + "|(?i:\\bkafka\\b|RecordTooLarge|\\bbroker\\b|\\bproducer\\b)");
 
     private ClientFacing() {
     }
