@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Timeout;
 class PoisonDrillIT {
     private static final String EXTREME = "+999999999-12-31T23:59:59Z";
     private static final String POISONER = "poison-agent";
-    private static final Duration SETTLE = Duration.ofSeconds(90);
+    private static final Duration SETTLE = Duration.ofSeconds(60);
 
     private LocalStack stack;
     private LoadGenerator.Report report;
@@ -54,6 +54,8 @@ class PoisonDrillIT {
     private final Map<String, HttpJson.Response> atTheDoor = new LinkedHashMap<>();
     private final List<String> sinkHealthDuring = new ArrayList<>();
     private String decisionAfterPoison;
+    /** Why the load stopped being stored after the poison, if it did (asserted by its own test, so every other test still reports). */
+    private String stalledAfterPoison;
 
     @BeforeAll
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -73,10 +75,14 @@ class PoisonDrillIT {
             postThroughTheDoor(ingest, token);
             writeStraightToTheTopic();
             long afterPoison = Delivery.storedCount(stack);
-            Await.until(SETTLE, "the load is still being stored after the poison", () -> {
-                sinkHealthDuring.add(stack.health(stack.sinkPort(1)).status() + "");
-                return Delivery.storedCount(stack) >= afterPoison + 100;
-            });
+            try {
+                Await.until(SETTLE, "the load is still being stored after the poison", () -> {
+                    sinkHealthDuring.add(stack.health(stack.sinkPort(1)).status() + "");
+                    return Delivery.storedCount(stack) >= afterPoison + 100;
+                });
+            } catch (AssertionError e) {
+                stalledAfterPoison = e.getMessage() + "; sink /health: " + stack.health(stack.sinkPort(1)).body();
+            }
             decisionAfterPoison = postGranularDecision(ingest, token, null);
         } finally {
             report = load.stop();
@@ -84,7 +90,9 @@ class PoisonDrillIT {
             System.out.println("poison at the door: " + atTheDoor.entrySet().stream()
                     .map(e -> e.getKey() + " -> " + e.getValue().status()).toList());
         }
-        Delivery.awaitStored(stack, report.acknowledged().size(), SETTLE);
+        if (stalledAfterPoison == null) {
+            Delivery.awaitStored(stack, report.acknowledged().size(), SETTLE);
+        }
     }
 
     @AfterAll
@@ -166,6 +174,12 @@ class PoisonDrillIT {
     void loadAcknowledged() {
         assertEquals(java.util.Set.of(202), report.statusCounts().keySet(), report::toString);
         assertTrue(report.anomalies().isEmpty(), () -> String.join("\n", report.anomalies()));
+    }
+
+    @Test
+    @DisplayName("the load goes on being stored after the poison")
+    void storageGoesOn() {
+        assertEquals(null, stalledAfterPoison, "storage stalled after the poison");
     }
 
     @Test
