@@ -43,6 +43,7 @@ final class GenerativeStack implements AutoCloseable {
             ingest.put("KYOYU_INGEST_PORT", Integer.toString(stack.ingestPort));
             ingest.put("KYOYU_JWT_SECRET", IngestBench.randomSecret());
             ingest.put("KYOYU_API_KEY_SECRET", stack.apiKeySecret);
+            ingest.put("KYOYU_ID_SECRET", IngestBench.randomSecret());
             ingest.put("KYOYU_TOKEN_LIFETIME", "24h");
 
             Map<String, String> sink = new LinkedHashMap<>(common);
