@@ -59,20 +59,20 @@ public final class QueryApp implements AutoCloseable {
     public static QueryApp start(QueryConfig config, OpenTelemetry telemetry) {
         PrometheusMeterRegistry registry = Metrics.newRegistry("query-api");
         ReadPools pools = new ReadPools(new ReadPools.Settings(config.pgUrl(), config.replicaUrls(), config.pgUser(),
-                config.pgPassword(), config.poolSize(), config.replicaMaxLag()), registry, Clock.systemUTC());
+                config.pgPassword(), config.poolSize(), config.replicaMaxLag(), config.statementTimeout()), registry, Clock.systemUTC());
         Authenticator authenticator = new Authenticator(new Tokens(config.jwtSecret(), Duration.ofHours(1), Clock.systemUTC()), registry);
         Tracer tracer = telemetry.getTracer("dev.kyoyu.query");
         QueryMetrics metrics = new QueryMetrics(registry);
         // Grants are always read on the primary, so a revoke applies at once even while replicas lag.
-        AccessGrants grants = new AccessGrants(pools.primary());
+        AccessGrants grants = new AccessGrants(pools.primary(), pools.statementTimeout());
         DecisionReader decisions = new DecisionReader(pools, tracer);
         JsonBodies bodies = new JsonBodies(MAX_BODY_BYTES, MAX_JSON_DEPTH);
         QueryEmbedder embedder = new QueryEmbedder(config.embedding().createProvider(), config.searchEmbedThreads(),
-                config.embedding().timeout());
+                config.searchEmbedQueue(), config.embedding().timeout());
         LOG.info("search queries are embedded with {}", embedder.model());
         LiveFeed feed = new LiveFeed(config.kafkaBootstrap(), config.decisionsTopic(), config.conflictsTopic(), registry).start();
         SubscribeRoutes.Settings subscribe = new SubscribeRoutes.Settings(config.subscribeHeartbeat(), config.subscribeQueue(),
-                config.subscribeLookback(), config.subscribeMax(), config.subscribeGrantRefresh());
+                config.subscribeLookback(), config.subscribeMax(), config.subscribeGrantRefresh(), config.subscribeMaxPerAgent());
 
         WebServer server = WebServer.builder()
                 .host(config.host())
