@@ -54,8 +54,8 @@ public final class QueryEmbedder implements AutoCloseable {
         try {
             vector = threads.submit(() -> provider.embed(text));
         } catch (RejectedExecutionException e) {
-            throw new Saturated("all " + threads.getMaximumPoolSize() + " embedding threads are busy and " + queueSize
-                    + " searches already wait for one");
+            throw new Saturated("every embedding thread (" + threads.getMaximumPoolSize()
+                    + ") is busy and the queue of waiting searches (" + queueSize + ") is full");
         }
         try {
             return vector.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
