@@ -1,5 +1,6 @@
 package dev.kyoyu.system.hostile;
 
+import dev.kyoyu.testsupport.RawHttp;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package dev.kyoyu.system.hostile;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyoyu.schemas.event.EventJson;
 import dev.kyoyu.testsupport.ClientFacing;
+import dev.kyoyu.testsupport.RawHttp;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -10,7 +11,7 @@ import java.util.Set;
 
 /** What a hostile case must get back; {@link #problem} says what is wrong with an answer, or nothing. */
 interface Expect {
-    Optional<String> problem(RawHttp.Answer answer);
+    Optional<String> problem(RawHttp.Response answer);
 
     /** Any 4xx in the error envelope. */
     static Expect clientError() {
@@ -79,7 +80,7 @@ interface Expect {
         };
     }
 
-    private static Optional<String> envelope(RawHttp.Answer answer) {
+    private static Optional<String> envelope(RawHttp.Response answer) {
         Optional<String> leak = leak(answer);
         if (leak.isPresent()) {
             return leak;
@@ -87,7 +88,7 @@ interface Expect {
         return ClientFacing.envelopeProblem(answer.body()).map(p -> answer.status() + ": " + p);
     }
 
-    private static Optional<String> leak(RawHttp.Answer answer) {
+    private static Optional<String> leak(RawHttp.Response answer) {
         return ClientFacing.leak(answer.body()).map(l -> answer.status() + " leaks " + l);
     }
 

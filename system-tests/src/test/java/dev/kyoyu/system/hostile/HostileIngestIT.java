@@ -3,16 +3,9 @@ package dev.kyoyu.system.hostile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Issue 11, the hostile-input suite against ingest-api: the case table of {@link IngestCases} (every
@@ -20,27 +13,19 @@ import org.junit.jupiter.api.TestMethodOrder;
  * into another agent's run a 404 like a run that never existed), slow clients, a burst of bad requests;
  * afterwards nothing of A is in B's runs and the services still serve.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class HostileIngestIT {
-    private static final String API = "ingest-api";
-    private static HostileStack stack;
-
-    @BeforeAll
-    static void start() {
-        stack = HostileStack.start("hostile-ingest");
+class HostileIngestIT extends HostileSuite {
+    HostileIngestIT() {
+        super("ingest-api", "hostile-ingest");
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        System.out.println(CaseCounts.table("hostile-input cases so far, by family {api=count}:"));
-        stack.close();
+    @Override
+    int port() {
+        return stack.ingest.port();
     }
 
-    @TestFactory
-    @Order(1)
-    @DisplayName("every hostile input to ingest-api is refused truthfully")
-    Stream<DynamicTest> caseTable() {
-        return SuiteRunner.tests(API, stack.ingest.port(), new IngestCases(stack).all());
+    @Override
+    List<HostileCase> cases() {
+        return new IngestCases(stack).all();
     }
 
     @Test
@@ -49,14 +34,14 @@ class HostileIngestIT {
     void slowClients() throws Exception {
         byte[] slow = Endpoint.postJson("/v1/runs/" + stack.runA + "/events", stack.tokenA, "{\"events\":[{\"event_type\":\"ToolCalled\"}]}");
         byte[] ordinary = Endpoint.postJson("/v1/runs", stack.tokenA, "{}");
-        SuiteRunner.slowClients(API, stack.ingest.port(), slow, ordinary, 201);
+        SuiteRunner.slowClients(api, port(), slow, ordinary, 201);
     }
 
     @Test
     @Order(3)
     @DisplayName("a burst of concurrent bad requests gets only 4xx answers")
     void burst() throws Exception {
-        SuiteRunner.burst(API, stack.ingest.port(), List.of(
+        SuiteRunner.burst(api, port(), List.of(
                 Endpoint.postJson("/v1/runs/" + stack.runA + "/events", stack.tokenA, "{\"events\":"),
                 Endpoint.postJson("/auth/token", null, "{\"agent_id\":\"x\",\"api_key\":\"wrong\"}"),
                 Endpoint.postJson("/v1/trace", stack.tokenA, "{\"decision\":{}}"),
@@ -72,12 +57,5 @@ class HostileIngestIT {
         HostileChecks.postOrdinaryEventAndAwaitStored(stack);
         assertEquals(0, stack.rowsOfAInRunsOfB(), "rows agent A wrote into B's runs");
         assertEquals(0, stack.runsOfBNoLongerRunning(), "B's run was completed or failed by someone else");
-    }
-
-    @Test
-    @Order(5)
-    @DisplayName("afterwards both services answer /health and an ordinary authenticated request")
-    void bothServicesStillServe() {
-        HostileChecks.assertServing(stack);
     }
 }

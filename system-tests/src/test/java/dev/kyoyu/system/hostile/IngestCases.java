@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyoyu.schemas.event.EventJson;
 import dev.kyoyu.service.auth.ApiKeys;
 import dev.kyoyu.service.auth.Secret;
+import dev.kyoyu.testsupport.RawHttp;
 import dev.kyoyu.testsupport.TestSecrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -4,6 +4,7 @@ import static dev.kyoyu.system.hostile.Meta.json;
 import static dev.kyoyu.system.hostile.Meta.shown;
 import static dev.kyoyu.system.hostile.Meta.url;
 
+import dev.kyoyu.testsupport.RawHttp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -225,7 +226,7 @@ final class QueryCases {
         headers.put("Accept", "text/event-stream");
         headers.putAll(extra);
         byte[] request = RawHttp.request("GET", path, headers, new byte[0]);
-        return new HostileCase(family, "GET " + path + " " + extra, port -> RawHttp.exchange(port, request, STREAM_READ), expect);
+        return new HostileCase(family, "GET " + path + " " + extra, port -> HostileCase.closedIfRefused(() -> new RawHttp(port, STREAM_READ).exchange(request)), expect);
     }
 
     static byte[] utf8(String s) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.kyoyu.testsupport.RawHttp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,7 @@ final class SuiteRunner {
         return cases.stream().map(c -> {
             CaseCounts.count(api, c.family());
             return DynamicTest.dynamicTest(c.family() + ": " + c.name(), () -> {
-                RawHttp.Answer answer = c.send().apply(port);
+                RawHttp.Response answer = c.send().apply(port);
                 Optional<String> problem = c.expect().problem(answer);
                 problem.ifPresent(p -> fail(c.family() + " / " + c.name() + ": " + p));
             });
@@ -43,15 +44,15 @@ final class SuiteRunner {
      */
     static void slowClients(String api, int port, byte[] slowRequest, byte[] ordinary, int ordinaryStatus) throws Exception {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<RawHttp.Answer>> slow = new ArrayList<>();
+            List<Future<RawHttp.Response>> slow = new ArrayList<>();
             for (int i = 0; i < SLOW_CLIENTS; i++) {
                 CaseCounts.count(api, "slow-clients");
-                slow.add(pool.submit(() -> RawHttp.trickle(port, slowRequest, SLOW_PIECES, SLOW_PAUSE, Duration.ofSeconds(10))));
+                slow.add(pool.submit(() -> HostileCase.closedIfRefused(() -> new RawHttp(port, Duration.ofSeconds(10)).trickle(slowRequest, SLOW_PIECES, SLOW_PAUSE))));
             }
-            RawHttp.Answer meanwhile = RawHttp.exchange(port, ordinary, Duration.ofSeconds(10));
+            RawHttp.Response meanwhile = HostileCase.closedIfRefused(() -> new RawHttp(port, Duration.ofSeconds(10)).exchange(ordinary));
             assertEquals(ordinaryStatus, meanwhile.status(), "an ordinary request while slow clients hold connections: " + meanwhile);
-            for (Future<RawHttp.Answer> f : slow) {
-                RawHttp.Answer answer = f.get();
+            for (Future<RawHttp.Response> f : slow) {
+                RawHttp.Response answer = f.get();
                 assertTrue(answer.status() < 500, "a slow client got " + answer);
             }
         }
@@ -61,14 +62,14 @@ final class SuiteRunner {
     static void burst(String api, int port, List<byte[]> badRequests) throws Exception {
         CaseCounts.count(api, "burst (" + BURST + " requests each)");
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<RawHttp.Answer>> answers = new ArrayList<>();
+            List<Future<RawHttp.Response>> answers = new ArrayList<>();
             for (int i = 0; i < BURST; i++) {
                 byte[] request = badRequests.get(i % badRequests.size());
-                answers.add(pool.submit(() -> RawHttp.exchange(port, request, Duration.ofSeconds(30))));
+                answers.add(pool.submit(() -> HostileCase.closedIfRefused(() -> new RawHttp(port, Duration.ofSeconds(30)).exchange(request))));
             }
             List<String> wrong = new ArrayList<>();
-            for (Future<RawHttp.Answer> f : answers) {
-                RawHttp.Answer answer = f.get();
+            for (Future<RawHttp.Response> f : answers) {
+                RawHttp.Response answer = f.get();
                 if (answer.status() >= 500 || (answer.status() >= 0 && answer.status() < 400)) {
                     wrong.add(answer.toString());
                 }
