@@ -231,7 +231,19 @@ final class Fields {
         if (values.size() > 1) {
             throw invalid(name, "given " + values.size() + " times; give it once");
         }
-        return values.isEmpty() || values.getFirst().isBlank() ? null : storable(values.getFirst(), name);
+        return values.isEmpty() || values.getFirst().isBlank() ? null : decoded(values.getFirst(), name);
+    }
+
+    /**
+     * A query value as percent-decoded by the server: bytes that were not UTF-8 (%ED%A0%80, a UTF-8-encoded
+     * surrogate, say) arrive as U+FFFD. No parameter here names free text, so that character only ever means
+     * the client sent something that is not text.
+     */
+    private static String decoded(String value, String name) {
+        if (value.indexOf('\uFFFD') >= 0) {
+            throw invalid(name, "is not valid UTF-8 once percent-decoded");
+        }
+        return storable(value, name);
     }
 
     /** A text parameter of at most {@code maxLength} characters; null when absent. */
@@ -249,7 +261,7 @@ final class Fields {
         if (values.size() > maxValues) {
             throw invalid(name, "given " + values.size() + " times; at most " + maxValues);
         }
-        values.forEach(value -> storable(value, name));
+        values.forEach(value -> decoded(value, name));
         return values;
     }
 
