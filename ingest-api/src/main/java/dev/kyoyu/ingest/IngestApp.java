@@ -15,6 +15,8 @@ import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.http.ApiErrors;
 import dev.kyoyu.service.http.HealthAndMetricsRoutes;
 import dev.kyoyu.service.http.JsonBodies;
+import dev.kyoyu.service.http.OpenApiRoute;
+import dev.kyoyu.service.http.RouteLog;
 import dev.kyoyu.service.metrics.Metrics;
 import dev.kyoyu.service.telemetry.HttpSpans;
 import dev.kyoyu.service.telemetry.Telemetry;
@@ -22,15 +24,18 @@ import io.helidon.webserver.WebServer;
 import io.opentelemetry.api.OpenTelemetry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 /** Wires the ingest API; {@code main} and the tests start it through {@link #start}. */
 public final class IngestApp implements AutoCloseable {
     private final WebServer server;
+    private final RouteLog routeLog;
     private final EventPublisher publisher;
 
-    private IngestApp(WebServer server, EventPublisher publisher) {
+    private IngestApp(WebServer server, EventPublisher publisher, RouteLog routeLog) {
         this.server = server;
+        this.routeLog = routeLog;
         this.publisher = publisher;
     }
 
@@ -52,6 +57,7 @@ public final class IngestApp implements AutoCloseable {
         // A streamed request holds one line and the acknowledgements of what it sent, not its body.
         BodyAdmission admission = new BodyAdmission(config.bodyBudgetBytes(), config.maxBodyBytes(),
                 config.eventLimits().maxPayloadBytes() + 1024 * 1024, config.bodyBudgetWait(), registry);
+        RouteLog routeLog = new RouteLog();
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -61,6 +67,7 @@ public final class IngestApp implements AutoCloseable {
                 // delayed ACK: up to 40 ms more on a keep-alive connection, as query-api measured.
                 .connectionOptions(socket -> socket.tcpNoDelay(true))
                 .routing(routing -> {
+                    routing = routeLog.recording(routing); // the contract test compares them with the OpenAPI document
                     HttpSpans.install(routing, telemetry, "dev.kyoyu.ingest",
                             path -> path.startsWith("/v1/trace") ? "kyoyu.api.trace" : "kyoyu.ingest");
                     admission.install(routing);
@@ -73,11 +80,17 @@ public final class IngestApp implements AutoCloseable {
                     // A line holds one event: its payload plus room for the envelope fields.
                     routing.register("/v1/events", new EventStreamRoutes(routes, streams,
                             config.eventLimits().maxPayloadBytes() + 16 * 1024, config.maxStreamEvents()));
+                    OpenApiRoute.install(routing, "openapi/ingest-api.yaml");
                     ApiErrors.installFallback(routing);
                 })
                 .build()
                 .start();
-        return new IngestApp(server, publisher);
+        return new IngestApp(server, publisher, routeLog);
+    }
+
+    /** Every route the server registered, as the routing was built. */
+    public List<RouteLog.Route> routes() {
+        return routeLog.routes();
     }
 
     public int port() {

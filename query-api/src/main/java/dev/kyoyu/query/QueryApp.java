@@ -20,6 +20,8 @@ import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.http.ApiErrors;
 import dev.kyoyu.service.http.HealthAndMetricsRoutes;
 import dev.kyoyu.service.http.JsonBodies;
+import dev.kyoyu.service.http.OpenApiRoute;
+import dev.kyoyu.service.http.RouteLog;
 import dev.kyoyu.service.metrics.Metrics;
 import dev.kyoyu.service.telemetry.HttpSpans;
 import dev.kyoyu.service.telemetry.Telemetry;
@@ -30,6 +32,7 @@ import io.opentelemetry.api.trace.Tracer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,12 +44,14 @@ public final class QueryApp implements AutoCloseable {
     private static final int MAX_JSON_DEPTH = 32;
 
     private final WebServer server;
+    private final RouteLog routeLog;
     private final ReadPools pools;
     private final LiveFeed feed;
     private final QueryEmbedder embedder;
 
-    private QueryApp(WebServer server, ReadPools pools, LiveFeed feed, QueryEmbedder embedder) {
+    private QueryApp(WebServer server, ReadPools pools, LiveFeed feed, QueryEmbedder embedder, RouteLog routeLog) {
         this.server = server;
+        this.routeLog = routeLog;
         this.pools = pools;
         this.feed = feed;
         this.embedder = embedder;
@@ -74,6 +79,7 @@ public final class QueryApp implements AutoCloseable {
         SubscribeRoutes.Settings subscribe = new SubscribeRoutes.Settings(config.subscribeHeartbeat(), config.subscribeQueue(),
                 config.subscribeLookback(), config.subscribeMax(), config.subscribeGrantRefresh());
 
+        RouteLog routeLog = new RouteLog();
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -81,6 +87,7 @@ public final class QueryApp implements AutoCloseable {
                 // then waits for the client's delayed ACK of the first: +40 ms on every keep-alive request (bench query).
                 .connectionOptions(socket -> socket.tcpNoDelay(true))
                 .routing(routing -> {
+                    routing = routeLog.recording(routing); // the contract test compares them with the OpenAPI document
                     HttpSpans.install(routing, telemetry, "dev.kyoyu.query", path -> "kyoyu.query");
                     ApiErrors.install(routing);
                     HealthAndMetricsRoutes.install(routing, registry, () -> health(pools, feed));
@@ -94,11 +101,12 @@ public final class QueryApp implements AutoCloseable {
                     routing.register("/v1/conflicts", new ConflictRoutes(authenticator, grants, new ConflictReader(pools, tracer),
                             metrics, config.maxResults()));
                     routing.register("/v1/subscribe", new SubscribeRoutes(authenticator, grants, feed, subscribe));
+                    OpenApiRoute.install(routing, "openapi/query-api.yaml");
                     ApiErrors.installFallback(routing);
                 })
                 .build()
                 .start();
-        return new QueryApp(server, pools, feed, embedder);
+        return new QueryApp(server, pools, feed, embedder, routeLog);
     }
 
     /**
@@ -114,6 +122,11 @@ public final class QueryApp implements AutoCloseable {
         }
         checks.put("kafka", feed.connected() ? "ok" : "unreachable (subscriptions wait for it)");
         return new HealthAndMetricsRoutes.Health(postgres, checks);
+    }
+
+    /** Every route the server registered, as the routing was built. */
+    public List<RouteLog.Route> routes() {
+        return routeLog.routes();
     }
 
     public int port() {
