@@ -2,6 +2,7 @@ package dev.kyoyu.stream;
 
 import dev.kyoyu.service.http.ApiErrors;
 import dev.kyoyu.service.http.HealthAndMetricsRoutes;
+import dev.kyoyu.service.http.HttpServers;
 import dev.kyoyu.service.metrics.Metrics;
 import dev.kyoyu.stream.errors.RejectingDeserializationHandler;
 import dev.kyoyu.stream.errors.RejectingHandler;
@@ -55,9 +56,7 @@ public final class StreamApp implements AutoCloseable {
         streamsMetrics.bindTo(registry);
         streams.start();
 
-        WebServer server = WebServer.builder()
-                .host(config.host())
-                .port(config.port())
+        WebServer server = HttpServers.healthServer(config.host(), config.port())
                 .routing(routing -> {
                     ApiErrors.install(routing);
                     HealthAndMetricsRoutes.install(routing, registry, () -> health(streams.state()));

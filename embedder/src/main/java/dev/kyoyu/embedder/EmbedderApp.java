@@ -6,6 +6,7 @@ import dev.kyoyu.embedder.claim.EmbeddingWorker;
 import dev.kyoyu.embedder.provider.EmbeddingProvider;
 import dev.kyoyu.service.http.ApiErrors;
 import dev.kyoyu.service.http.HealthAndMetricsRoutes;
+import dev.kyoyu.service.http.HttpServers;
 import dev.kyoyu.service.metrics.Metrics;
 import io.helidon.webserver.WebServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -40,9 +41,7 @@ public final class EmbedderApp implements AutoCloseable {
         LOG.info("embedding with {} (client vectors: {})", provider.model(), config.embedding().clientVectors());
         EmbeddingWorker worker = new EmbeddingWorker(pool, provider, config.embedding().clientVectors(), config.batchSize(),
                 config.idleBackoffMin(), config.idleBackoffMax(), config.retryMaxBackoff(), config.embedding().timeout(), registry);
-        WebServer server = WebServer.builder()
-                .host(config.host())
-                .port(config.port())
+        WebServer server = HttpServers.healthServer(config.host(), config.port())
                 .routing(routing -> {
                     ApiErrors.install(routing);
                     HealthAndMetricsRoutes.install(routing, registry, () -> health(pool, worker));

@@ -1,31 +1,44 @@
 package dev.kyoyu.ingest;
 
 import dev.kyoyu.ingest.http.AuthRoutes;
-import dev.kyoyu.ingest.http.BodyAdmission;
 import dev.kyoyu.ingest.http.EventStreamRoutes;
+import dev.kyoyu.ingest.http.IdempotencyKeys;
 import dev.kyoyu.ingest.http.IngestMetrics;
 import dev.kyoyu.ingest.http.IngestRoutesContext;
 import dev.kyoyu.ingest.http.RunRoutes;
 import dev.kyoyu.ingest.http.TraceRoutes;
 import dev.kyoyu.ingest.kafka.EventPublisher;
+import dev.kyoyu.ingest.ownership.RunOwnership;
 import dev.kyoyu.schemas.event.EventValidator;
+import dev.kyoyu.schemas.event.IdKey;
 import dev.kyoyu.service.auth.ApiKeys;
 import dev.kyoyu.service.auth.Authenticator;
 import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.http.ApiErrors;
+import dev.kyoyu.service.http.BodyAdmission;
+import dev.kyoyu.service.http.HttpServers;
+import dev.kyoyu.service.http.JsonLimits;
+import dev.kyoyu.service.http.ReadDeadlines;
 import dev.kyoyu.service.http.HealthAndMetricsRoutes;
 import dev.kyoyu.service.http.JsonBodies;
 import dev.kyoyu.service.http.OpenApiRoute;
 import dev.kyoyu.service.http.RouteLog;
+import dev.kyoyu.service.limits.Limit;
+import dev.kyoyu.service.limits.RateLimiter;
+import dev.kyoyu.service.limits.RequestRateFilter;
 import dev.kyoyu.service.metrics.Metrics;
 import dev.kyoyu.service.telemetry.HttpSpans;
 import dev.kyoyu.service.telemetry.Telemetry;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.ServerRequest;
 import io.opentelemetry.api.OpenTelemetry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.ToLongFunction;
 
 /** Wires the ingest API; {@code main} and the tests start it through {@link #start}. */
 public final class IngestApp implements AutoCloseable {
@@ -46,35 +59,46 @@ public final class IngestApp implements AutoCloseable {
     public static IngestApp start(IngestConfig config, OpenTelemetry telemetry) {
         Clock clock = Clock.systemUTC();
         PrometheusMeterRegistry registry = Metrics.newRegistry("ingest-api");
-        EventPublisher publisher = new EventPublisher(config, telemetry.getPropagators().getTextMapPropagator());
+        RateLimiter limiter = RateLimiter.inProcess(config.rateLimits(), registry);
+        EventPublisher publisher = new EventPublisher(config, telemetry.getPropagators().getTextMapPropagator(), (agentId, events) ->
+                limiter.charge(Limit.INGEST_EVENTS, agentId, config.adminAgents().contains(agentId), events));
         Tokens tokens = new Tokens(config.jwtSecret(), config.tokenLifetime(), clock);
-        JsonBodies bodies = new JsonBodies(config.maxBodyBytes(), config.maxJsonNestingDepth());
-        JsonBodies streams = new JsonBodies(config.maxStreamBytes(), config.maxJsonNestingDepth());
+        ReadDeadlines deadlines = new ReadDeadlines(config.http());
+        JsonBodies bodies = new JsonBodies(JsonLimits.of(config.maxBodyBytes(), config.maxJsonNestingDepth(), config.maxJsonTokens()),
+                deadlines);
+        JsonBodies streams = new JsonBodies(JsonLimits.of(config.maxStreamBytes(), config.maxJsonNestingDepth(), config.maxJsonTokens()),
+                deadlines);
+        JsonBodies tokenBodies = new JsonBodies(AuthRoutes.limits(config.tokenMaxBodyBytes()), deadlines);
         Authenticator authenticator = new Authenticator(tokens, registry);
+        IdKey idKey = new IdKey(config.idSecret().bytes());
         IngestRoutesContext routes = new IngestRoutesContext(bodies, authenticator,
-                new EventValidator(config.eventLimits(), clock), publisher, clock, new IngestMetrics(registry));
+                new EventValidator(config.eventLimits(), clock), publisher, clock, new IngestMetrics(registry),
+                new IdempotencyKeys(idKey), new RunOwnership(idKey));
 
         // A streamed request holds one line and the acknowledgements of what it sent, not its body.
-        BodyAdmission admission = new BodyAdmission(config.bodyBudgetBytes(), config.maxBodyBytes(),
-                config.eventLimits().maxPayloadBytes() + 1024 * 1024, config.bodyBudgetWait(), registry);
+        long streamReservation = config.eventLimits().maxPayloadBytes() + 1024 * 1024;
+        ToLongFunction<ServerRequest> declared = BodyAdmission.declaredLength(config.maxBodyBytes());
+        BodyAdmission admission = new BodyAdmission(config.bodyBudgetBytes(), config.bodyBudgetWait(), authenticator,
+                Set.of(AuthRoutes.TOKEN_PATH),
+                req -> req.headers().first(HeaderNames.CONTENT_TYPE).orElse("").startsWith(EventStreamRoutes.NDJSON)
+                        ? streamReservation : declared.applyAsLong(req),
+                registry, "kyoyu.ingest.body.budget.used.bytes");
         RouteLog routeLog = new RouteLog();
-        WebServer server = WebServer.builder()
-                .host(config.host())
-                .port(config.port())
+        WebServer server = HttpServers.builder(config.host(), config.port(), config.http(), deadlines,
+                        Math.max(config.maxBodyBytes(), config.maxStreamBytes()))
                 // On SIGTERM, requests already waiting for Kafka get their answer before the listener closes.
                 .shutdownGracePeriod(config.ackTimeout().plusSeconds(5))
-                // Nagle's algorithm (Helidon's default) holds an answer written in two pieces until the client's
-                // delayed ACK: up to 40 ms more on a keep-alive connection, as query-api measured.
-                .connectionOptions(socket -> socket.tcpNoDelay(true))
                 .routing(routing -> {
                     routing = routeLog.recording(routing); // the contract test compares them with the OpenAPI document
                     HttpSpans.install(routing, telemetry, "dev.kyoyu.ingest",
                             path -> path.startsWith("/v1/trace") ? "kyoyu.api.trace" : "kyoyu.ingest");
+                    // Before the body budget: a request over its agent's rate takes none of it.
+                    RequestRateFilter.install(routing, tokens, limiter, Map.of("/v1/", Limit.INGEST_REQUESTS));
                     admission.install(routing);
                     ApiErrors.install(routing);
                     HealthAndMetricsRoutes.install(routing, registry,
                             () -> new HealthAndMetricsRoutes.Health(true, Map.of("kafka", config.kafkaBootstrap())));
-                    routing.register("/auth", new AuthRoutes(bodies, new ApiKeys(config.apiKeySecret()), tokens, config.adminAgents(), registry));
+                    routing.register("/auth", new AuthRoutes(tokenBodies, new ApiKeys(config.apiKeySecret()), tokens, config.adminAgents(), registry));
                     routing.register("/v1/runs", new RunRoutes(routes, config.maxEventsPerRequest()));
                     routing.register("/v1/trace", new TraceRoutes(routes, config.maxEventsPerRequest(), config.maxDecisionBytes()));
                     // A line holds one event: its payload plus room for the envelope fields.

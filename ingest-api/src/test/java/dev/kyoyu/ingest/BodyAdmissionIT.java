@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Request bodies share a fixed memory budget: a client cannot make the ingest API hold more. */
@@ -29,11 +28,14 @@ class BodyAdmissionIT {
                 "KYOYU_EVENTS_TOPIC", TestTopics.create("admission", 1),
                 "KYOYU_JWT_SECRET", TestSecrets.JWT,
                 "KYOYU_API_KEY_SECRET", TestSecrets.API_KEY,
+                "KYOYU_ID_SECRET", TestSecrets.ID,
                 "KYOYU_INGEST_BODY_BUDGET_BYTES", "65536",
                 "KYOYU_INGEST_BODY_BUDGET_WAIT", "200ms")))) {
             HttpJson http = new HttpJson(app.port());
             String token = http.token("admitted", new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor("admitted"));
-            String path = "/v1/runs/" + UUID.randomUUID() + "/events";
+            HttpJson.Response run = http.postJson("/v1/runs", token, Map.of());
+            assertEquals(201, run.status(), run.raw().body());
+            String path = "/v1/runs/" + run.data().path("id").asText() + "/events";
             Map<String, Object> small = Map.of("events", List.of(Map.of("event_type", "Ok", "payload", Map.of("pad", "x".repeat(9000)))));
 
             // A slow client announces a 60,000-byte body and sends ten bytes of it.

@@ -42,6 +42,7 @@ class IngestApiIT {
                 "KYOYU_EVENTS_TOPIC", topic,
                 "KYOYU_JWT_SECRET", TestSecrets.JWT,
                 "KYOYU_API_KEY_SECRET", TestSecrets.API_KEY,
+                "KYOYU_ID_SECRET", TestSecrets.ID,
                 "KYOYU_INGEST_MAX_BODY_BYTES", "65536",
                 "KYOYU_INGEST_MAX_EVENTS_PER_REQUEST", "50",
                 "KYOYU_INGEST_MAX_JSON_DEPTH", "16",
@@ -123,7 +124,7 @@ class IngestApiIT {
 
     @Test
     void namesWhatIsWrongWithMalformedRequests() {
-        String path = "/v1/runs/" + UUID.randomUUID() + "/events";
+        String path = "/v1/runs/" + startRun() + "/events";
         assertError(http.post(path, token, "application/json", "{\"events\": [ {\"event_type\": "), 400, "INVALID_INPUT", "malformed JSON");
         assertError(http.post(path, token, "text/plain", "{}"), 415, "UNSUPPORTED_MEDIA_TYPE", "application/json");
         assertError(http.post(path, token, "application/json", "{\"events\":[{\"event_type\":\"A\",\"payload\":{\"x\":\""

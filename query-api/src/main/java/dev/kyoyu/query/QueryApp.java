@@ -18,10 +18,17 @@ import dev.kyoyu.query.search.QueryEmbedder;
 import dev.kyoyu.service.auth.Authenticator;
 import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.http.ApiErrors;
+import dev.kyoyu.service.http.BodyAdmission;
+import dev.kyoyu.service.http.HttpServers;
+import dev.kyoyu.service.http.JsonLimits;
+import dev.kyoyu.service.http.ReadDeadlines;
 import dev.kyoyu.service.http.HealthAndMetricsRoutes;
 import dev.kyoyu.service.http.JsonBodies;
 import dev.kyoyu.service.http.OpenApiRoute;
 import dev.kyoyu.service.http.RouteLog;
+import dev.kyoyu.service.limits.Limit;
+import dev.kyoyu.service.limits.RateLimiter;
+import dev.kyoyu.service.limits.RequestRateFilter;
 import dev.kyoyu.service.metrics.Metrics;
 import dev.kyoyu.service.telemetry.HttpSpans;
 import dev.kyoyu.service.telemetry.Telemetry;
@@ -34,13 +41,13 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Wires the query API; {@code main} and the tests start it through {@link #start}. */
 public final class QueryApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueryApp.class);
-    private static final long MAX_BODY_BYTES = 1 << 20;
     private static final int MAX_JSON_DEPTH = 32;
 
     private final WebServer server;
@@ -65,13 +72,19 @@ public final class QueryApp implements AutoCloseable {
         PrometheusMeterRegistry registry = Metrics.newRegistry("query-api");
         ReadPools pools = new ReadPools(new ReadPools.Settings(config.pgUrl(), config.replicaUrls(), config.pgUser(),
                 config.pgPassword(), config.poolSize(), config.replicaMaxLag()), registry, Clock.systemUTC());
-        Authenticator authenticator = new Authenticator(new Tokens(config.jwtSecret(), Duration.ofHours(1), Clock.systemUTC()), registry);
+        Tokens tokens = new Tokens(config.jwtSecret(), Duration.ofHours(1), Clock.systemUTC());
+        Authenticator authenticator = new Authenticator(tokens, registry);
+        RateLimiter limiter = RateLimiter.inProcess(config.rateLimits(), registry);
         Tracer tracer = telemetry.getTracer("dev.kyoyu.query");
         QueryMetrics metrics = new QueryMetrics(registry);
         // Grants are always read on the primary, so a revoke applies at once even while replicas lag.
         AccessGrants grants = new AccessGrants(pools.primary());
         DecisionReader decisions = new DecisionReader(pools, tracer);
-        JsonBodies bodies = new JsonBodies(MAX_BODY_BYTES, MAX_JSON_DEPTH);
+        ReadDeadlines deadlines = new ReadDeadlines(config.http());
+        JsonBodies bodies = new JsonBodies(JsonLimits.of(config.maxBodyBytes(), MAX_JSON_DEPTH, config.maxJsonTokens()), deadlines);
+        // Query bodies are small, but a burst of them at the body limit must not take the heap either.
+        BodyAdmission admission = new BodyAdmission(config.bodyBudgetBytes(), config.bodyBudgetWait(), authenticator, Set.of(),
+                BodyAdmission.declaredLength(config.maxBodyBytes()), registry, "kyoyu.query.body.budget.used.bytes");
         QueryEmbedder embedder = new QueryEmbedder(config.embedding().createProvider(), config.searchEmbedThreads(),
                 config.embedding().timeout());
         LOG.info("search queries are embedded with {}", embedder.model());
@@ -80,16 +93,15 @@ public final class QueryApp implements AutoCloseable {
                 config.subscribeLookback(), config.subscribeMax(), config.subscribeGrantRefresh());
 
         RouteLog routeLog = new RouteLog();
-        WebServer server = WebServer.builder()
-                .host(config.host())
-                .port(config.port())
-                // Helidon leaves Nagle's algorithm on. An answer written in two pieces (headers, then a body of a few KB)
-                // then waits for the client's delayed ACK of the first: +40 ms on every keep-alive request (bench query).
-                .connectionOptions(socket -> socket.tcpNoDelay(true))
+        WebServer server = HttpServers.builder(config.host(), config.port(), config.http(), deadlines, config.maxBodyBytes())
                 .routing(routing -> {
                     routing = routeLog.recording(routing); // the contract test compares them with the OpenAPI document
                     HttpSpans.install(routing, telemetry, "dev.kyoyu.query", path -> "kyoyu.query");
+                    admission.install(routing);
                     ApiErrors.install(routing);
+                    // Counted before any route reads a body or the database; subscriptions are bounded by their own cap.
+                    RequestRateFilter.install(routing, tokens, limiter, Map.of("/v1/query", Limit.QUERIES, "/v1/runs", Limit.QUERIES,
+                            "/v1/agents", Limit.QUERIES, "/v1/conflicts", Limit.QUERIES, "/v1/search", Limit.SEARCHES));
                     HealthAndMetricsRoutes.install(routing, registry, () -> health(pools, feed));
                     routing.register("/v1/runs", new RunQueryRoutes(authenticator, new RunReader(pools, tracer),
                             config.maxEventsPerPage(), metrics));

@@ -5,6 +5,9 @@ import dev.kyoyu.query.decisions.SearchTuning;
 import dev.kyoyu.schemas.Topics;
 import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.service.config.EnvReader;
+import dev.kyoyu.service.limits.Limit;
+import dev.kyoyu.service.limits.RateLimits;
+import dev.kyoyu.service.http.HttpServerSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,6 +33,13 @@ import java.util.Set;
  * @param subscribeLookback    the most records per partition a Last-Event-ID resume replays
  * @param subscribeMax         subscriptions one process serves at once
  * @param subscribeGrantRefresh how often a long subscription re-reads the caller's access grants
+ * @param rateLimits           per agent: queries/min (structured, temporal, runs, history, conflicts) and searches/min
+ *                             (an embedding and a vector scan each); subscriptions are not counted here
+ * @param http                 read and idle timeouts of the listener
+ * @param maxBodyBytes         request body limit of the POST queries (413 beyond it)
+ * @param maxJsonTokens        JSON tokens in one request body: bounds the tree a body becomes
+ * @param bodyBudgetBytes      request bodies being worked on at once, all requests together (memory bound)
+ * @param bodyBudgetWait       how long a request waits for room in that budget before a 503
  */
 public record QueryConfig(
         String host,
@@ -55,7 +65,13 @@ public record QueryConfig(
         int subscribeLookback,
         int subscribeMax,
         Duration subscribeGrantRefresh,
-        EmbeddingSettings embedding) {
+        EmbeddingSettings embedding,
+        RateLimits rateLimits,
+        HttpServerSettings http,
+        int maxBodyBytes,
+        int maxJsonTokens,
+        int bodyBudgetBytes,
+        Duration bodyBudgetWait) {
 
     public QueryConfig {
         replicaUrls = List.copyOf(replicaUrls);
@@ -87,7 +103,13 @@ public record QueryConfig(
                 r.integer("KYOYU_SUBSCRIBE_RESUME_LOOKBACK", 10_000, 0, 10_000_000),
                 r.integer("KYOYU_SUBSCRIBE_MAX_SUBSCRIBERS", 1000, 1, 100_000),
                 r.duration("KYOYU_SUBSCRIBE_GRANT_REFRESH", Duration.ofSeconds(60)),
-                EmbeddingSettings.read(r));
+                EmbeddingSettings.read(r),
+                RateLimits.read(r, Map.of(Limit.QUERIES, "6000/m", Limit.SEARCHES, "600/m")),
+                HttpServerSettings.read(r),
+                r.integer("KYOYU_QUERY_MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
+                r.integer("KYOYU_QUERY_MAX_JSON_TOKENS", 100_000, 1000, 10_000_000),
+                r.integer("KYOYU_QUERY_BODY_BUDGET_BYTES", 16 * 1024 * 1024, 64 * 1024, Integer.MAX_VALUE),
+                r.duration("KYOYU_QUERY_BODY_BUDGET_WAIT", Duration.ofSeconds(2)));
         if (config.decisionsTopic().equals(config.conflictsTopic())) {
             r.problem("KYOYU_DECISIONS_TOPIC and KYOYU_CONFLICTS_TOPIC must differ");
         }

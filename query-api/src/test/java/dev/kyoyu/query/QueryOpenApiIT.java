@@ -73,7 +73,7 @@ class QueryOpenApiIT {
 
     @Test
     void servesEveryDocumentedRouteAndNothingElse() {
-        CONTRACT.assertServesExactlyTheDocumentedRoutes(http, Map.of("run_id", UUID.randomUUID().toString(), "agent_id", OWNER));
+        CONTRACT.assertServesExactlyTheDocumentedRoutes(http, QueryTestApp.token(OWNER), Map.of("run_id", UUID.randomUUID().toString(), "agent_id", OWNER));
     }
 
     @Test

@@ -4,14 +4,17 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.kyoyu.service.http.ApiErrors;
 import dev.kyoyu.service.http.HealthAndMetricsRoutes;
+import dev.kyoyu.service.http.HttpServers;
 import dev.kyoyu.service.metrics.Metrics;
 import dev.kyoyu.service.telemetry.Telemetry;
 import dev.kyoyu.sink.consume.Backoff;
 import dev.kyoyu.sink.consume.BatchTracing;
 import dev.kyoyu.sink.consume.DeadLetterPublisher;
-import dev.kyoyu.sink.consume.SinkWorker;
+import dev.kyoyu.sink.consume.ConsumeShell;
+import dev.kyoyu.sink.consume.EventRecords;
+import dev.kyoyu.sink.consume.WorkerHealth;
 import dev.kyoyu.sink.copy.BatchWriter;
-import dev.kyoyu.sink.decisions.DecisionSinkWorker;
+import dev.kyoyu.sink.decisions.StreamRecords;
 import io.helidon.webserver.WebServer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -29,19 +32,19 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Wires one sink worker: consumer, writer, dead letters, and its /health and /metrics endpoint. */
 public final class SinkApp implements AutoCloseable {
-    private final SinkWorker worker;
+    private final ConsumeShell<?> worker;
     private final Thread thread;
     private final WebServer server;
     private final HikariDataSource pool;
     private final DeadLetterPublisher deadLetters;
     private final KafkaClientMetrics consumerMetrics;
     /** Null unless KYOYU_SINK_DECISIONS=true. */
-    private final DecisionSinkWorker decisionWorker;
+    private final ConsumeShell<?> decisionWorker;
     private final Thread decisionThread;
 
-    private SinkApp(SinkWorker worker, Thread thread, WebServer server, HikariDataSource pool,
+    private SinkApp(ConsumeShell<?> worker, Thread thread, WebServer server, HikariDataSource pool,
                     DeadLetterPublisher deadLetters, KafkaClientMetrics consumerMetrics,
-                    DecisionSinkWorker decisionWorker, Thread decisionThread) {
+                    ConsumeShell<?> decisionWorker, Thread decisionThread) {
         this.worker = worker;
         this.thread = thread;
         this.server = server;
@@ -58,29 +61,27 @@ public final class SinkApp implements AutoCloseable {
 
     public static SinkApp start(SinkConfig config, OpenTelemetry telemetry) {
         PrometheusMeterRegistry registry = Metrics.newRegistry("sink-worker");
-        // A connection per write in flight, one for reading offsets on assignment, one for the decisions path.
-        HikariDataSource pool = pool(config, "sink-primary", config.writesInFlight() + 1 + (config.sinkDecisions() ? 1 : 0));
+        // A connection per write in flight and one for reading offsets on assignment, for each consume loop.
+        HikariDataSource pool = pool(config, "sink-primary", config.writesInFlight() + 1 + (config.sinkDecisions() ? 2 : 0));
         pool.setMetricRegistry(registry);
         KafkaConsumer<String, byte[]> consumer = consumer(config, config.consumerGroup(), "sink-");
         KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(registry);
         DeadLetterPublisher deadLetters = new DeadLetterPublisher(config.kafkaBootstrap(), config.deadLetterTopic());
-        SinkWorker worker = new SinkWorker(config, consumer, new BatchWriter(pool, config.clientRetryWindow()), deadLetters,
-                new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff(), ThreadLocalRandom.current()), registry,
-                new BatchTracing(telemetry));
+        ConsumeShell<?> worker = new ConsumeShell<>(config, new EventRecords(config, new BatchWriter(pool, config.clientRetryWindow()), registry),
+                consumer, deadLetters, backoff(config), registry, new BatchTracing(telemetry));
         Thread thread = Thread.ofPlatform().name("sink-worker").start(worker);
-        DecisionSinkWorker decisionWorker = null;
+        ConsumeShell<?> decisionWorker = null;
         Thread decisionThread = null;
         if (config.sinkDecisions()) {
-            decisionWorker = new DecisionSinkWorker(config, consumer(config, config.decisionsConsumerGroup(), "sink-decisions-"), pool, deadLetters,
-                    new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff(), ThreadLocalRandom.current()), registry);
+            decisionWorker = new ConsumeShell<>(config, new StreamRecords(config, pool, registry),
+                    consumer(config, config.decisionsConsumerGroup(), "sink-decisions-"), deadLetters, backoff(config), registry,
+                    new BatchTracing(telemetry));
             decisionThread = Thread.ofPlatform().name("sink-decisions").start(decisionWorker);
         }
-        DecisionSinkWorker decisions = decisionWorker;
+        ConsumeShell<?> decisions = decisionWorker;
 
-        WebServer server = WebServer.builder()
-                .host(config.host())
-                .port(config.port())
+        WebServer server = HttpServers.healthServer(config.host(), config.port())
                 .routing(routing -> {
                     ApiErrors.install(routing);
                     HealthAndMetricsRoutes.install(routing, registry, () -> health(worker.health(), decisions));
@@ -91,18 +92,22 @@ public final class SinkApp implements AutoCloseable {
         return new SinkApp(worker, thread, server, pool, deadLetters, consumerMetrics, decisionWorker, decisionThread);
     }
 
-    private static HealthAndMetricsRoutes.Health health(SinkWorker.WorkerHealth h, DecisionSinkWorker decisions) {
+    private static Backoff backoff(SinkConfig config) {
+        return new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff(), ThreadLocalRandom.current());
+    }
+
+    private static HealthAndMetricsRoutes.Health health(WorkerHealth h, ConsumeShell<?> decisions) {
         Map<String, Object> details = details(h);
-        boolean healthy = h.state() == SinkWorker.WorkerHealth.State.HEALTHY;
+        boolean healthy = h.state() == WorkerHealth.State.HEALTHY;
         if (decisions != null) {
             // Waiting for the decision stream's topics is not a fault of this worker; failing to write is.
             details.put("decisions", details(decisions.health()));
-            healthy &= decisions.health().state() != SinkWorker.WorkerHealth.State.UNHEALTHY;
+            healthy &= decisions.health().state() != WorkerHealth.State.UNHEALTHY;
         }
         return new HealthAndMetricsRoutes.Health(healthy, details);
     }
 
-    private static Map<String, Object> details(SinkWorker.WorkerHealth h) {
+    private static Map<String, Object> details(WorkerHealth h) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("state", h.state().name().toLowerCase());
         details.put("since", h.since().toString());

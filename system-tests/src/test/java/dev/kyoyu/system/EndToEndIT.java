@@ -68,7 +68,7 @@ class EndToEndIT {
 
         List<Map<String, Object>> events = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            events.add(Map.of("event_type", "ReasoningStepCompleted", "payload", Map.of("step", i)));
+            events.add(Map.of("event_type", "PlanStepCompleted", "payload", Map.of("step", i)));
         }
         HttpJson.Response accepted = in.postJson("/v1/runs/" + runId + "/events", token, Map.of("events", events));
         assertEquals(202, accepted.status(), accepted.raw().body());

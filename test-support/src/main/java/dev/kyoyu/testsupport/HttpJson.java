@@ -59,6 +59,18 @@ public final class HttpJson {
                 : HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    /** A JSON POST with extra headers, e.g. {@code Idempotency-Key}. */
+    public Response postJson(String path, String token, Object body, java.util.Map<String, String> headers) {
+        try {
+            HttpRequest.Builder builder = builder(path, token).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(EventJson.MAPPER.writeValueAsString(body)));
+            headers.forEach(builder::header);
+            return send(builder.build());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     /** Exchanges the agent's API key for a bearer token. */
     public String token(String agentId, String apiKey) {
         Response response = postJson("/auth/token", null, java.util.Map.of("agent_id", agentId, "api_key", apiKey));

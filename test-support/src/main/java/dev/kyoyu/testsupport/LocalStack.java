@@ -102,6 +102,7 @@ public final class LocalStack implements AutoCloseable {
         // Generated here rather than by the launcher, so the test can mint API keys without reading files.
         e.put("KYOYU_JWT_SECRET", randomSecret());
         e.put("KYOYU_API_KEY_SECRET", randomSecret());
+        e.put("KYOYU_ID_SECRET", randomSecret());
         // A drill's cluster sits beside a developer's; it needs far less than the default 512MB.
         e.put("KYOYU_PG_SHARED_BUFFERS", "128MB");
         e.put("KYOYU_SKIP_BUILD", "1");

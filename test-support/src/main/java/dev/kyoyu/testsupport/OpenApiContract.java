@@ -121,29 +121,39 @@ public final class OpenApiContract {
     /**
      * Both directions over HTTP: every documented operation is answered by its route (a documented status, not the
      * not-found fallback), and every other method on a documented path, and a path nobody documented, reach the
-     * fallback's 404. Sent without a token, so nothing is written; {@code samples} fill the path parameters.
+     * fallback's 404. Nothing is written: a POST carries {@code token} (a POST without one is refused before routing,
+     * whether or not a route exists) and a body that is not JSON, which every route refuses before it writes; any
+     * other method goes without token or body (a route then answers 401 itself). {@code samples} fill the path
+     * parameters.
      */
-    public void assertServesExactlyTheDocumentedRoutes(HttpJson http, Map<String, String> samples) {
+    public void assertServesExactlyTheDocumentedRoutes(HttpJson http, String token, Map<String, String> samples) {
         for (String operation : operations()) {
             String method = operation.substring(0, operation.indexOf(' '));
             String template = operation.substring(operation.indexOf(' ') + 1);
-            HttpJson.Response answer = http.send(method, fill(template, samples), null, "application/json", "{}");
+            HttpJson.Response answer = probe(http, method, fill(template, samples), token);
             assertFalse(isFallback(answer), operation + " is documented but no route answered it: " + answer.body());
             check(method, template, answer);
         }
         document.path("paths").properties().forEach(path -> {
             for (String method : List.of("GET", "POST", "PUT", "DELETE", "PATCH")) {
                 if (!path.getValue().has(method.toLowerCase(Locale.ROOT))) {
-                    HttpJson.Response answer = http.send(method, fill(path.getKey(), samples), null, "application/json", "{}");
+                    HttpJson.Response answer = probe(http, method, fill(path.getKey(), samples), token);
                     assertTrue(isFallback(answer), method + " " + path.getKey() + " is not documented, yet answered "
                             + answer.status() + " " + answer.body());
                 }
             }
         });
         for (String undocumented : List.of("/", "/v1", "/v2/runs", "/v1/undocumented", "/openapi.json")) {
-            HttpJson.Response answer = http.send("GET", undocumented, null, null, null);
-            assertTrue(isFallback(answer), "GET " + undocumented + " is not documented, yet answered " + answer.status());
+            for (String method : List.of("GET", "POST")) {
+                HttpJson.Response answer = probe(http, method, undocumented, token);
+                assertTrue(isFallback(answer), method + " " + undocumented + " is not documented, yet answered " + answer.status());
+            }
         }
+    }
+
+    private static HttpJson.Response probe(HttpJson http, String method, String path, String token) {
+        return method.equals("POST") ? http.send(method, path, token, "text/plain", "not json")
+                : http.send(method, path, null, null, null);
     }
 
     /** The not-found fallback's answer: 404 in the envelope, saying no route matched. */

@@ -25,6 +25,7 @@ public final class ServiceEnv {
         env.put("KYOYU_PG_PASSWORD", TestStack.pgPassword());
         env.put("KYOYU_JWT_SECRET", TestSecrets.JWT);
         env.put("KYOYU_API_KEY_SECRET", TestSecrets.API_KEY);
+        env.put("KYOYU_ID_SECRET", TestSecrets.ID);
         return env;
     }
 }

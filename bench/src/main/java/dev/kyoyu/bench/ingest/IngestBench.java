@@ -78,6 +78,7 @@ public final class IngestBench {
             childEnv.put("KYOYU_EVENTS_TOPIC", topic);
             childEnv.put("KYOYU_JWT_SECRET", jwtSecret);
             childEnv.put("KYOYU_API_KEY_SECRET", apiKeySecret);
+            childEnv.put("KYOYU_ID_SECRET", randomSecret());
 
             IngestResults results = new IngestResults(options, env, topic, partitions);
             results.idleMachineBusy = busy;

@@ -12,9 +12,12 @@ import java.util.SplittableRandom;
  * reasoning steps and the odd error. Deterministic for a seed, so two runs send the same mix.
  */
 public final class EventMix {
-    /** Event types and their share of the stream, in percent. */
+    /**
+     * Event types and their share of the stream, in percent. A plan step is a plain event: a granular decision
+     * type (ReasoningStepCompleted) must carry a decision step's payload, and ingest refuses it otherwise.
+     */
     public static final List<String> TYPES = List.of(
-            "ToolCalled", "ToolResult", "Observation", "Message", "ReasoningStepCompleted", "Error");
+            "ToolCalled", "ToolResult", "Observation", "Message", "PlanStepCompleted", "Error");
     private static final int[] WEIGHTS = {30, 30, 14, 12, 12, 2};
 
     private static final String[] WORDS = ("the applicant income debt ratio loan policy limit exceeds approved "
@@ -84,7 +87,7 @@ public final class EventMix {
                 usage.put("prompt_tokens", 200 + random.nextInt(6000));
                 usage.put("completion_tokens", 20 + random.nextInt(800));
             }
-            case "ReasoningStepCompleted" -> {
+            case "PlanStepCompleted" -> {
                 p.put("step", 1 + random.nextInt(30));
                 p.put("thought", text(150, 450, false));
                 p.put("next_action", pick(new String[] {"call_tool", "answer", "ask_user", "revise_plan"}));

@@ -76,6 +76,7 @@ final class QueryStack implements AutoCloseable {
             ingest.put("KYOYU_INGEST_PORT", Integer.toString(stack.ingestPort));
             ingest.put("KYOYU_JWT_SECRET", jwtSecret);
             ingest.put("KYOYU_API_KEY_SECRET", stack.apiKeySecret);
+            ingest.put("KYOYU_ID_SECRET", IngestBench.randomSecret());
             ingest.put("KYOYU_ADMIN_AGENTS", ADMIN);
             // A full-size run outlasts the default hour; the bench signs in once per phase.
             ingest.put("KYOYU_TOKEN_LIFETIME", "24h");

@@ -9,6 +9,7 @@ import dev.kyoyu.service.http.ApiException;
 import dev.kyoyu.service.http.Envelope;
 import dev.kyoyu.service.http.ErrorCode;
 import dev.kyoyu.service.http.JsonBodies;
+import dev.kyoyu.service.http.JsonLimits;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -18,8 +19,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code POST /auth/token}: trade an agent's API key for a short-lived bearer token. */
+/**
+ * {@code POST /auth/token}: trade an agent's API key for a short-lived bearer token. The only body read before
+ * its sender is authenticated, so it is read under tiny limits ({@link #limits}) and reserves no body budget.
+ */
 public final class AuthRoutes implements HttpService {
+    public static final String TOKEN_PATH = "/auth/token";
+
     private final JsonBodies bodies;
     private final ApiKeys apiKeys;
     private final Tokens tokens;
@@ -32,6 +38,11 @@ public final class AuthRoutes implements HttpService {
         this.tokens = tokens;
         this.adminAgents = adminAgents;
         this.badKeys = Counter.builder("kyoyu.auth.failures").tag("reason", "bad_api_key").register(registry);
+    }
+
+    /** {@code {"agent_id": …, "api_key": …}}: two short strings, a little room for a client's extra fields. */
+    public static JsonLimits limits(int maxBodyBytes) {
+        return new JsonLimits(maxBodyBytes, 4, 64, maxBodyBytes, 64, 32);
     }
 
     @Override

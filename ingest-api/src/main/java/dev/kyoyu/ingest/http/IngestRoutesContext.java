@@ -1,6 +1,7 @@
 package dev.kyoyu.ingest.http;
 
 import dev.kyoyu.ingest.kafka.EventPublisher;
+import dev.kyoyu.ingest.ownership.RunOwnership;
 import dev.kyoyu.schemas.event.EventValidator;
 import dev.kyoyu.service.auth.Authenticator;
 import dev.kyoyu.service.http.JsonBodies;
@@ -13,5 +14,7 @@ public record IngestRoutesContext(
         EventValidator validator,
         EventPublisher publisher,
         Clock clock,
-        IngestMetrics metrics) {
+        IngestMetrics metrics,
+        IdempotencyKeys idempotencyKeys,
+        RunOwnership ownership) {
 }

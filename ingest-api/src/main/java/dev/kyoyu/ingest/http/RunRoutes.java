@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kyoyu.ingest.kafka.EventPublisher;
+import dev.kyoyu.ingest.ownership.RunOwnership;
 import dev.kyoyu.schemas.event.AgentEvent;
 import dev.kyoyu.schemas.event.IdAssigner;
+import dev.kyoyu.schemas.event.IdOrigin;
 import dev.kyoyu.schemas.event.EventJson;
 import dev.kyoyu.schemas.event.EventTypes;
 import dev.kyoyu.schemas.event.EventValidator;
@@ -23,6 +25,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +42,8 @@ public final class RunRoutes implements HttpService {
     private final EventPublisher publisher;
     private final Clock clock;
     private final IngestMetrics metrics;
+    private final IdempotencyKeys idempotencyKeys;
+    private final RunOwnership ownership;
     private final int maxEventsPerRequest;
 
     public RunRoutes(IngestRoutesContext context, int maxEventsPerRequest) {
@@ -48,6 +53,8 @@ public final class RunRoutes implements HttpService {
         this.publisher = context.publisher();
         this.clock = context.clock();
         this.metrics = context.metrics();
+        this.idempotencyKeys = context.idempotencyKeys();
+        this.ownership = context.ownership();
         this.maxEventsPerRequest = maxEventsPerRequest;
     }
 
@@ -60,15 +67,16 @@ public final class RunRoutes implements HttpService {
 
     private void startRun(ServerRequest req, ServerResponse res) throws Exception {
         Caller caller = authenticator.authenticate(req);
-        ObjectNode body = optionalObject(req);
-        ObjectNode metadata = objectField(body, "metadata");
-        IdAssigner ids = IdempotencyKeys.assigner(req, caller, "POST /v1/runs");
-        UUID runId = ids.idFor("run");
+        ObjectNode body = RequestObjects.optionalBody(bodies, req);
+        ObjectNode metadata = RequestObjects.objectField(body, "metadata");
+        IdAssigner ids = idempotencyKeys.assigner(req, caller, "POST /v1/runs");
+        UUID runId = ids.origin() == IdOrigin.SERVER ? ownership.newRunId(caller.agentId())
+                : ownership.tag(ids.idFor("run"), caller.agentId());
         Instant now = clock.instant();
         ObjectNode payload = EventJson.MAPPER.createObjectNode();
         payload.set("metadata", metadata);
         publisher.publishAll(List.of(new AgentEvent(ids.idFor("run-started"), runId, caller.agentId(),
-                EventTypes.RUN_STARTED, now, now, payload, ids.origin())));
+                EventTypes.RUN_STARTED, now, now, payload, ids.origin())), event -> "metadata");
         metrics.accepted(1);
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("id", runId.toString());
@@ -82,6 +90,7 @@ public final class RunRoutes implements HttpService {
     private void postEvents(ServerRequest req, ServerResponse res) throws Exception {
         Caller caller = authenticator.authenticate(req);
         UUID runId = runId(req);
+        ownership.requireOwned(caller.agentId(), runId);
         JsonNode body = bodies.readJson(req);
         JsonNode events = body.get("events");
         if (!(events instanceof ArrayNode array)) {
@@ -95,13 +104,15 @@ public final class RunRoutes implements HttpService {
                     + " events; this one has " + array.size() + " (use POST /v1/events with NDJSON for bulk)", Map.of("field", "events"));
         }
 
-        IdAssigner ids = IdempotencyKeys.assigner(req, caller, "POST /v1/runs/" + runId + "/events");
+        IdAssigner ids = idempotencyKeys.assigner(req, caller, "POST /v1/runs/" + runId + "/events");
         List<AgentEvent> valid = new ArrayList<>(array.size());
+        Map<AgentEvent, Integer> indexes = new IdentityHashMap<>();
         List<Rejection> rejections = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {
             EventValidator.Outcome outcome = validator.validate(i, array.get(i), runId, caller.agentId(), ids);
             if (outcome.accepted()) {
                 valid.add(outcome.event());
+                indexes.put(outcome.event(), i);
             } else {
                 rejections.add(outcome.rejection());
             }
@@ -112,7 +123,7 @@ public final class RunRoutes implements HttpService {
             throw new ApiException(ErrorCode.INVALID_INPUT, "none of the " + array.size() + " events is valid",
                     Map.of("rejected", rejections));
         }
-        publisher.publishAll(valid);
+        publisher.publishAll(valid, event -> "events[" + indexes.get(event) + "]");
         metrics.accepted(valid.size());
         Envelope.send(req, res, 202, Map.of(
                 "accepted", valid.size(),
@@ -123,7 +134,8 @@ public final class RunRoutes implements HttpService {
     private void completeRun(ServerRequest req, ServerResponse res) throws Exception {
         Caller caller = authenticator.authenticate(req);
         UUID runId = runId(req);
-        ObjectNode body = optionalObject(req);
+        ownership.requireOwned(caller.agentId(), runId);
+        ObjectNode body = RequestObjects.optionalBody(bodies, req);
         String status = body.path("status").asText("completed");
         String eventType = switch (status) {
             case "completed" -> EventTypes.RUN_COMPLETED;
@@ -131,12 +143,12 @@ public final class RunRoutes implements HttpService {
             default -> throw new ApiException(ErrorCode.INVALID_INPUT,
                     "status must be \"completed\" or \"failed\"; got \"" + status + "\"", Map.of("field", "status"));
         };
-        IdAssigner ids = IdempotencyKeys.assigner(req, caller, "POST /v1/runs/" + runId + "/complete");
+        IdAssigner ids = idempotencyKeys.assigner(req, caller, "POST /v1/runs/" + runId + "/complete");
         Instant now = clock.instant();
         ObjectNode payload = EventJson.MAPPER.createObjectNode();
-        payload.set("metadata", objectField(body, "metadata"));
+        payload.set("metadata", RequestObjects.objectField(body, "metadata"));
         publisher.publishAll(List.of(new AgentEvent(ids.idFor("run-finished"), runId, caller.agentId(), eventType, now, now,
-                payload, ids.origin())));
+                payload, ids.origin())), event -> "metadata");
         metrics.accepted(1);
         Envelope.send(req, res, 200, Map.of("id", runId.toString(), "status", status, "completed_at", now.toString()));
     }
@@ -151,28 +163,5 @@ public final class RunRoutes implements HttpService {
             // falls through to the 400 below
         }
         throw new ApiException(ErrorCode.INVALID_INPUT, "run_id '" + raw + "' in the path is not a UUID", Map.of("field", "run_id"));
-    }
-
-    /** Bodies of start/complete are optional: none, or a JSON object. */
-    private ObjectNode optionalObject(ServerRequest req) throws Exception {
-        if (!req.content().hasEntity()) {
-            return EventJson.MAPPER.createObjectNode();
-        }
-        JsonNode body = bodies.readJson(req);
-        if (!(body instanceof ObjectNode object)) {
-            throw ApiException.invalid("request body must be a JSON object");
-        }
-        return object;
-    }
-
-    private static ObjectNode objectField(ObjectNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return EventJson.MAPPER.createObjectNode();
-        }
-        if (!(value instanceof ObjectNode object)) {
-            throw new ApiException(ErrorCode.INVALID_INPUT, field + " must be a JSON object", Map.of("field", field));
-        }
-        return object;
     }
 }

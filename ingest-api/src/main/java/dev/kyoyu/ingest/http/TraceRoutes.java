@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kyoyu.ingest.kafka.EventPublisher;
+import dev.kyoyu.ingest.ownership.RunOwnership;
 import dev.kyoyu.schemas.event.AgentEvent;
 import dev.kyoyu.schemas.event.DecisionValidator;
 import dev.kyoyu.schemas.event.EventJson;
 import dev.kyoyu.schemas.event.EventTypes;
 import dev.kyoyu.schemas.event.EventValidator;
 import dev.kyoyu.schemas.event.IdAssigner;
+import dev.kyoyu.schemas.event.IdOrigin;
 import dev.kyoyu.schemas.event.TracedDecision;
 import dev.kyoyu.service.auth.Authenticator;
 import dev.kyoyu.service.auth.Caller;
@@ -24,6 +26,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,6 +47,8 @@ public final class TraceRoutes implements HttpService {
     private final EventPublisher publisher;
     private final Clock clock;
     private final IngestMetrics metrics;
+    private final IdempotencyKeys idempotencyKeys;
+    private final RunOwnership ownership;
     private final int maxEventsPerRequest;
     private final int maxDecisionBytes;
 
@@ -54,6 +59,8 @@ public final class TraceRoutes implements HttpService {
         this.publisher = context.publisher();
         this.clock = context.clock();
         this.metrics = context.metrics();
+        this.idempotencyKeys = context.idempotencyKeys();
+        this.ownership = context.ownership();
         this.maxEventsPerRequest = maxEventsPerRequest;
         this.maxDecisionBytes = maxDecisionBytes;
     }
@@ -74,12 +81,10 @@ public final class TraceRoutes implements HttpService {
                 throw new ApiException(ErrorCode.INVALID_INPUT, "unknown field '" + name + "'; allowed: " + FIELDS, Map.of("field", name));
             }
         }
-        IdAssigner ids = IdempotencyKeys.assigner(req, caller, "POST /v1/trace");
+        IdAssigner ids = idempotencyKeys.assigner(req, caller, "POST /v1/trace");
+        UUID runId = runId(body, ids, caller);
         boolean newRun = !body.hasNonNull("run_id");
-        UUID runId = newRun ? ids.idFor("run") : EventValidator.parseUuid(body.get("run_id"));
-        if (runId == null) {
-            throw new ApiException(ErrorCode.INVALID_INPUT, "run_id must be a UUID, or left out to record a new run", Map.of("field", "run_id"));
-        }
+        ObjectNode metadata = RequestObjects.objectField(body, "metadata");
         TracedDecision decision;
         try {
             decision = DecisionValidator.parse(body.get("decision") == null ? EventJson.MAPPER.nullNode() : body.get("decision"),
@@ -92,10 +97,11 @@ public final class TraceRoutes implements HttpService {
         List<AgentEvent> events = new ArrayList<>();
         if (newRun) {
             ObjectNode start = EventJson.MAPPER.createObjectNode();
-            start.set("metadata", body.hasNonNull("metadata") ? body.get("metadata") : EventJson.MAPPER.createObjectNode());
+            start.set("metadata", metadata);
             events.add(lifecycle(ids, "run-started", runId, caller, EventTypes.RUN_STARTED, now, start));
         }
-        events.addAll(stepEvents(body.get("events"), runId, caller, ids));
+        Map<AgentEvent, String> fields = new IdentityHashMap<>();
+        events.addAll(stepEvents(body.get("events"), runId, caller, ids, fields));
         ObjectNode payload = EventJson.MAPPER.valueToTree(decision);
         int size = EventJson.MAPPER.writeValueAsBytes(payload).length;
         if (size > maxDecisionBytes) {
@@ -107,7 +113,11 @@ public final class TraceRoutes implements HttpService {
         if (newRun) {
             events.add(lifecycle(ids, "run-finished", runId, caller, EventTypes.RUN_COMPLETED, now, EventJson.MAPPER.createObjectNode()));
         }
-        publisher.publishAll(events);
+        publisher.publishAll(events, event -> switch (event.eventType()) {
+            case EventTypes.RUN_STARTED -> "metadata";
+            case EventTypes.DECISION_TRACED -> "decision";
+            default -> fields.get(event);
+        });
         metrics.accepted(events.size());
         metrics.requestCarried(events.size());
         Envelope.send(req, res, 202, Map.of(
@@ -116,7 +126,21 @@ public final class TraceRoutes implements HttpService {
                 "event_count", events.size()));
     }
 
-    private List<AgentEvent> stepEvents(JsonNode node, UUID runId, Caller caller, IdAssigner ids) {
+    /** The run the trace belongs to: the caller's own run_id, or a new run owned by the caller. */
+    private UUID runId(ObjectNode body, IdAssigner ids, Caller caller) {
+        if (!body.hasNonNull("run_id")) {
+            return ids.origin() == IdOrigin.SERVER ? ownership.newRunId(caller.agentId())
+                    : ownership.tag(ids.idFor("run"), caller.agentId());
+        }
+        UUID runId = EventValidator.parseUuid(body.get("run_id"));
+        if (runId == null) {
+            throw new ApiException(ErrorCode.INVALID_INPUT, "run_id must be a UUID, or left out to record a new run", Map.of("field", "run_id"));
+        }
+        ownership.requireOwned(caller.agentId(), runId);
+        return runId;
+    }
+
+    private List<AgentEvent> stepEvents(JsonNode node, UUID runId, Caller caller, IdAssigner ids, Map<AgentEvent, String> fields) {
         List<AgentEvent> events = new ArrayList<>();
         if (node == null || node.isNull()) {
             return events;
@@ -136,6 +160,7 @@ public final class TraceRoutes implements HttpService {
                         Map.of("field", field, "code", outcome.rejection().code()));
             }
             events.add(outcome.event());
+            fields.put(outcome.event(), "events[" + i + "]");
         }
         return events;
     }

@@ -3,7 +3,6 @@ package dev.kyoyu.ingest.kafka;
 import dev.kyoyu.ingest.IngestConfig;
 import dev.kyoyu.schemas.event.AgentEvent;
 import dev.kyoyu.schemas.event.EventJson;
-import dev.kyoyu.service.http.ApiException;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.nio.charset.StandardCharsets;
@@ -15,93 +14,158 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.ObjIntConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes events keyed by agent id and returns only once the broker acknowledged every one of them
- * (acks=all, idempotent producer). Anything short of that is a 503: the caller must not hear "accepted"
- * for an event that may not be in Kafka.
+ * (acks=all, idempotent producer). The caller never hears "accepted" for an event that may not be in Kafka;
+ * how a failure is answered is {@link PublishFailures}' rule. Every record is measured before it is sent, so one
+ * over the record limit is a 413 naming the limit, never a send that can only fail.
  */
 public final class EventPublisher implements AutoCloseable {
-    private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
+    /**
+     * Bytes a record may need beyond key, value and headers, as Kafka counts it for max.request.size:
+     * the record batch header (61) and one record's varint fields (at most 21) and header count (at most 5).
+     */
+    private static final int RECORD_OVERHEAD = 61 + 21 + 5;
 
     private final KafkaProducer<String, byte[]> producer;
     private final String topic;
     private final Duration ackTimeout;
+    private final int maxRecordBytes;
     private final TextMapPropagator propagator;
+    private final ObjIntConsumer<String> chargeEvents;
 
-    /** @param propagator carries the request's trace context to the sink in the record headers */
-    public EventPublisher(IngestConfig config, TextMapPropagator propagator) {
+    /**
+     * @param propagator   carries the request's trace context to the sink in the record headers
+     * @param chargeEvents counts an agent's events against its rate limit before they are sent; refuses by throwing
+     *                     (429): the one point every accepted event of every endpoint passes, after validation
+     */
+    public EventPublisher(IngestConfig config, TextMapPropagator propagator, ObjIntConsumer<String> chargeEvents) {
         this.propagator = propagator;
+        this.chargeEvents = chargeEvents;
         this.topic = config.eventsTopic();
         this.ackTimeout = config.ackTimeout();
+        this.maxRecordBytes = config.maxRecordBytes();
         long timeoutMs = config.ackTimeout().toMillis();
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+        this.producer = new KafkaProducer<>(Map.ofEntries(
+                Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap()),
+                Map.entry(ProducerConfig.ACKS_CONFIG, "all"),
+                Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                Map.entry(ProducerConfig.LINGER_MS_CONFIG, 5),
+                Map.entry(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
+                Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
+                // The record limit checked before sending (the broker's message.max.bytes must be at least this).
+                Map.entry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, config.maxRecordBytes()),
                 // Memory is bounded by configuration, not by what clients send: a full buffer blocks send()
                 // for at most max.block.ms, and then the request answers 503.
-                ProducerConfig.BUFFER_MEMORY_CONFIG, config.producerBufferBytes(),
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1000, timeoutMs / 2),
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(2000, timeoutMs)),
+                Map.entry(ProducerConfig.BUFFER_MEMORY_CONFIG, config.producerBufferBytes()),
+                Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs),
+                Map.entry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1000, timeoutMs / 2)),
+                Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(2000, timeoutMs))),
                 new StringSerializer(), new ByteArraySerializer());
     }
 
-    /** Sends all events and waits for every acknowledgement, or throws a 503 {@link ApiException}. */
+    public int maxRecordBytes() {
+        return maxRecordBytes;
+    }
+
+    /** Sends all events and waits for every acknowledgement; a record over the limit fails the request before any is sent. */
     public void publishAll(List<AgentEvent> events) {
-        InFlight inFlight = begin();
-        events.forEach(inFlight::send);
+        publishAll(events, event -> null);
+    }
+
+    /** @param fieldOf names the request field that makes an event's record too large (for the 413), or null */
+    public void publishAll(List<AgentEvent> events, Function<AgentEvent, String> fieldOf) {
+        InFlight inFlight = new InFlight(false);
+        List<Record> records = new ArrayList<>(events.size());
+        for (AgentEvent event : events) {
+            Record record = inFlight.prepare(event);
+            if (!record.fits()) {
+                throw PublishFailures.tooLarge("the " + event.eventType() + " record", record.bytes(), maxRecordBytes, fieldOf.apply(event));
+            }
+            records.add(record);
+        }
+        // All or nothing, after the size check and before the first send; every event of a request is its caller's.
+        if (!events.isEmpty()) {
+            chargeEvents.accept(events.getFirst().agentId(), events.size());
+        }
+        records.forEach(inFlight::send);
         inFlight.awaitAcks();
     }
 
-    /** For streamed requests: send events as they are read, then wait for all acknowledgements at the end. */
+    /**
+     * For streamed requests: send events as they are read, then wait for all acknowledgements at the end. Each event
+     * is counted against the rate limit as it is sent, so a stream over the limit stops there with a 429.
+     */
     public InFlight begin() {
-        return new InFlight();
+        return new InFlight(true);
+    }
+
+    /** An event serialized for Kafka, with the size Kafka will count for it. */
+    public record Record(AgentEvent event, byte[] value, int bytes, boolean fits) {
     }
 
     /** The sends of one request. Not thread-safe: one request, one thread. */
     public final class InFlight {
         private final List<Future<RecordMetadata>> acks = new ArrayList<>();
         private final RecordHeaders traceHeaders = new RecordHeaders();
+        private final boolean chargeEach;
+        private final int headerBytes;
 
-        private InFlight() {
+        private InFlight(boolean chargeEach) {
+            this.chargeEach = chargeEach;
             propagator.inject(Context.current(), traceHeaders,
                     (headers, key, value) -> headers.add(key, value.getBytes(StandardCharsets.UTF_8)));
+            int bytes = 0;
+            for (Header header : traceHeaders) {
+                bytes += 10 + header.key().getBytes(StandardCharsets.UTF_8).length + header.value().length;
+            }
+            headerBytes = bytes;
+        }
+
+        /** Serializes the event and measures it against the record limit; sends nothing. */
+        public Record prepare(AgentEvent event) {
+            byte[] value = EventJson.toBytes(event);
+            int bytes = RECORD_OVERHEAD + headerBytes + event.agentId().getBytes(StandardCharsets.UTF_8).length + value.length;
+            return new Record(event, value, bytes, bytes <= maxRecordBytes);
         }
 
         /**
-         * Hands the event to the producer; blocks at most max.block.ms (the ack timeout) for metadata or room
-         * in its bounded buffer. A send that has already failed (the broker is unreachable) ends the request
-         * at once with a 503, so a request of many events is answered within one ack timeout, not one per event.
+         * Hands a record that fits to the producer; blocks at most max.block.ms (the ack timeout) for metadata or
+         * room in its bounded buffer. A send that has already failed (the broker is unreachable) ends the request
+         * at once, so a request of many events is answered within one ack timeout, not one per event.
          */
-        public void send(AgentEvent event) {
+        public void send(Record record) {
+            if (!record.fits()) {
+                throw PublishFailures.tooLarge("the " + record.event().eventType() + " record", record.bytes(), maxRecordBytes, null);
+            }
+            if (chargeEach) {
+                chargeEvents.accept(record.event().agentId(), 1);
+            }
+            Header[] headers = traceHeaders.toArray();
             Future<RecordMetadata> ack;
             try {
-                ack = producer.send(new ProducerRecord<>(topic, null, event.agentId(), EventJson.toBytes(event),
-                        traceHeaders.toArray().length == 0 ? null : new RecordHeaders(traceHeaders.toArray())));
+                ack = producer.send(new ProducerRecord<>(topic, null, record.event().agentId(), record.value(),
+                        headers.length == 0 ? null : new RecordHeaders(headers)));
             } catch (KafkaException e) {
-                throw ApiException.unavailable("Kafka refused the events (" + rootMessage(e) + "); send them again", RETRY_AFTER, e);
+                throw PublishFailures.of(e, maxRecordBytes);
             }
             if (ack.isDone()) {
                 try {
                     ack.get();
-                } catch (ExecutionException e) {
-                    throw ApiException.unavailable("Kafka refused the events (" + rootMessage(e) + "); send them again", RETRY_AFTER, e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw ApiException.unavailable("interrupted while handing events to Kafka; send them again", RETRY_AFTER, e);
+                } catch (ExecutionException | InterruptedException e) {
+                    throw PublishFailures.of(e, maxRecordBytes);
                 }
             }
             acks.add(ack);
@@ -113,23 +177,10 @@ public final class EventPublisher implements AutoCloseable {
                 for (Future<RecordMetadata> ack : acks) {
                     ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 }
-            } catch (TimeoutException e) {
-                throw ApiException.unavailable("Kafka did not acknowledge the events within " + ackTimeout + "; send them again", RETRY_AFTER, e);
-            } catch (ExecutionException e) {
-                throw ApiException.unavailable("Kafka refused the events (" + rootMessage(e) + "); send them again", RETRY_AFTER, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw ApiException.unavailable("interrupted while waiting for Kafka; send the events again", RETRY_AFTER, e);
+            } catch (TimeoutException | ExecutionException | InterruptedException e) {
+                throw PublishFailures.of(e, maxRecordBytes);
             }
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
     @Override

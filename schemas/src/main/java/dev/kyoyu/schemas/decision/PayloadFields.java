@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kyoyu.schemas.event.EventJson;
 import dev.kyoyu.schemas.event.EventValidator;
+import dev.kyoyu.schemas.event.StorableText;
+import dev.kyoyu.schemas.event.TimeWindow;
 import dev.kyoyu.schemas.event.TracedDecision;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -69,8 +71,9 @@ final class PayloadFields {
         if (text.length() > maxLength) {
             throw new InvalidDecisionEvent(path + "." + field, "is " + text.length() + " characters; at most " + maxLength);
         }
-        if (text.indexOf('\0') >= 0) {
-            throw new InvalidDecisionEvent(path + "." + field, "contains the NUL character, which cannot be stored");
+        String problem = StorableText.problem(text);
+        if (problem != null) {
+            throw new InvalidDecisionEvent(path + "." + field, problem);
         }
         return text;
     }
@@ -95,7 +98,11 @@ final class PayloadFields {
             if (!value.isTextual()) {
                 throw new DateTimeException("not a string");
             }
-            return OffsetDateTime.parse(value.textValue()).toInstant();
+            Instant instant = OffsetDateTime.parse(value.textValue()).toInstant();
+            if (!TimeWindow.contains(instant)) {
+                throw new InvalidDecisionEvent(path + "." + field, "is " + instant + ", outside the times Kyoyu stores: " + TimeWindow.describe());
+            }
+            return instant;
         } catch (DateTimeException e) {
             throw new InvalidDecisionEvent(path + "." + field, "must be an ISO-8601 timestamp with offset, e.g. 2026-01-31T12:00:00Z");
         }
@@ -106,8 +113,12 @@ final class PayloadFields {
         if (value == null || value.isNull()) {
             return EventJson.MAPPER.createObjectNode();
         }
-        if (!(value instanceof ObjectNode object) || EventJson.containsNul(object)) {
-            throw new InvalidDecisionEvent(path + ".metadata", "must be a JSON object without NUL characters");
+        if (!(value instanceof ObjectNode object)) {
+            throw new InvalidDecisionEvent(path + ".metadata", "must be a JSON object");
+        }
+        StorableText.Bad bad = StorableText.find(object, path + ".metadata");
+        if (bad != null) {
+            throw new InvalidDecisionEvent(bad.field(), bad.reason());
         }
         return object;
     }

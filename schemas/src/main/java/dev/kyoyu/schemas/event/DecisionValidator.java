@@ -140,8 +140,9 @@ public final class DecisionValidator {
         if (value.textValue().length() > maxLength) {
             throw new InvalidDecision(path + "." + field, "is " + value.textValue().length() + " characters; at most " + maxLength);
         }
-        if (value.textValue().indexOf('\0') >= 0) {
-            throw new InvalidDecision(path + "." + field, "contains the NUL character, which cannot be stored");
+        String problem = StorableText.problem(value.textValue());
+        if (problem != null) {
+            throw new InvalidDecision(path + "." + field, problem);
         }
         return value.textValue();
     }
@@ -160,11 +161,19 @@ public final class DecisionValidator {
         if (value == null || value.isNull()) {
             return null;
         }
+        Instant instant;
         try {
-            return OffsetDateTime.parse(value.asText()).toInstant();
+            if (!value.isTextual()) {
+                throw new DateTimeException("not a string");
+            }
+            instant = OffsetDateTime.parse(value.textValue()).toInstant();
         } catch (DateTimeException e) {
             throw new InvalidDecision(path, "must be an ISO-8601 timestamp with offset, e.g. 2026-01-31T12:00:00Z");
         }
+        if (!TimeWindow.contains(instant)) {
+            throw new InvalidDecision(path, "is " + instant + ", outside the times Kyoyu stores: " + TimeWindow.describe());
+        }
+        return instant;
     }
 
     private static ObjectNode metadata(ObjectNode decision, String path) throws InvalidDecision {
@@ -172,8 +181,12 @@ public final class DecisionValidator {
         if (value == null || value.isNull()) {
             return EventJson.MAPPER.createObjectNode();
         }
-        if (!(value instanceof ObjectNode object) || EventJson.containsNul(object)) {
-            throw new InvalidDecision(path + ".metadata", "must be a JSON object without NUL characters");
+        if (!(value instanceof ObjectNode object)) {
+            throw new InvalidDecision(path + ".metadata", "must be a JSON object");
+        }
+        StorableText.Bad bad = StorableText.find(object, path + ".metadata");
+        if (bad != null) {
+            throw new InvalidDecision(bad.field(), bad.reason());
         }
         return object;
     }

@@ -3,6 +3,8 @@ package dev.kyoyu.schemas.event;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kyoyu.schemas.decision.DecisionEvents;
+import dev.kyoyu.schemas.decision.InvalidDecisionEvent;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -76,6 +78,10 @@ public final class EventValidator {
                 return reject(index, "INVALID_OCCURRED_AT", "occurred_at",
                         "occurred_at '" + abbreviate(occurred.asText()) + "' is not an ISO-8601 timestamp with offset, e.g. 2026-01-31T12:00:00Z");
             }
+            if (!TimeWindow.contains(occurredAt)) {
+                return reject(index, "INVALID_OCCURRED_AT", "occurred_at",
+                        "occurred_at " + occurredAt + " is outside the times Kyoyu stores: " + TimeWindow.describe());
+            }
             if (occurredAt.isAfter(receivedAt.plus(limits.maxFutureSkew()))) {
                 return reject(index, "INVALID_OCCURRED_AT", "occurred_at",
                         "occurred_at " + occurredAt + " is more than " + limits.maxFutureSkew() + " ahead of the server clock");
@@ -93,10 +99,19 @@ public final class EventValidator {
                 return reject(index, "PAYLOAD_TOO_LARGE", "payload",
                         "payload is " + size + " bytes; the limit is " + limits.maxPayloadBytes());
             }
-            if (EventJson.containsNul(object)) {
-                return reject(index, "INVALID_PAYLOAD", "payload", "payload contains the NUL character (\\u0000), which cannot be stored");
+            StorableText.Bad bad = StorableText.find(object, "payload");
+            if (bad != null) {
+                return reject(index, "INVALID_PAYLOAD", bad.field(), bad.message());
             }
             payload = object;
+        }
+        if (DecisionEvents.isDecisionEvent(eventType)) {
+            // The decision stream parses these with the same code: a step it could not process is refused here.
+            try {
+                DecisionEvents.parse(eventType, payload);
+            } catch (InvalidDecisionEvent e) {
+                return reject(index, "INVALID_DECISION_EVENT", e.field(), eventType + " " + e.getMessage());
+            }
         }
 
         JsonNode runNode = event.get("run_id");

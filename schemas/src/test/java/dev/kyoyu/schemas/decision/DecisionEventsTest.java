@@ -83,4 +83,18 @@ class DecisionEventsTest {
         assertFalse(DecisionEvents.isDecisionEvent("DecisionTraced"), "a traced decision is whole, not a step");
         assertFalse(DecisionEvents.isDecisionEvent("ToolCalled"));
     }
+
+    @Test
+    void refusesValidFromOutsideTheTimeWindowNamingTheField() {
+        assertEquals("payload.valid_from",
+                invalid("DecisionMade", "{\"outcome\":\"ok\",\"valid_from\":\"+999999999-12-31T23:59:59Z\"}").field());
+        assertEquals("payload.valid_from",
+                invalid("DecisionRevised", "{\"revises\":\"" + ID + "\",\"outcome\":\"ok\",\"valid_from\":\"1899-12-31T23:59:59Z\"}").field());
+    }
+
+    @Test
+    void refusesLoneSurrogatesInTextAndInMetadataKeys() {
+        assertEquals("payload.reasoning", invalid("ReasoningStepCompleted", "{\"reasoning\":\"a\\udc00\"}").field());
+        assertEquals("payload.metadata", invalid("DecisionStarted", "{\"decision_type\":\"t\",\"metadata\":{\"\\u0000\":1}}").field());
+    }
 }

@@ -32,7 +32,7 @@ class EventSchemasTest {
     void everyRecordTheIngestApiPublishesMatchesTheWireSchema() throws Exception {
         JsonSchema wire = schema("agent-event.v1.schema.json");
         EventValidator validator = new EventValidator(EventLimits.DEFAULTS, Clock.fixed(NOW, ZoneOffset.UTC));
-        for (IdAssigner ids : new IdAssigner[] {IdAssigner.server(), IdAssigner.fromIdempotencyKey("a", "s", "k")}) {
+        for (IdAssigner ids : new IdAssigner[] {IdAssigner.server(), IdAssigner.fromIdempotencyKey(new IdKey(new byte[32]), "a", "s", "k")}) {
             AgentEvent event = validator.validate(0, EventJson.MAPPER.readTree(
                     "{\"event_type\":\"ToolCalled\",\"payload\":{\"x\":[1,2]}}"), RUN, "agent-1", ids).event();
             JsonNode record = EventJson.MAPPER.readTree(EventJson.toBytes(event));

@@ -63,7 +63,7 @@ class EventValidatorTest {
             "{\"event_type\":\"Ok\",\"occurred_at\":\"2026-11-22T12:00:00\"} | INVALID_OCCURRED_AT | occurred_at",
             "{\"event_type\":\"Ok\",\"occurred_at\":\"2026-11-22T12:06:00Z\"}| INVALID_OCCURRED_AT | occurred_at",
             "{\"event_type\":\"Ok\",\"payload\":[1,2]}                       | INVALID_PAYLOAD     | payload",
-            "{\"event_type\":\"Ok\",\"payload\":{\"a\":\"\\u0000\"}}         | INVALID_PAYLOAD     | payload",
+            "{\"event_type\":\"Ok\",\"payload\":{\"a\":\"\\u0000\"}}         | INVALID_PAYLOAD     | payload.a",
             "{\"event_type\":\"Ok\",\"id\":\"1-1-1-1-1\"}                    | INVALID_ID          | id",
             "{\"event_type\":\"Ok\",\"run_id\":\"0190f0c8-0000-7000-8000-000000000009\"} | INVALID_RUN_ID | run_id",
             "{\"event_type\":\"Ok\",\"evnt\":1}                              | UNKNOWN_FIELD       | evnt",
@@ -86,11 +86,54 @@ class EventValidatorTest {
 
     @Test
     void derivesIdsFromTheIdempotencyKey() throws Exception {
-        IdAssigner keyed = IdAssigner.fromIdempotencyKey("agent-a", "POST /v1/runs/x/events", "k1");
+        IdAssigner keyed = IdAssigner.fromIdempotencyKey(new IdKey(new byte[32]), "agent-a", "POST /v1/runs/x/events", "k1");
         AgentEvent first = validator.validate(0, EventJson.MAPPER.readTree("{\"event_type\":\"Ok\"}"), RUN, "agent-a", keyed).event();
         AgentEvent again = validator.validate(0, EventJson.MAPPER.readTree("{\"event_type\":\"Ok\"}"), RUN, "agent-a", keyed).event();
         assertEquals(first.id(), again.id());
         assertEquals(IdOrigin.IDEMPOTENCY_KEY, first.idOrigin());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1800-01-01T00:00:00Z", "1899-12-31T23:59:59.999Z", "-999999999-01-01T00:00:00Z"})
+    void rejectsOccurredAtBeforeTheTimeWindow(String time) throws Exception {
+        EventValidator.Outcome outcome = validate("{\"event_type\":\"Ok\",\"occurred_at\":\"" + time + "\"}");
+        assertFalse(outcome.accepted());
+        assertEquals("INVALID_OCCURRED_AT", outcome.rejection().code());
+        assertEquals("occurred_at", outcome.rejection().field());
+        assertTrue(outcome.rejection().message().contains("1900-01-01"), outcome.rejection().message());
+    }
+
+    @Test
+    void rejectsALoneSurrogateInThePayloadNamingItsPath() throws Exception {
+        EventValidator.Outcome outcome = validate("{\"event_type\":\"Ok\",\"payload\":{\"a\":[\"ok\",\"x\\ud800y\"]}}");
+        assertEquals("INVALID_PAYLOAD", outcome.rejection().code());
+        assertEquals("payload.a[1]", outcome.rejection().field());
+        assertTrue(outcome.rejection().message().contains("surrogate"), outcome.rejection().message());
+    }
+
+    @Test
+    void rejectsNulInAPayloadKey() throws Exception {
+        EventValidator.Outcome outcome = validate("{\"event_type\":\"Ok\",\"payload\":{\"in\":{\"k\\u0000\":1}}}");
+        assertEquals("INVALID_PAYLOAD", outcome.rejection().code());
+        assertEquals("payload.in", outcome.rejection().field());
+        assertTrue(outcome.rejection().message().contains("NUL"), outcome.rejection().message());
+    }
+
+    @Test
+    void acceptsASurrogatePairAsOneCharacter() throws Exception {
+        assertTrue(validate("{\"event_type\":\"Ok\",\"payload\":{\"emoji\":\"\\ud83d\\ude00\"}}").accepted());
+    }
+
+    @Test
+    void rejectsAGranularDecisionEventTheStreamCouldNotParseNamingItsField() throws Exception {
+        EventValidator.Outcome outcome = validator.validate(0, EventJson.MAPPER.readTree(
+                "{\"event_type\":\"DecisionMade\",\"payload\":{\"outcome\":\"ok\",\"valid_from\":\"+999999999-12-31T23:59:59Z\"}}"),
+                RUN, "agent-a", IdAssigner.server());
+        assertEquals("INVALID_DECISION_EVENT", outcome.rejection().code());
+        assertEquals("payload.valid_from", outcome.rejection().field());
+        EventValidator.Outcome noOutcome = validator.validate(0, EventJson.MAPPER.readTree(
+                "{\"event_type\":\"DecisionMade\",\"payload\":{\"confidence\":0.5}}"), RUN, "agent-a", IdAssigner.server());
+        assertEquals("payload.outcome", noOutcome.rejection().field());
     }
 
     @Test

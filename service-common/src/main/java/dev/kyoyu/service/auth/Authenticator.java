@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /** Turns {@code Authorization: Bearer …} into a {@link Caller}, or a 401 that says what is missing. */
 public final class Authenticator {
+    private static final String CONTEXT_KEY = "kyoyu.caller";
+
     private final Tokens tokens;
     private final Counter missing;
     private final Counter invalid;
@@ -20,6 +22,17 @@ public final class Authenticator {
     }
 
     public Caller authenticate(ServerRequest req) {
+        // A request is verified once: the body admission filter does it before any route reads the body.
+        Caller known = req.context().get(CONTEXT_KEY, Caller.class).orElse(null);
+        if (known != null) {
+            return known;
+        }
+        Caller caller = verify(req);
+        req.context().register(CONTEXT_KEY, caller);
+        return caller;
+    }
+
+    private Caller verify(ServerRequest req) {
         String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             missing.increment();

@@ -37,17 +37,25 @@ public final class Envelope {
         write(req, res, code.status(), new Failure(new Problem(code, message, details == null ? Map.of() : details), meta(req)));
     }
 
+    /** An error envelope as bytes, for answers written outside routing (the server's direct handlers). */
+    static byte[] errorBytes(ErrorCode code, String message, String requestId) {
+        return serialize(new Failure(new Problem(code, message, Map.of()), new Meta(requestId, Instant.now().toString())));
+    }
+
     private static Meta meta(ServerRequest req) {
         return new Meta(RequestIds.of(req), Instant.now().toString());
     }
 
-    private static void write(ServerRequest req, ServerResponse res, int status, Object body) {
-        byte[] bytes;
+    private static byte[] serialize(Object body) {
         try {
-            bytes = EventJson.MAPPER.writeValueAsBytes(body);
+            return EventJson.MAPPER.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a response body always serializes", e);
         }
+    }
+
+    private static void write(ServerRequest req, ServerResponse res, int status, Object body) {
+        byte[] bytes = serialize(body);
         res.status(Status.create(status));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.header(RequestIds.HEADER, RequestIds.of(req));

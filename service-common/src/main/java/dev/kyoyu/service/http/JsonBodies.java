@@ -2,7 +2,7 @@ package dev.kyoyu.service.http;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kyoyu.schemas.event.EventJson;
@@ -12,24 +12,30 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Reads request bodies within limits: the size is checked while reading (a client cannot make the
- * server buffer more than the limit) and JSON nesting depth is bounded by the parser.
+ * Reads request bodies within limits: the size is checked while reading (a client cannot make the server
+ * buffer more than the limit), each read is bounded by the read timeout, and the parser bounds the tree the
+ * body becomes ({@link JsonLimits}).
  */
 public final class JsonBodies {
-    private final long maxBodyBytes;
+    private final JsonLimits limits;
+    private final ReadDeadlines deadlines;
     private final ObjectMapper mapper;
 
-    public JsonBodies(long maxBodyBytes, int maxNestingDepth) {
-        this.maxBodyBytes = maxBodyBytes;
+    public JsonBodies(JsonLimits limits, ReadDeadlines deadlines) {
+        this.limits = limits;
+        this.deadlines = deadlines;
         this.mapper = EventJson.MAPPER.copy();
-        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(maxNestingDepth)
-                .build());
+        mapper.getFactory().setStreamReadConstraints(limits.constraints());
         mapper.getFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 
+    /** A mapper whose parsers enforce {@link JsonLimits} (for bodies read piece by piece, such as NDJSON lines). */
     public ObjectMapper mapper() {
         return mapper;
+    }
+
+    public JsonLimits limits() {
+        return limits;
     }
 
     /** The whole body as one JSON document; 415 unless it is declared JSON, 413 when too big. */
@@ -41,21 +47,26 @@ public final class JsonBodies {
                 throw ApiException.invalid("request body is empty; a JSON object is expected");
             }
             return node;
+        } catch (StreamConstraintsException e) {
+            throw JsonLimits.violation(e);
         } catch (JsonProcessingException e) {
             throw tooLargeOr(e, e);
         } catch (IOException e) {
-            throw tooLargeOr(e, ApiException.invalid("could not read the request body: " + e.getMessage()));
+            throw tooLargeOr(e, ApiException.invalid("could not read the request body"));
         }
     }
 
-    /** The body as a stream that fails with 413 once more than the limit has been read. */
+    /**
+     * The body as a stream that fails with a {@link BodyReadException} once more than the limit has been read,
+     * when a read waits longer than the read timeout, or when the client's framing is broken.
+     */
     public InputStream limitedBody(ServerRequest req) {
         req.headers().contentLength().ifPresent(length -> {
-            if (length > maxBodyBytes) {
+            if (length > limits.maxBodyBytes()) {
                 throw tooLarge();
             }
         });
-        return new LimitedInputStream(req.content().inputStream(), maxBodyBytes);
+        return new BodyStream(req.content().inputStream(), limits.maxBodyBytes(), deadlines);
     }
 
     public void requireContentType(ServerRequest req, String expected) {
@@ -68,63 +79,18 @@ public final class JsonBodies {
     }
 
     private ApiException tooLarge() {
-        return new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "request body exceeds the limit of " + maxBodyBytes + " bytes");
+        return new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "request body exceeds the limit of " + limits.maxBodyBytes() + " bytes");
     }
 
-    /** An oversize body surfaces as a read failure, possibly wrapped by the parser: make it the 413 it is. */
+    /**
+     * A body that could not be read because of the client (too big, too slow, cut short, badly chunked) surfaces
+     * as a read failure, possibly wrapped by the parser: throw the 4xx it is; anything else gives {@code otherwise}.
+     */
     public static <E extends Exception> E tooLargeOr(IOException e, E otherwise) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BodyTooLargeException) {
-                throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, t.getMessage());
-            }
+        BodyReadException failure = BodyReadException.in(e);
+        if (failure != null) {
+            throw failure.toApiException();
         }
         return otherwise;
-    }
-
-    static final class BodyTooLargeException extends IOException {
-        BodyTooLargeException(long limit) {
-            super("request body exceeds the limit of " + limit + " bytes");
-        }
-    }
-
-    private static final class LimitedInputStream extends InputStream {
-        private final InputStream in;
-        private final long limit;
-        private long read;
-
-        LimitedInputStream(InputStream in, long limit) {
-            this.in = in;
-            this.limit = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                count(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = in.read(buffer, offset, length);
-            if (n > 0) {
-                count(n);
-            }
-            return n;
-        }
-
-        private void count(int n) throws IOException {
-            read += n;
-            if (read > limit) {
-                throw new BodyTooLargeException(limit);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
     }
 }

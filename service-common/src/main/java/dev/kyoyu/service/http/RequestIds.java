@@ -2,6 +2,7 @@ package dev.kyoyu.service.http;
 
 import dev.kyoyu.schemas.event.EventIds;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.regex.Pattern;
 
@@ -16,11 +17,16 @@ public final class RequestIds {
 
     public static String of(ServerRequest req) {
         return req.context().get(CONTEXT_KEY, String.class).orElseGet(() -> {
-            String id = req.headers().first(HeaderNames.create(HEADER))
-                    .filter(h -> SANE.matcher(h).matches())
-                    .orElseGet(() -> EventIds.newId().toString());
+            String id = of(req.headers());
             req.context().register(CONTEXT_KEY, id);
             return id;
         });
+    }
+
+    /** For answers written before a request reached routing. */
+    public static String of(Headers headers) {
+        return headers.first(HeaderNames.create(HEADER))
+                .filter(h -> SANE.matcher(h).matches())
+                .orElseGet(() -> EventIds.newId().toString());
     }
 }

@@ -1,48 +1,46 @@
 package dev.kyoyu.sink.batch;
 
-import dev.kyoyu.sink.copy.EventCopyWriter;
-import dev.kyoyu.sink.copy.PositionedEvent;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The micro-batch being filled: its events, their rows already formatted for COPY (so formatting happens
- * while the previous batch is being written), and the offset each partition reaches with it. Decides
- * when it is due: at {@code maxEvents}, or when its first record has waited {@code maxAgeNanos}; but while
- * the worker is behind (more records already wait in Kafka), it takes up to {@code catchUpMaxEvents} first:
- * those records cost no waiting, and fewer, larger transactions drain a backlog faster (bench sink). Time is
- * passed in, so the rules are testable without a clock, a broker or a database.
+ * The micro-batch being filled: its items, their rows already formatted for COPY where they have one (so
+ * formatting happens while the previous batch is being written), and the offset each partition reaches with
+ * it. Decides when it is due: at {@code maxEvents}, or when its first record has waited {@code maxAgeNanos};
+ * but while the worker is behind (more records already wait in Kafka), it takes up to {@code catchUpMaxEvents}
+ * first: those records cost no waiting, and fewer, larger transactions drain a backlog faster (bench sink).
+ * Time is passed in, so the rules are testable without a clock, a broker or a database.
  */
-public final class PendingBatch {
-    private final String topic;
+public final class PendingBatch<T> {
+    private final BatchItems<T> kind;
     private final int maxEvents;
     private final int catchUpMaxEvents;
     private final long maxAgeNanos;
-    private final List<PositionedEvent> events = new ArrayList<>();
+    private final List<T> items = new ArrayList<>();
     private ByteArrayOutputStream rows;
     private final Map<TopicPartition, Long> nextOffsets = new LinkedHashMap<>();
     private long openedAt;
 
-    /**
-     * @param topic            the one topic this batch's records come from
-     * @param catchUpMaxEvents the most a batch holds, reached only while the worker is behind
-     */
-    public PendingBatch(String topic, int maxEvents, int catchUpMaxEvents, long maxAgeNanos) {
+    /** @param catchUpMaxEvents the most a batch holds, reached only while the worker is behind */
+    public PendingBatch(BatchItems<T> kind, int maxEvents, int catchUpMaxEvents, long maxAgeNanos) {
         if (maxEvents < 1 || catchUpMaxEvents < maxEvents) {
             throw new IllegalArgumentException("need 1 <= maxEvents <= catchUpMaxEvents, not " + maxEvents + ", " + catchUpMaxEvents);
         }
-        this.topic = topic;
+        this.kind = kind;
         this.maxEvents = maxEvents;
         this.catchUpMaxEvents = catchUpMaxEvents;
         this.maxAgeNanos = maxAgeNanos;
         this.rows = newRows();
+    }
+
+    /** An empty batch with the same limits. */
+    public PendingBatch<T> next() {
+        return new PendingBatch<>(kind, maxEvents, catchUpMaxEvents, maxAgeNanos);
     }
 
     /** Sized for a full batch of typical events, so that filling it does not copy it over and over. */
@@ -50,11 +48,15 @@ public final class PendingBatch {
         return new ByteArrayOutputStream(Math.min(maxEvents, 4096) * 768);
     }
 
-    public void add(PositionedEvent event, long nowNanos) {
+    /**
+     * Formats the item's row first: if that throws (a value no row can hold), the batch is left as it was and
+     * the caller dead-letters the record.
+     */
+    public void add(T item, long nowNanos) {
+        kind.format(item, rows);
         opened(nowNanos);
-        events.add(event);
-        EventCopyWriter.formatRow(event, rows);
-        nextOffsets.put(new TopicPartition(topic, event.partition()), event.offset() + 1);
+        items.add(item);
+        nextOffsets.put(kind.partitionOf(item), kind.offsetOf(item) + 1);
     }
 
     /** A record that is not stored (it went to the dead-letter topic) still moves its partition's offset. */
@@ -75,12 +77,12 @@ public final class PendingBatch {
 
     /** As large as a batch gets: fetch no more until it is handed over. */
     public boolean isFull() {
-        return events.size() >= catchUpMaxEvents;
+        return items.size() >= catchUpMaxEvents;
     }
 
     /** Whether it holds {@code maxEvents}, the size at which it is due unless the worker is behind. */
     public boolean isAtTarget() {
-        return events.size() >= maxEvents;
+        return items.size() >= maxEvents;
     }
 
     /** @param behind whether another batch's worth of records already waits in Kafka */
@@ -94,11 +96,11 @@ public final class PendingBatch {
     }
 
     public int size() {
-        return events.size();
+        return items.size();
     }
 
-    public List<PositionedEvent> events() {
-        return events;
+    public List<T> items() {
+        return items;
     }
 
     public byte[] rows() {
@@ -115,20 +117,18 @@ public final class PendingBatch {
      */
     public void forget(Collection<TopicPartition> partitions) {
         nextOffsets.keySet().removeAll(partitions);
-        Set<Integer> gone = partitions.stream().filter(p -> p.topic().equals(topic))
-                .map(TopicPartition::partition).collect(Collectors.toSet());
-        if (events.removeIf(e -> gone.contains(e.partition()))) {
+        if (items.removeIf(item -> partitions.contains(kind.partitionOf(item)))) {
             rows = newRows();
-            events.forEach(e -> EventCopyWriter.formatRow(e, rows));
+            items.forEach(item -> kind.format(item, rows));
         }
     }
 
     /** A batch that failed to write goes first, and the one filled meanwhile follows it, in log order. */
-    public static PendingBatch merge(PendingBatch earlier, PendingBatch later) {
-        PendingBatch merged = new PendingBatch(earlier.topic, earlier.maxEvents, earlier.catchUpMaxEvents, earlier.maxAgeNanos);
+    public static <T> PendingBatch<T> merge(PendingBatch<T> earlier, PendingBatch<T> later) {
+        PendingBatch<T> merged = earlier.next();
         merged.openedAt = earlier.openedAt;
-        merged.events.addAll(earlier.events);
-        merged.events.addAll(later.events);
+        merged.items.addAll(earlier.items);
+        merged.items.addAll(later.items);
         merged.rows.writeBytes(earlier.rows.toByteArray());
         merged.rows.writeBytes(later.rows.toByteArray());
         merged.nextOffsets.putAll(earlier.nextOffsets);

@@ -1,5 +1,7 @@
 package dev.kyoyu.sink.consume;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kyoyu.schemas.event.AgentEvent;
 import dev.kyoyu.schemas.event.EventJson;
 import dev.kyoyu.sink.copy.PositionedEvent;
 import java.nio.charset.StandardCharsets;
@@ -51,8 +53,23 @@ public final class DeadLetterPublisher implements AutoCloseable {
 
     /** A decoded event that PostgreSQL refused: the value is the event as the sink read it. */
     public void send(String sourceTopic, PositionedEvent event, Exception reason) {
-        send(sourceTopic, event.partition(), event.offset(), event.event().agentId(), EventJson.toBytes(event.withPayload()),
-                new RecordHeaders(), reason);
+        send(sourceTopic, event.partition(), event.offset(), event.event().agentId(), value(event), new RecordHeaders(), reason);
+    }
+
+    /**
+     * The event as JSON; a payload that does not survive being parsed and printed again (a lone surrogate
+     * escape, say) is kept as the text it arrived as, so that dead-lettering never fails because of the record.
+     */
+    private static byte[] value(PositionedEvent positioned) {
+        try {
+            return EventJson.toBytes(positioned.withPayload());
+        } catch (RuntimeException unprintable) {
+            AgentEvent e = positioned.event();
+            String raw = positioned.payloadJson() == null ? "(not kept)" : new String(positioned.payloadJson(), StandardCharsets.UTF_8);
+            ObjectNode payload = EventJson.MAPPER.createObjectNode().put("kyoyu_unprintable_payload", raw);
+            return EventJson.toBytes(new AgentEvent(e.id(), e.runId(), e.agentId(), e.eventType(), e.occurredAt(),
+                    e.receivedAt(), payload, e.idOrigin()));
+        }
     }
 
     private void send(String sourceTopic, int partition, long offset, String recordKey, byte[] value,

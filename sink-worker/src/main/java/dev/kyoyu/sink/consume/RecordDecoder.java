@@ -10,6 +10,7 @@ import dev.kyoyu.schemas.event.DecisionValidator;
 import dev.kyoyu.schemas.event.EventJson;
 import dev.kyoyu.schemas.event.EventTypes;
 import dev.kyoyu.schemas.event.IdOrigin;
+import dev.kyoyu.schemas.event.TimeWindow;
 import dev.kyoyu.schemas.event.TracedDecision;
 import dev.kyoyu.sink.copy.PositionedEvent;
 import java.io.IOException;
@@ -29,9 +30,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * out again. Only the events whose payload feeds derived rows are parsed whole.
  */
 public final class RecordDecoder {
-    /** Timestamps PostgreSQL can hold, with a margin; anything outside is a producer's mistake. */
-    private static final Instant EARLIEST = Instant.parse("1900-01-01T00:00:00Z");
-    private static final Instant LATEST = Instant.parse("9999-01-01T00:00:00Z");
     /** Events whose payload the sink reads: run rows and decisions derive from them. */
     private static final Set<String> PAYLOAD_READ = Set.of(
             EventTypes.RUN_STARTED, EventTypes.RUN_COMPLETED, EventTypes.RUN_FAILED, EventTypes.DECISION_TRACED);
@@ -182,8 +180,9 @@ public final class RecordDecoder {
         } catch (DateTimeException e) {
             throw new PoisonRecordException("not an agent event: " + field + " '" + value + "' is not an ISO-8601 instant", e);
         }
-        if (instant.isBefore(EARLIEST) || !instant.isBefore(LATEST)) {
-            throw new PoisonRecordException(field + " " + instant + " is outside " + EARLIEST + ".." + LATEST, null);
+        // The window ingest accepts: whatever it let through is stored; anything outside is another producer's mistake.
+        if (!TimeWindow.contains(instant)) {
+            throw new PoisonRecordException(field + " " + instant + " is not " + TimeWindow.describe(), null);
         }
         return instant;
     }

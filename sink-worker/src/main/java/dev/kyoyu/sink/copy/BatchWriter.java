@@ -1,5 +1,6 @@
 package dev.kyoyu.sink.copy;
 
+import dev.kyoyu.sink.consume.FailureKind;
 import dev.kyoyu.sink.offsets.OffsetStore;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -12,12 +13,15 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.kafka.common.TopicPartition;
 import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes one micro-batch in one transaction: the events (COPY), the rows derived from them, and the
  * Kafka offsets that follow them. That single commit is what makes delivery exactly-once.
  */
 public final class BatchWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
     /** PostgreSQL's unique_violation: the batch carries an event that is already stored. */
     private static final String UNIQUE_VIOLATION = "23505";
 
@@ -47,10 +51,13 @@ public final class BatchWriter {
     private record Copied(List<PositionedEvent> events, int stored) {
     }
 
-    /** Receives each event PostgreSQL refused; must dead-letter it durably before returning, or throw. */
+    /**
+     * Receives each record whose own write failed, with why. Dead-letters it durably before returning when the
+     * failure is the record's own; rethrows (failing the whole batch) when it is not, e.g. the database went away.
+     */
     @FunctionalInterface
-    public interface RefusedEvents {
-        void refused(PositionedEvent event, SQLException reason);
+    public interface RecordFailures<T> {
+        void failed(T record, Exception reason) throws SQLException;
     }
 
     /** @param retryWindow how long after the first copy a client retry of the same event is still recognised */
@@ -92,11 +99,11 @@ public final class BatchWriter {
     }
 
     /**
-     * For a batch that failed with a row error: writes each event on its own under a savepoint, passes the
-     * ones PostgreSQL refuses to {@code refused}, and commits the rest together with the offsets.
-     * Slow, and only used for the rare batch that needs it.
+     * For a batch that failed because of (at least) one of its records: writes each event on its own under a
+     * savepoint, passes each one whose write fails to {@code failures}, and commits the rest together with the
+     * offsets. Slow, and only used for the rare batch that needs it.
      */
-    public int writeIsolating(Batch batch, RefusedEvents refused) throws SQLException {
+    public int writeIsolating(Batch batch, RecordFailures<PositionedEvent> failures) throws SQLException {
         try (Connection connection = transaction(batch.ticket())) {
             try {
                 batch.earlier().await(connection); // before taking any lock: nothing to give way with
@@ -108,12 +115,9 @@ public final class BatchWriter {
                         writeDerivedRows(connection, copied.events());
                         stored += copied.stored();
                         connection.releaseSavepoint(beforeEvent);
-                    } catch (SQLException e) {
-                        if (!isRowError(e)) {
-                            throw e;
-                        }
+                    } catch (SQLException | RuntimeException e) {
                         connection.rollback(beforeEvent);
-                        refused.refused(event, e);
+                        failures.failed(event, e);
                     }
                 }
                 offsets.advance(connection, batch.offsets());
@@ -129,14 +133,40 @@ public final class BatchWriter {
     /**
      * Re-sinks events that may already be stored (a replay): every row goes through the deduplicating
      * path and the live sink's offsets are left alone. Returns how many events were missing and are now stored.
+     * An event that can never be stored (the live sink dead-lettered it) is skipped, the rest stored.
      */
     public int replay(List<PositionedEvent> batch) throws SQLException {
+        try {
+            return replayParts(List.of(batch));
+        } catch (SQLException | RuntimeException e) {
+            if (FailureKind.of(e) != FailureKind.POISON) {
+                throw e;
+            }
+            return replayParts(batch.stream().map(List::of).toList());
+        }
+    }
+
+    /** Each part under its own savepoint; with more than one part, a part that is poison is skipped. */
+    private int replayParts(List<List<PositionedEvent>> parts) throws SQLException {
         try (Connection connection = transaction()) {
             try {
-                List<PositionedEvent> fresh = repeats.withoutRepeats(connection, batch);
-                int stored = fresh.isEmpty() ? 0 : EventCopyWriter.copyDeduplicating(connection, fresh);
-                runs.apply(connection, fresh);
-                decisions.write(connection, decisionRows(fresh));
+                int stored = 0;
+                for (List<PositionedEvent> part : parts) {
+                    Savepoint before = connection.setSavepoint();
+                    try {
+                        List<PositionedEvent> fresh = repeats.withoutRepeats(connection, part);
+                        stored += fresh.isEmpty() ? 0 : EventCopyWriter.copyDeduplicating(connection, fresh);
+                        runs.apply(connection, fresh);
+                        decisions.write(connection, decisionRows(fresh));
+                        connection.releaseSavepoint(before);
+                    } catch (SQLException | RuntimeException e) {
+                        if (parts.size() == 1 || FailureKind.of(e) != FailureKind.POISON) {
+                            throw e;
+                        }
+                        connection.rollback(before);
+                        LOG.warn("replay skips {}@{}: it cannot be stored ({})", part.getFirst().partition(), part.getFirst().offset(), e.toString());
+                    }
+                }
                 connection.commit();
                 return stored;
             } catch (SQLException | RuntimeException e) {
@@ -144,15 +174,6 @@ public final class BatchWriter {
                 throw e;
             }
         }
-    }
-
-    /**
-     * PostgreSQL refused a row's content (SQLSTATE class 22, data exception, or 23, integrity constraint):
-     * retrying cannot help, unlike a lost connection or a database that is shutting down.
-     */
-    public static boolean isRowError(SQLException e) {
-        String state = e.getSQLState();
-        return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
 
     public Map<TopicPartition, Long> storedOffsets(Collection<TopicPartition> partitions) throws SQLException {

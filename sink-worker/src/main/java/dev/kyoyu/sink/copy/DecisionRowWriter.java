@@ -2,15 +2,19 @@ package dev.kyoyu.sink.copy;
 
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.NameBasedGenerator;
+import dev.kyoyu.schemas.event.TimeWindow;
 import dev.kyoyu.schemas.event.TracedDecision;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -39,11 +43,13 @@ public final class DecisionRowWriter {
                                    valid_from, source_event_id, revises)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)
             ON CONFLICT (id) DO NOTHING""";
+    /** Only a decision's own agent revises it: another agent's row naming it in revises never closes it. */
     private static final String CLOSE_REVISED = """
             UPDATE decisions AS revised SET valid_to = revision.valid_from
             FROM decisions AS revision
-            WHERE revision.revises = revised.id AND revised.valid_to IS NULL
+            WHERE revision.revises = revised.id AND revised.valid_to IS NULL AND revision.agent_id = revised.agent_id
               AND (revised.id = ANY (?) OR revision.id = ANY (?))""";
+    private static final String OWNERS = "SELECT id, agent_id FROM decisions WHERE id = ANY (?)";
     private static final String ALTERNATIVE = """
             INSERT INTO alternatives (id, decision_id, position, label, score, selected, rejection_reason)
             VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -64,11 +70,19 @@ public final class DecisionRowWriter {
         }
     }
 
+    /**
+     * Throws {@link RefusedRecordException} for a row that can never be stored: a valid time no timestamp holds,
+     * an id that already belongs to another agent's decision, or a revision of another agent's decision. The
+     * caller writes such a batch row by row and dead-letters the refused one; another agent's decision is never
+     * overwritten, revised or given children.
+     */
     public void write(Connection connection, List<Row> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
+        rows.forEach(DecisionRowWriter::checkValidTime);
         lock(connection, rows);
+        checkOwners(connection, rows);
         try (PreparedStatement decisions = connection.prepareStatement(DECISION);
              PreparedStatement alternatives = connection.prepareStatement(ALTERNATIVE);
              PreparedStatement evidence = connection.prepareStatement(EVIDENCE)) {
@@ -82,7 +96,7 @@ public final class DecisionRowWriter {
                 setDouble(decisions, 6, d.confidence());
                 decisions.setString(7, d.reasoning());
                 decisions.setString(8, d.metadata() == null ? "{}" : d.metadata().toString());
-                decisions.setTimestamp(9, Timestamp.from(d.validFrom() == null ? row.occurredAt() : d.validFrom()));
+                decisions.setTimestamp(9, Timestamp.from(validFrom(row)));
                 decisions.setObject(10, row.sourceEventId());
                 decisions.setObject(11, row.revises());
                 decisions.addBatch();
@@ -115,6 +129,43 @@ public final class DecisionRowWriter {
             evidence.executeBatch();
         }
         closeRevised(connection, rows);
+    }
+
+    private static Instant validFrom(Row row) {
+        return row.decision().validFrom() == null ? row.occurredAt() : row.decision().validFrom();
+    }
+
+    private static void checkValidTime(Row row) {
+        if (!TimeWindow.contains(validFrom(row))) {
+            throw new RefusedRecordException("decision " + row.decision().id() + ": valid_from " + validFrom(row)
+                    + " is not " + TimeWindow.describe());
+        }
+    }
+
+    /** Under the locks of the decision ids, so no other writer stores one of them meanwhile. */
+    private static void checkOwners(Connection connection, List<Row> rows) throws SQLException {
+        Map<UUID, String> owners = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(OWNERS)) {
+            select.setArray(1, connection.createArrayOf("uuid", rows.stream()
+                    .flatMap(row -> row.revises() == null ? Stream.of(row.decision().id()) : Stream.of(row.decision().id(), row.revises()))
+                    .distinct().toArray()));
+            try (ResultSet found = select.executeQuery()) {
+                while (found.next()) {
+                    owners.put(found.getObject(1, UUID.class), found.getString(2));
+                }
+            }
+        }
+        for (Row row : rows) {
+            String owner = owners.putIfAbsent(row.decision().id(), row.agentId());
+            if (owner != null && !owner.equals(row.agentId())) {
+                throw new RefusedRecordException("decision id " + row.decision().id() + " belongs to another agent");
+            }
+            String revisedOwner = row.revises() == null ? null : owners.get(row.revises());
+            if (revisedOwner != null && !revisedOwner.equals(row.agentId())) {
+                throw new RefusedRecordException("decision " + row.decision().id() + " revises " + row.revises()
+                        + ", a decision of another agent");
+            }
+        }
     }
 
     private static void lock(Connection connection, List<Row> rows) throws SQLException {

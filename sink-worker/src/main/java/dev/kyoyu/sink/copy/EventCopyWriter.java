@@ -111,7 +111,8 @@ public final class EventCopyWriter {
     static long postgresMicros(Instant instant) {
         int nanos = instant.getNano();
         long micros = nanos % 1000 == 0 ? nanos / 1000 : (long) Math.rint(nanos / 1e9 * 1e6);
-        return (instant.getEpochSecond() - POSTGRES_EPOCH_SECONDS) * 1_000_000 + micros;
+        // Exact: a time no timestamp column holds fails here, tied to its record, instead of wrapping around.
+        return Math.addExact(Math.multiplyExact(Math.subtractExact(instant.getEpochSecond(), POSTGRES_EPOCH_SECONDS), 1_000_000L), micros);
     }
 
     private static void uuid(ByteBuffer row, UUID uuid) {

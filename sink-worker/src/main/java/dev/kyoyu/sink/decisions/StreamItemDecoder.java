@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyoyu.schemas.decision.ConflictRecord;
 import dev.kyoyu.schemas.decision.DecisionRecord;
 import dev.kyoyu.schemas.event.EventJson;
+import dev.kyoyu.schemas.event.TimeWindow;
 import java.io.IOException;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -13,8 +14,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * stored. Checks here what PostgreSQL would refuse mid-batch (NUL characters, timestamps beyond its range).
  */
 final class StreamItemDecoder {
-    private static final Instant EARLIEST = Instant.parse("1900-01-01T00:00:00Z");
-    private static final Instant LATEST = Instant.parse("9999-01-01T00:00:00Z");
 
     /** A record that can never be stored; it goes to the dead-letter topic. */
     static final class PoisonRecordException extends Exception {
@@ -58,8 +57,8 @@ final class StreamItemDecoder {
     }
 
     private static void storable(Instant instant) throws PoisonRecordException {
-        if (instant.isBefore(EARLIEST) || !instant.isBefore(LATEST)) {
-            throw new PoisonRecordException("timestamp " + instant + " outside [" + EARLIEST + ", " + LATEST + ")", null);
+        if (!TimeWindow.contains(instant)) {
+            throw new PoisonRecordException("timestamp " + instant + " is not " + TimeWindow.describe(), null);
         }
     }
 }

@@ -12,7 +12,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 import org.apache.kafka.common.TopicPartition;
 
@@ -49,30 +48,30 @@ final class StreamItemWriter {
     }
 
     /**
-     * For a batch that failed with a row error: each item on its own under a savepoint; the ones PostgreSQL
-     * refuses go to {@code refused} (which must dead-letter them durably or throw), the rest commit with the offsets.
+     * For a batch that failed because of one of its records: each item on its own under a savepoint; each one
+     * whose write fails goes to {@code failures} (which dead-letters it or rethrows), the rest commit with the offsets.
      */
-    void writeIsolating(List<StreamItem> batch, Map<TopicPartition, OffsetStore.Advance> advances, BiConsumer<StreamItem, SQLException> refused)
-            throws SQLException {
+    int writeIsolating(List<StreamItem> batch, Map<TopicPartition, OffsetStore.Advance> advances,
+                       BatchWriter.RecordFailures<StreamItem> failures) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 durable(connection);
+                int stored = 0;
                 for (StreamItem item : batch) {
                     Savepoint before = connection.setSavepoint();
                     try {
                         writeRows(connection, List.of(item));
                         connection.releaseSavepoint(before);
-                    } catch (SQLException e) {
-                        if (!BatchWriter.isRowError(e)) {
-                            throw e;
-                        }
+                        stored++;
+                    } catch (SQLException | RuntimeException e) {
                         connection.rollback(before);
-                        refused.accept(item, e);
+                        failures.failed(item, e);
                     }
                 }
                 offsets.advance(connection, advances);
                 connection.commit();
+                return stored;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;

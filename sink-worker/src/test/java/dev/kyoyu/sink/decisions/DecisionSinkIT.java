@@ -189,4 +189,29 @@ class DecisionSinkIT {
         assertEquals(1, dead.size());
         assertEquals(decisions, new String(dead.get(0).headers().lastHeader(DeadLetterPublisher.SOURCE_TOPIC).value(), StandardCharsets.UTF_8));
     }
+
+    @Test
+    @DisplayName("a stream decision reusing or revising another agent's decision id is dead-lettered; the owner's decision stays as it was")
+    void anotherAgentsDecisionIdIsNeverOverwrittenOrRevised() throws Exception {
+        DecisionRecord owners = decision("agent-owner", "approve", T, null);
+        DecisionRecord squat = decision("agent-squatter", "deny", T.plusSeconds(5), null);
+        DecisionRecord reused = new DecisionRecord(owners.id(), squat.runId(), squat.agentId(), squat.decisionType(), "deny",
+                0.1, "mine now", null, T.plusSeconds(5), null, null, List.of(), List.of(), squat.sourceEventId());
+        DecisionRecord revision = decision("agent-squatter", "deny", T.plusSeconds(10), owners.id());
+        try (SinkApp sink = startSink()) {
+            publish(decisions, owners.decisionType(), owners.toBytes());
+            Await.until(Duration.ofSeconds(30), "the owner's decision stored", () -> count("SELECT count(*) FROM decisions WHERE id = ?", owners.id()) == 1);
+            publish(decisions, reused.decisionType(), reused.toBytes());
+            publish(decisions, revision.decisionType(), revision.toBytes());
+            Await.until(Duration.ofSeconds(30), "every decision record read",
+                    () -> count("SELECT coalesce(sum(next_offset), 0) FROM sink_offsets WHERE topic = ?", decisions) == 3);
+        }
+        assertEquals(1, count("SELECT count(*) FROM decisions WHERE id = ? AND agent_id = 'agent-owner' AND outcome = 'approve'"
+                + " AND valid_to IS NULL", owners.id()), "the owner's decision neither overwritten nor closed");
+        assertEquals(0, count("SELECT count(*) FROM decisions WHERE id = ?", revision.id()));
+        List<ConsumerRecord<String, byte[]>> dead = TestTopics.readAll(dlq, 2, Duration.ofSeconds(10));
+        assertEquals(2, dead.size());
+        dead.forEach(r -> assertTrue(new String(r.headers().lastHeader(DeadLetterPublisher.ERROR_MESSAGE).value(), StandardCharsets.UTF_8)
+                .contains("another agent")));
+    }
 }

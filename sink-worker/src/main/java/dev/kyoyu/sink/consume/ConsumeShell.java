@@ -2,19 +2,12 @@ package dev.kyoyu.sink.consume;
 
 import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.sink.batch.PendingBatch;
-import dev.kyoyu.sink.copy.BatchWriter;
 import dev.kyoyu.sink.copy.EarlierWrites;
-import dev.kyoyu.sink.copy.PositionedEvent;
 import dev.kyoyu.sink.copy.WriteTicket;
 import dev.kyoyu.sink.offsets.OffsetStore;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,7 +24,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -41,43 +33,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The consume loop: poll, decode, format, and write each due micro-batch with its offsets in one
- * transaction. PostgreSQL is the only record of progress: on assignment the worker seeks to the offsets
- * stored there, and each batch moves them only from the value this worker last stored, so crashes,
- * rebalances, zombies and restored backups neither skip nor double an event.
+ * The consume loop of every sink topic family ({@link RecordFamily}): poll, decode, format, and write each due
+ * micro-batch with its offsets in one transaction. PostgreSQL is the only record of progress: on assignment the
+ * loop seeks to the offsets stored there, and each batch moves them only from the value this loop last stored,
+ * so crashes, rebalances, zombies and restored backups neither skip nor double a record.
  *
- * <p>This thread polls, decodes and formats the next batch while writer threads write the previous ones.
- * Up to {@code KYOYU_SINK_WRITES_IN_FLIGHT} batches are written at once, each in its own transaction, so
- * PostgreSQL is never idle between two batches; they still commit in log order, because a batch moves its
- * offsets only after the batch before it has committed (and only from the offsets that one stored). Every
- * Kafka call stays on this thread.
+ * <p>This thread polls, decodes and formats the next batch while writer threads write the previous ones. Up to
+ * {@link RecordFamily#writesInFlight} batches are written at once, each in its own transaction; they still
+ * commit in log order, because a batch moves its offsets only after the batch before it has committed (and only
+ * from the offsets that one stored). Every Kafka call stays on this thread.
  *
- * <p>Failure table: a record that can never be stored goes to the dead-letter topic and the batch goes
- * on; a row PostgreSQL refuses is isolated and dead-lettered by the writer; a database failure keeps the
- * batch, pauses fetching and retries with backoff (the process stays up and reports unhealthy); moved
- * offsets (another worker wrote the partition) or a dead-letter failure drop what is in memory and
- * re-read from the stored offsets.
+ * <p>What a failure means is {@link FailureKind}'s to say: a record that fails on its own goes to the
+ * dead-letter topic and the rest goes on; an outage keeps the batch, pauses fetching and retries with backoff
+ * (the process stays up and reports unhealthy); moved offsets drop what is in memory and re-read from the
+ * stored offsets.
  */
-public final class SinkWorker implements Runnable {
-    private static final Logger LOG = LoggerFactory.getLogger(SinkWorker.class);
+public final class ConsumeShell<T> implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumeShell.class);
     private static final long MAX_POLL_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    private final RecordFamily<T> family;
     private final KafkaConsumer<String, byte[]> consumer;
-    private final String topic;
-    private final BatchWriter writer;
     private final DeadLetterPublisher deadLetters;
-    private final RecordDecoder decoder = new RecordDecoder();
-    private final int maxEvents;
-    private final int catchUpMaxEvents;
-    private final long maxAgeNanos;
     private final Backoff backoff;
     private final BatchTracing tracing;
+    private final int maxEvents;
     private final int maxInFlight;
     private final ExecutorService writerThreads;
 
-    private PendingBatch open;
+    private PendingBatch<T> open;
     /** Batches handed to the writers, oldest first; they commit in this order. */
-    private final Deque<InFlight> inFlight = new ArrayDeque<>();
+    private final Deque<InFlight<T>> inFlight = new ArrayDeque<>();
     /** The next offset PostgreSQL holds for each owned partition; absent when none is stored yet. */
     private final Map<TopicPartition, Long> stored = new HashMap<>();
     private final Set<TopicPartition> awaitingSeek = new HashSet<>();
@@ -85,44 +71,26 @@ public final class SinkWorker implements Runnable {
     private volatile boolean running = true;
     private volatile WorkerHealth health = WorkerHealth.starting();
 
-    private final Counter storedEvents;
-    private final Counter deadLettered;
-    private final Counter copyErrors;
-    private final DistributionSummary batchSizes;
-    private final Timer flushDurations;
-    private final Timer writeDurations;
-    private final AtomicInteger buffered = new AtomicInteger();
+    private final ShellMeters meters;
 
     /** The batch being written, and what its commit will mean. */
-    private record InFlight(PendingBatch batch, Map<TopicPartition, OffsetStore.Advance> advances,
-                            WriteTicket ticket, long startedNanos, BatchTracing.BatchSpan span) {
+    private record InFlight<T>(PendingBatch<T> batch, Map<TopicPartition, OffsetStore.Advance> advances,
+                               WriteTicket ticket, long startedNanos, BatchTracing.BatchSpan span) {
     }
 
-    public SinkWorker(SinkConfig config, KafkaConsumer<String, byte[]> consumer, BatchWriter writer,
-                      DeadLetterPublisher deadLetters, Backoff backoff, MeterRegistry registry, BatchTracing tracing) {
+    public ConsumeShell(SinkConfig config, RecordFamily<T> family, KafkaConsumer<String, byte[]> consumer,
+                        DeadLetterPublisher deadLetters, Backoff backoff, MeterRegistry registry, BatchTracing tracing) {
+        this.family = family;
         this.consumer = consumer;
-        this.topic = config.eventsTopic();
-        this.writer = writer;
         this.deadLetters = deadLetters;
         this.backoff = backoff;
         this.tracing = tracing;
         this.maxEvents = config.batchMaxEvents();
-        this.maxAgeNanos = config.batchMaxAge().toNanos();
-        this.catchUpMaxEvents = config.batchCatchUpMaxEvents();
-        this.maxInFlight = config.writesInFlight();
-        this.writerThreads = Executors.newFixedThreadPool(maxInFlight, Thread.ofPlatform().name("sink-writer-", 1).factory());
-        this.open = newBatch();
-        this.storedEvents = Counter.builder("kyoyu.events.stored").register(registry);
-        this.deadLettered = Counter.builder("kyoyu.events.dead.lettered").register(registry);
-        this.copyErrors = Counter.builder("kyoyu.copy.errors").register(registry);
-        this.batchSizes = DistributionSummary.builder("kyoyu.events.batch.size").register(registry);
-        this.flushDurations = Timer.builder("kyoyu.events.batch.flush.duration")
-                .description("from handing a batch to the writer until the worker settles it").publishPercentileHistogram()
-                .register(registry);
-        this.writeDurations = Timer.builder("kyoyu.events.batch.write.duration")
-                .description("the writer thread's time in the database for a batch: how busy the write path is")
-                .publishPercentileHistogram().register(registry);
-        Gauge.builder("kyoyu.events.buffer.size", buffered, AtomicInteger::get).register(registry);
+        this.maxInFlight = family.writesInFlight();
+        this.writerThreads = Executors.newFixedThreadPool(maxInFlight,
+                Thread.ofPlatform().name("sink-writer-" + family.meterPrefix().replace("kyoyu.", "") + "-", 1).factory());
+        this.open = new PendingBatch<>(family, maxEvents, config.batchCatchUpMaxEvents(), config.batchMaxAge().toNanos());
+        this.meters = ShellMeters.register(family, registry);
     }
 
     public WorkerHealth health() {
@@ -137,8 +105,11 @@ public final class SinkWorker implements Runnable {
 
     @Override
     public void run() {
-        consumer.subscribe(List.of(topic), new Rebalance());
         try {
+            if (family.awaitsTopics() && !TopicWait.until(consumer, family.topics(), () -> running, this::waitingForTopics)) {
+                return;
+            }
+            consumer.subscribe(family.topics(), new Rebalance());
             while (running) {
                 step();
             }
@@ -152,8 +123,9 @@ public final class SinkWorker implements Runnable {
         }
     }
 
-    private PendingBatch newBatch() {
-        return new PendingBatch(topic, maxEvents, catchUpMaxEvents, maxAgeNanos);
+    private void waitingForTopics() {
+        health = new WorkerHealth(WorkerHealth.State.STARTING, health.since(),
+                "waiting for topics " + family.topics() + " (the decision stream creates them)");
     }
 
     private void step() {
@@ -172,7 +144,7 @@ public final class SinkWorker implements Runnable {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofNanos(Math.max(wait, 1_000_000)))) {
             accept(record);
         }
-        buffered.set(open.size());
+        meters.buffered().set(open.size());
         if (health.state() == WorkerHealth.State.STARTING && awaitingSeek.isEmpty()) {
             health = WorkerHealth.healthy();
         }
@@ -190,8 +162,9 @@ public final class SinkWorker implements Runnable {
         long now = System.nanoTime();
         tracing.link(record);
         try {
-            open.add(decoder.decode(record), now);
-        } catch (RecordDecoder.PoisonRecordException e) {
+            open.add(family.decode(record), now);
+        } catch (Exception e) {
+            // Decoding or formatting this one record failed: it alone is poison (see FailureKind).
             try {
                 deadLetters.send(record, e);
             } catch (DeadLetterPublisher.DeadLetterException failure) {
@@ -199,7 +172,7 @@ public final class SinkWorker implements Runnable {
                 rewindToStoredOffsets();
                 return;
             }
-            deadLettered.increment();
+            meters.deadLettered().increment();
             LOG.warn("dead-lettered {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
             open.skip(new TopicPartition(record.topic(), record.partition()), record.offset(), now);
         }
@@ -226,23 +199,23 @@ public final class SinkWorker implements Runnable {
         if (open.isEmpty()) {
             return;
         }
-        PendingBatch batch = open;
-        open = newBatch();
+        PendingBatch<T> batch = open;
+        open = batch.next();
         Map<TopicPartition, OffsetStore.Advance> advances = new LinkedHashMap<>();
         batch.nextOffsets().forEach((partition, next) -> advances.put(partition, new OffsetStore.Advance(expectedOffset(partition), next)));
         BatchTracing.BatchSpan span = tracing.start(batch.size());
         tracing.clearLinks();
         WriteTicket ticket = new WriteTicket();
         EarlierWrites earlier = new EarlierWrites(inFlight.stream().map(InFlight::ticket).toList());
-        BatchWriter.Batch write = new BatchWriter.Batch(batch.events(), batch.rows(), advances, ticket, earlier);
+        RecordFamily.Write<T> write = new RecordFamily.Write<>(batch.items(), batch.rows(), advances, ticket, earlier);
         writerThreads.execute(() -> ticket.settle(() -> writeOrIsolate(write)));
-        inFlight.addLast(new InFlight(batch, advances, ticket, System.nanoTime(), span));
+        inFlight.addLast(new InFlight<>(batch, advances, ticket, System.nanoTime(), span));
         resumeReadyPartitions();
     }
 
     /** Where a partition's offset will be once the batches in flight commit: where the next batch moves it from. */
     private Long expectedOffset(TopicPartition partition) {
-        for (Iterator<InFlight> newestFirst = inFlight.descendingIterator(); newestFirst.hasNext(); ) {
+        for (Iterator<InFlight<T>> newestFirst = inFlight.descendingIterator(); newestFirst.hasNext(); ) {
             OffsetStore.Advance advance = newestFirst.next().advances().get(partition);
             if (advance != null) {
                 return advance.next();
@@ -251,27 +224,35 @@ public final class SinkWorker implements Runnable {
         return stored.get(partition);
     }
 
-    /** On the writer thread. */
-    private int writeOrIsolate(BatchWriter.Batch batch) throws SQLException {
+    /** On the writer thread: a batch that fails because of its records is written again record by record. */
+    private int writeOrIsolate(RecordFamily.Write<T> write) throws SQLException {
         long started = System.nanoTime();
         try {
-            return writer.write(batch);
-        } catch (SQLException e) {
-            if (!BatchWriter.isRowError(e)) {
+            return family.write(write);
+        } catch (SQLException | RuntimeException e) {
+            if (FailureKind.of(e) != FailureKind.POISON) {
                 throw e;
             }
-            LOG.warn("PostgreSQL refused a row of a batch of {} ({}); writing event by event to dead-letter the culprit",
-                    batch.events().size(), e.getMessage());
-            return writer.writeIsolating(batch, this::deadLetterRefused);
+            LOG.warn("a record of a batch of {} {} cannot be stored ({}); writing one by one to dead-letter the culprit",
+                    write.items().size(), family.noun(), e.toString());
+            return family.writeIsolating(write, this::failedAlone);
         } finally {
-            writeDurations.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            meters.writeDurations().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
     }
 
-    private void deadLetterRefused(PositionedEvent event, SQLException reason) {
-        deadLetters.send(topic, event, reason);
-        deadLettered.increment();
-        LOG.warn("dead-lettered {}-{}@{}: PostgreSQL refused it: {}", topic, event.partition(), event.offset(), reason.getMessage());
+    /** On the writer thread: an item failed on its own; dead-letter it if that is its own fault, else fail the batch. */
+    private void failedAlone(T item, Exception reason) throws SQLException {
+        if (FailureKind.of(reason) != FailureKind.POISON) {
+            if (reason instanceof SQLException sql) {
+                throw sql;
+            }
+            throw (RuntimeException) reason;
+        }
+        family.deadLetter(deadLetters, item, reason);
+        meters.deadLettered().increment();
+        TopicPartition partition = family.partitionOf(item);
+        LOG.warn("dead-lettered {}@{}: {}", partition, family.offsetOf(item), reason.toString());
     }
 
     /**
@@ -280,44 +261,39 @@ public final class SinkWorker implements Runnable {
      * go back in front of the open batch, in log order.
      */
     private void complete() {
-        InFlight done = inFlight.pollFirst();
+        InFlight<T> done = inFlight.pollFirst();
         Throwable failure = settle(done);
         if (failure == null) {
             return;
         }
-        if (failure instanceof OffsetStore.OffsetsMovedException moved) {
-            LOG.warn("{}; re-reading from the stored offsets", moved.getMessage());
+        FailureKind kind = FailureKind.of(failure);
+        if (kind == FailureKind.FENCED) {
+            LOG.warn("{}; re-reading from the stored offsets", failure.getMessage());
             rewindToStoredOffsets();
             return;
         }
-        List<PendingBatch> retry = new ArrayList<>(List.of(done.batch()));
+        List<PendingBatch<T>> retry = new ArrayList<>(List.of(done.batch()));
         while (!inFlight.isEmpty()) {
-            InFlight later = inFlight.pollFirst();
+            InFlight<T> later = inFlight.pollFirst();
             if (settle(later) != null) {
                 retry.add(later.batch());
             }
         }
-        PendingBatch held = open;
+        PendingBatch<T> held = open;
         for (int i = retry.size() - 1; i >= 0; i--) {
             held = PendingBatch.merge(retry.get(i), held);
         }
         open = held;
-        if (isContention(failure)) {
+        if (kind == FailureKind.CONTENTION) {
             // Two of our own batches wanted the same rows; the earlier one is in: write this one again now.
-            LOG.info("batch of {} events written again after the batch before it: {}", done.batch().size(), failure.getMessage());
+            LOG.info("batch of {} {} written again after the batch before it: {}", done.batch().size(), family.noun(), failure.getMessage());
             return;
         }
-        holdForRetry(retry.stream().mapToInt(PendingBatch::size).sum(), failure);
-    }
-
-    /** A batch of ours that gave way to an earlier one, or a deadlock PostgreSQL broke: nothing is wrong. */
-    private static boolean isContention(Throwable failure) {
-        return failure instanceof EarlierWrites.GaveWayException
-                || failure instanceof SQLException e && ("40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState()));
+        holdForRetry(retry.stream().mapToInt(PendingBatch::size).sum(), kind, failure);
     }
 
     /** Waits for one write; on success its offsets count as stored. Returns why it failed, or null. */
-    private Throwable settle(InFlight done) {
+    private Throwable settle(InFlight<T> done) {
         try (BatchTracing.BatchSpan span = done.span()) {
             try {
                 written(done, done.ticket().outcome().get());
@@ -334,13 +310,13 @@ public final class SinkWorker implements Runnable {
         }
     }
 
-    private void written(InFlight done, int written) {
-        flushDurations.record(System.nanoTime() - done.startedNanos(), TimeUnit.NANOSECONDS);
-        batchSizes.record(done.batch().size());
-        storedEvents.increment(written);
+    private void written(InFlight<T> done, int newlyStored) {
+        meters.flushDurations().record(System.nanoTime() - done.startedNanos(), TimeUnit.NANOSECONDS);
+        meters.batchSizes().record(done.batch().size());
+        family.stored(done.batch().items(), newlyStored);
         done.advances().forEach((partition, advance) -> stored.put(partition, advance.next()));
         if (backoff.attempts() > 0) {
-            LOG.info("database reachable again; wrote the held batch of {} events", done.batch().size());
+            LOG.info("database reachable again; wrote the held batch of {} {}", done.batch().size(), family.noun());
         }
         backoff.reset();
         health = WorkerHealth.healthy();
@@ -350,19 +326,23 @@ public final class SinkWorker implements Runnable {
     }
 
     /** The database is unreachable or failing: keep the batch, stop fetching, try again after a backoff. */
-    private void holdForRetry(int events, Throwable e) {
-        copyErrors.increment();
+    private void holdForRetry(int items, FailureKind kind, Throwable e) {
+        meters.writeErrors().increment();
         Duration delay = backoff.next();
         retryAtNanos = System.nanoTime() + delay.toNanos();
-        health = WorkerHealth.unhealthy(health, "cannot write to PostgreSQL: " + e.getMessage());
+        health = WorkerHealth.unhealthy(health, "cannot write " + family.noun() + " to PostgreSQL: " + e.getMessage());
         consumer.pause(consumer.assignment());
-        LOG.warn("batch of {} events not written (attempt {}); holding it and retrying in {} ms: {}",
-                events, backoff.attempts(), delay.toMillis(), e.toString());
+        String message = "batch of {} {} not written ({}, attempt {}); holding it and retrying in {} ms: {}";
+        if (kind == FailureKind.FATAL) {
+            LOG.error(message, items, family.noun(), kind, backoff.attempts(), delay.toMillis(), e.toString(), e);
+        } else {
+            LOG.warn(message, items, family.noun(), kind, backoff.attempts(), delay.toMillis(), e.toString());
+        }
     }
 
     private void seekToStoredOffsets() {
         try {
-            Map<TopicPartition, Long> storedOffsets = writer.storedOffsets(awaitingSeek);
+            Map<TopicPartition, Long> storedOffsets = family.storedOffsets(awaitingSeek);
             for (TopicPartition partition : awaitingSeek) {
                 Long next = storedOffsets.get(partition);
                 if (next != null) {
@@ -373,7 +353,7 @@ public final class SinkWorker implements Runnable {
                     stored.remove(partition);
                 }
             }
-            LOG.info("positioned {} partitions at their stored offsets", awaitingSeek.size());
+            LOG.info("positioned {} partitions of {} at their stored offsets", awaitingSeek.size(), family.topics());
             awaitingSeek.clear();
             resumeReadyPartitions();
         } catch (SQLException | RuntimeException e) {
@@ -389,7 +369,7 @@ public final class SinkWorker implements Runnable {
         while (!inFlight.isEmpty()) {
             settle(inFlight.pollFirst()); // what committed counts; the rest is read again anyway
         }
-        open = newBatch();
+        open = open.next();
         tracing.clearLinks();
         awaitingSeek.addAll(consumer.assignment());
         consumer.pause(consumer.assignment());
@@ -411,12 +391,12 @@ public final class SinkWorker implements Runnable {
             if (!open.isEmpty()) {
                 Map<TopicPartition, OffsetStore.Advance> advances = new LinkedHashMap<>();
                 open.nextOffsets().forEach((partition, next) -> advances.put(partition, new OffsetStore.Advance(stored.get(partition), next)));
-                writer.write(new BatchWriter.Batch(open.events(), open.rows(), advances));
-                LOG.info("wrote the last {} buffered events before leaving the group", open.size());
+                writeOrIsolate(new RecordFamily.Write<>(open.items(), open.rows(), advances, new WriteTicket(), EarlierWrites.NONE));
+                LOG.info("wrote the last {} buffered {} before leaving the group", open.size(), family.noun());
             }
         } catch (SQLException | RuntimeException e) {
             // Nothing is lost: the offsets were not stored either, so the next owner reads these again.
-            LOG.warn("could not write the last {} buffered events on shutdown; they will be read again", open.size(), e);
+            LOG.warn("could not write the last {} buffered {} on shutdown; they will be read again", open.size(), family.noun(), e);
         } finally {
             writerThreads.shutdown();
         }
@@ -456,24 +436,6 @@ public final class SinkWorker implements Runnable {
             open.forget(partitions);
             stored.keySet().removeAll(partitions);
             awaitingSeek.removeAll(partitions);
-        }
-    }
-
-    /** What /health reports: healthy, or since when and why not. */
-    public record WorkerHealth(State state, Instant since, String reason) {
-        public enum State { STARTING, HEALTHY, UNHEALTHY }
-
-        public static WorkerHealth starting() {
-            return new WorkerHealth(State.STARTING, Instant.now(), "joining the consumer group");
-        }
-
-        public static WorkerHealth healthy() {
-            return new WorkerHealth(State.HEALTHY, Instant.now(), null);
-        }
-
-        public static WorkerHealth unhealthy(WorkerHealth previous, String reason) {
-            Instant since = previous.state() == State.UNHEALTHY ? previous.since() : Instant.now();
-            return new WorkerHealth(State.UNHEALTHY, since, reason);
         }
     }
 }

@@ -1,0 +1,35 @@
+package dev.kyoyu.service.http;
+
+import java.io.IOException;
+
+/**
+ * Reading a request body failed because of what the client sent (too much, too slowly, cut short, badly
+ * chunked). An {@link IOException} so that it passes through JSON parsers and line readers unchanged;
+ * {@link JsonBodies#tooLargeOr} and {@link ApiErrors} turn it into its 4xx.
+ */
+public final class BodyReadException extends IOException {
+    private final ErrorCode code;
+
+    public BodyReadException(ErrorCode code, String message, Throwable cause) {
+        super(message, cause);
+        this.code = code;
+    }
+
+    public ErrorCode code() {
+        return code;
+    }
+
+    public ApiException toApiException() {
+        return new ApiException(code, getMessage());
+    }
+
+    /** The first body read failure in a chain of causes, or null. */
+    public static BodyReadException in(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof BodyReadException b) {
+                return b;
+            }
+        }
+        return null;
+    }
+}

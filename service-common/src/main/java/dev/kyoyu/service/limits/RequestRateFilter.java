@@ -1,0 +1,65 @@
+package dev.kyoyu.service.limits;
+
+import dev.kyoyu.service.auth.Caller;
+import dev.kyoyu.service.auth.Tokens;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Counts each request against its agent's limit before any route sees it: a filter, so a refused request reserves
+ * no body budget, reads and parses nothing, and reaches neither Kafka nor PostgreSQL. Which limit applies is chosen
+ * by the longest matching path prefix; other paths are not counted. A request without a valid token passes
+ * uncounted, and its route answers 401: a limit needs an identity.
+ */
+public final class RequestRateFilter {
+    private final Tokens tokens;
+    private final RateLimiter limiter;
+    private final Map<String, Limit> limitByPathPrefix;
+
+    private RequestRateFilter(Tokens tokens, RateLimiter limiter, Map<String, Limit> limitByPathPrefix) {
+        this.tokens = tokens;
+        this.limiter = limiter;
+        this.limitByPathPrefix = Map.copyOf(limitByPathPrefix);
+    }
+
+    /** Install after tracing and before any filter that reserves resources (the body budget). */
+    public static void install(HttpRouting.Builder routing, Tokens tokens, RateLimiter limiter, Map<String, Limit> limitByPathPrefix) {
+        RateLimitHeaders.install(routing);
+        RequestRateFilter filter = new RequestRateFilter(tokens, limiter, limitByPathPrefix);
+        routing.addFilter(filter::filter);
+    }
+
+    private void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        Limit limit = limitFor(req.path().path());
+        if (limit != null) {
+            // Verified here without counting auth failures: the route authenticates again and reports those.
+            Optional<Caller> caller = bearer(req).flatMap(tokens::verify);
+            if (caller.isPresent()) {
+                RateLimitHeaders.write(res, limiter.charge(limit, caller.get().agentId(), caller.get().admin(), 1));
+            }
+        }
+        chain.proceed();
+    }
+
+    private Limit limitFor(String path) {
+        Limit found = null;
+        int longest = -1;
+        for (Map.Entry<String, Limit> entry : limitByPathPrefix.entrySet()) {
+            if (path.startsWith(entry.getKey()) && entry.getKey().length() > longest) {
+                found = entry.getValue();
+                longest = entry.getKey().length();
+            }
+        }
+        return found;
+    }
+
+    private static Optional<String> bearer(RoutingRequest req) {
+        String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+        return header.regionMatches(true, 0, "Bearer ", 0, 7) ? Optional.of(header.substring(7).trim()) : Optional.empty();
+    }
+}
