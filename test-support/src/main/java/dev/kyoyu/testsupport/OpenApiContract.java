@@ -48,14 +48,12 @@ public final class OpenApiContract {
             assertNotNull(in, resource + " is not on the classpath");
             JsonNode document = new YAMLMapper().readTree(in);
             assertEquals("3.1.0", document.path("openapi").asText(), resource + ": an OpenAPI 3.1 document");
-            return new OpenApiContract(resource, document);
+            OpenApiContract contract = new OpenApiContract(resource, document);
+            contract.assertEveryRefResolves(document);
+            return contract;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    public JsonNode document() {
-        return document;
     }
 
     /** Every documented operation as {@code "METHOD /path/{template}"}, sorted. */
@@ -169,6 +167,14 @@ public final class OpenApiContract {
         }
         assertFalse(path.contains("{"), "no sample for a parameter of " + template);
         return path;
+    }
+
+    private void assertEveryRefResolves(JsonNode node) {
+        if (node.has("$ref")) {
+            String ref = node.path("$ref").asText();
+            assertFalse(document.at(localPointer(ref)).isMissingNode(), resource + ": $ref " + ref + " points nowhere");
+        }
+        node.elements().forEachRemaining(this::assertEveryRefResolves);
     }
 
     private String localPointer(String ref) {
