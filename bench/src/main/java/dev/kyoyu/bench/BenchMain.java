@@ -1,5 +1,6 @@
 package dev.kyoyu.bench;
 
+import dev.kyoyu.bench.generative.GenerativeBench;
 import dev.kyoyu.bench.ingest.IngestBench;
 import dev.kyoyu.bench.query.QueryBench;
 import dev.kyoyu.bench.sink.SinkBench;
@@ -7,13 +8,13 @@ import java.util.List;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
- * {@code BenchMain ingest|sink|query [options]}: a benchmark is a command, not a test. Each starts the services it
+ * {@code BenchMain ingest|sink|query|generative [options]}: a benchmark is a command, not a test. Each starts the services it
  * measures as child processes against the stack in KYOYU_KAFKA_BOOTSTRAP / KYOYU_PG_URL, measures its baseline
  * in the same run, prints a table and writes it with a chart to docs/benchmarks/.
  */
 public final class BenchMain {
     private static final String USAGE = """
-            usage: BenchMain ingest|sink|query [options]     (./kyoyu bench ingest|sink|query [options])
+            usage: BenchMain ingest|sink|query|generative [options]     (./kyoyu bench ingest|sink|query|generative [options])
 
             """;
 
@@ -43,6 +44,7 @@ public final class BenchMain {
                 case "ingest" -> IngestBench.run(BenchEnv.fromEnv(System.getenv()), rest);
                 case "sink" -> SinkBench.run(BenchEnv.fromEnv(System.getenv()), rest);
                 case "query" -> QueryBench.run(BenchEnv.fromEnv(System.getenv()), rest);
+                case "generative" -> GenerativeBench.run(BenchEnv.fromEnv(System.getenv()), rest);
                 default -> throw new Options.UsageException(List.of("unknown benchmark '" + args.getFirst() + "'"));
             };
         } catch (Options.UsageException e) {
@@ -58,6 +60,6 @@ public final class BenchMain {
     }
 
     private static String usage() {
-        return USAGE + IngestBench.usage() + "\n\n" + SinkBench.usage() + "\n\n" + QueryBench.usage();
+        return USAGE + IngestBench.usage() + "\n\n" + SinkBench.usage() + "\n\n" + QueryBench.usage() + "\n\n" + GenerativeBench.usage();
     }
 }

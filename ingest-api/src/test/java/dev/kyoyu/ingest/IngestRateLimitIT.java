@@ -47,6 +47,7 @@ class IngestRateLimitIT {
                 "KYOYU_EVENTS_TOPIC", topic,
                 "KYOYU_JWT_SECRET", TestSecrets.JWT,
                 "KYOYU_API_KEY_SECRET", TestSecrets.API_KEY,
+                "KYOYU_ID_SECRET", TestSecrets.ID,
                 "KYOYU_INGEST_MAX_EVENTS_PER_REQUEST", "5",
                 "KYOYU_RATE_INGEST_REQUESTS", "3/h",
                 "KYOYU_RATE_INGEST_EVENTS", "8/h",

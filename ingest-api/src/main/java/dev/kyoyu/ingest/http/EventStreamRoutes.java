@@ -11,6 +11,7 @@ import dev.kyoyu.schemas.event.Rejection;
 import dev.kyoyu.service.auth.Authenticator;
 import dev.kyoyu.service.auth.Caller;
 import dev.kyoyu.service.http.ApiErrors;
+import dev.kyoyu.service.http.StrictUtf8;
 import dev.kyoyu.service.http.ApiException;
 import dev.kyoyu.service.http.Envelope;
 import dev.kyoyu.service.http.ErrorCode;
@@ -136,6 +137,9 @@ public final class EventStreamRoutes implements HttpService {
 
     private EventValidator.Outcome validateLine(ObjectMapper mapper, int index, byte[] line, Caller caller, IdAssigner ids,
                                                 VerifiedRun lastOwnedRun) {
+        if (!StrictUtf8.isValid(line)) {
+            return new EventValidator.Outcome(null, new Rejection(index, "INVALID_JSON", null, "line is not valid UTF-8"));
+        }
         JsonNode node;
         try {
             node = mapper.readTree(line);

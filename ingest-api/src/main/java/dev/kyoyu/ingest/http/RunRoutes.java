@@ -29,6 +29,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -67,7 +68,7 @@ public final class RunRoutes implements HttpService {
 
     private void startRun(ServerRequest req, ServerResponse res) throws Exception {
         Caller caller = authenticator.authenticate(req);
-        ObjectNode body = RequestObjects.optionalBody(bodies, req);
+        ObjectNode body = RequestObjects.optionalBody(bodies, req, Set.of("metadata"));
         ObjectNode metadata = RequestObjects.objectField(body, "metadata");
         IdAssigner ids = idempotencyKeys.assigner(req, caller, "POST /v1/runs");
         UUID runId = ids.origin() == IdOrigin.SERVER ? ownership.newRunId(caller.agentId())
@@ -135,7 +136,7 @@ public final class RunRoutes implements HttpService {
         Caller caller = authenticator.authenticate(req);
         UUID runId = runId(req);
         ownership.requireOwned(caller.agentId(), runId);
-        ObjectNode body = RequestObjects.optionalBody(bodies, req);
+        ObjectNode body = RequestObjects.optionalBody(bodies, req, Set.of("status", "metadata"));
         String status = body.path("status").asText("completed");
         String eventType = switch (status) {
             case "completed" -> EventTypes.RUN_COMPLETED;

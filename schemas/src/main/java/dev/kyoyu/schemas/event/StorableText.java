@@ -36,8 +36,12 @@ public final class StorableText {
         }
     }
 
-    /** The first key or string value in the tree that cannot be stored, or null. */
+    /** The first key, string or number in the tree that cannot be stored, or null. */
     public static Bad find(JsonNode node, String path) {
+        if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+            // 1e999999 parses as infinity, which JSON (and so jsonb) cannot hold: it would be stored as some other value.
+            return new Bad(path, "is a number beyond the range of a double, which cannot be stored");
+        }
         if (node.isTextual()) {
             String problem = problem(node.textValue());
             return problem == null ? null : new Bad(path, problem);

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * Helidon hands to {@link #directHandlers()}. A 500 logs its cause and tells the client nothing internal.
  */
 public final class ApiErrors {
+    private static final Pattern HTTP_METHOD = Pattern.compile("[A-Z]{1,20}");
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
     /** Jackson's messages may quote where a document came from or name Java types; neither is for clients. */
     private static final Pattern SOURCE = Pattern.compile("\\s*\\(?(start marker at )?\\[Source:[^\\]]*\\][^)]*\\)?");
@@ -132,6 +133,10 @@ public final class ApiErrors {
     private static DirectHandler.TransportResponse direct(DirectHandler.TransportRequest request, DirectHandler.EventType type,
                                                           Status status, ServerResponseHeaders headers, String detail) {
         ErrorCode code = type == DirectHandler.EventType.HTTP_VERSION_NOT_SUPPORTED ? ErrorCode.INVALID_INPUT : code(status);
+        if (code == ErrorCode.INTERNAL_ERROR && !HTTP_METHOD.matcher(String.valueOf(request.method())).matches()) {
+            // Helidon fails on a request line it cannot read (control bytes for a method) with a 500: it is the client's.
+            code = ErrorCode.INVALID_INPUT;
+        }
         String message = directMessage(code, type, request, detail);
         if (code == ErrorCode.INTERNAL_ERROR) {
             LOG.warn("the server failed a request before routing it: {} {} ({})", request.method(), request.path(), detail);

@@ -3,6 +3,7 @@ package dev.kyoyu.service.http;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kyoyu.schemas.event.EventJson;
@@ -27,6 +28,8 @@ public final class JsonBodies {
         this.mapper = EventJson.MAPPER.copy();
         mapper.getFactory().setStreamReadConstraints(limits.constraints());
         mapper.getFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        // {"a":1}{"b":2} is not one document: refuse it instead of reading the first and ignoring the rest.
+        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     /** A mapper whose parsers enforce {@link JsonLimits} (for bodies read piece by piece, such as NDJSON lines). */
@@ -41,7 +44,7 @@ public final class JsonBodies {
     /** The whole body as one JSON document; 415 unless it is declared JSON, 413 when too big. */
     public JsonNode readJson(ServerRequest req) throws JsonProcessingException {
         requireContentType(req, "application/json");
-        try (InputStream in = limitedBody(req)) {
+        try (InputStream in = StrictUtf8.checking(limitedBody(req))) {
             JsonNode node = mapper.readTree(in);
             if (node == null || node.isMissingNode()) {
                 throw ApiException.invalid("request body is empty; a JSON object is expected");

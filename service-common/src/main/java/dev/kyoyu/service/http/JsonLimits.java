@@ -1,8 +1,13 @@
 package dev.kyoyu.service.http;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,6 +27,7 @@ public record JsonLimits(long maxBodyBytes, int maxNestingDepth, long maxTokens,
     private static final Pattern ALLOWED = Pattern.compile("maximum allowed \\((\\d+)");
     private static final int MAX_NAME_LENGTH = 1024;
     private static final int MAX_NUMBER_LENGTH = 256;
+    private static final int MAX_PATH_STEPS = 4;
 
     /** String values as long as the body (at most Jackson's own default), names and numbers of sane length. */
     public static JsonLimits of(long maxBodyBytes, int maxNestingDepth, long maxTokens) {
@@ -63,7 +69,32 @@ public record JsonLimits(long maxBodyBytes, int maxNestingDepth, long maxTokens,
         } else {
             message = "JSON exceeds a size limit of this API";
         }
-        return new ApiException(ErrorCode.INVALID_INPUT, message + location(e));
+        return new ApiException(ErrorCode.INVALID_INPUT, message + location(e), Map.of("field", field(e)));
+    }
+
+    /**
+     * Where in the document the limit was hit, as a path like {@code events[0].payload.a} (its first few steps:
+     * a path as deep as the limit says nothing more), or {@code body} at the top.
+     */
+    static String field(StreamConstraintsException e) {
+        if (!(e.getProcessor() instanceof JsonParser parser)) {
+            return "body";
+        }
+        Deque<String> steps = new ArrayDeque<>();
+        for (JsonStreamContext context = parser.getParsingContext(); context != null && !context.inRoot(); context = context.getParent()) {
+            if (context.inArray()) {
+                steps.push("[" + Math.max(0, context.getCurrentIndex()) + "]");
+            } else if (context.getCurrentName() != null) {
+                String name = context.getCurrentName();
+                steps.push("." + (name.length() <= 64 ? name : name.substring(0, 61) + "..."));
+            }
+        }
+        StringBuilder path = new StringBuilder();
+        for (int i = 0; i < MAX_PATH_STEPS && !steps.isEmpty(); i++) {
+            path.append(steps.pop());
+        }
+        String field = path.toString().replaceFirst("^\\.", "");
+        return field.isEmpty() ? "body" : field;
     }
 
     private static String location(StreamConstraintsException e) {

@@ -17,7 +17,8 @@ import java.sql.SQLTransientException;
  * gave way to an earlier batch; deadlock, serialization 40*   CONTENTION  write the batch again at once
  * SQLTransient*, SQLRecoverable*; SQLSTATE 08, 53, 57, 58, XX  OUTAGE      hold the batch, pause, back off, unhealthy
  * dead-letter topic did not take a record; earlier write lost OUTAGE      (same)
- * SQLSTATE 22 (data), 23 (constraint), 54 (a row too large)   POISON      dead-letter that record, write the rest
+ * SQLSTATE 21 (cardinality), 22 (data), 23 (constraint),     POISON      dead-letter that record, write the rest
+ *   54 (a row too large)
  * a record refused by the sink itself (ownership, range)      POISON      (same)
  * any other RuntimeException (ArithmeticException,            POISON      (same); in a whole batch: isolate record by
  *   DateTimeException, IllegalArgumentException, ...)                     record to find it, never hold
@@ -55,7 +56,7 @@ public enum FailureKind {
         return switch (state.substring(0, 2)) {
             case "40" -> CONTENTION;
             case "08", "53", "57", "58", "XX" -> OUTAGE;
-            case "22", "23", "54" -> POISON;
+            case "21", "22", "23", "54" -> POISON;
             default -> FATAL;
         };
     }

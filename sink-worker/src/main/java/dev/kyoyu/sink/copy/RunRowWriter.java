@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -49,7 +50,20 @@ public final class RunRowWriter {
              PreparedStatement finish = connection.prepareStatement(FINISH)) {
             boolean anyStart = false;
             boolean anyFinish = false;
+            // One completion per run and statement: the driver rewrites the batch into one multi-row INSERT, and
+            // ON CONFLICT DO UPDATE refuses to touch a row twice in one command (a run completed twice in one batch).
+            // The last in log order wins, as it would row by row.
+            Map<UUID, AgentEvent> lastFinish = new LinkedHashMap<>();
             for (AgentEvent e : lifecycle) {
+                if (!e.eventType().equals(EventTypes.RUN_STARTED)) {
+                    lastFinish.remove(e.runId());
+                    lastFinish.put(e.runId(), e);
+                }
+            }
+            for (AgentEvent e : lifecycle) {
+                if (!e.eventType().equals(EventTypes.RUN_STARTED) && lastFinish.get(e.runId()) != e) {
+                    continue;
+                }
                 if (e.eventType().equals(EventTypes.RUN_STARTED)) {
                     start.setObject(1, e.runId());
                     start.setString(2, e.agentId());
