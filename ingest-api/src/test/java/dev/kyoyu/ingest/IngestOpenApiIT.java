@@ -38,7 +38,7 @@ class IngestOpenApiIT {
                 "KYOYU_JWT_SECRET", TestSecrets.JWT,
                 "KYOYU_API_KEY_SECRET", TestSecrets.API_KEY,
                 "KYOYU_ID_SECRET", TestSecrets.ID,
-                "KYOYU_INGEST_MAX_BODY_BYTES", "200000",
+                "KYOYU_INGEST_MAX_BODY_BYTES", "100000",
                 "KYOYU_INGEST_MAX_RECORD_BYTES", "65536")));
         http = new HttpJson(app.port());
         token = http.token(AGENT, new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor(AGENT));
@@ -85,7 +85,7 @@ class IngestOpenApiIT {
         check("POST", "/v1/runs", run, 201);
         check("POST", "/v1/runs", http.postJson("/v1/runs", null, Map.of()), 401);
         check("POST", "/v1/runs", http.postJson("/v1/runs", token, Map.of("metadata", "not an object")), 400);
-        check("POST", "/v1/runs", http.postJson("/v1/runs", token, Map.of("metadata", Map.of("big", "x".repeat(100_000)))), 413);
+        check("POST", "/v1/runs", http.postJson("/v1/runs", token, Map.of("metadata", Map.of("big", "x".repeat(70_000)))), 413);
         String runId = run.data().path("id").asText();
 
         String events = "/v1/runs/" + runId + "/events";
@@ -94,7 +94,7 @@ class IngestOpenApiIT {
                 Map.of("event_type", "ToolCalled", "payload", Map.of("n", 1)), Map.of("event_type", "not valid")))), 202);
         check("POST", eventsTemplate, http.postJson(events, token, Map.of("events", List.of(Map.of("payload", Map.of())))), 400);
         check("POST", eventsTemplate, http.postJson("/v1/runs/not-a-uuid/events", token, Map.of("events", List.of())), 400);
-        check("POST", eventsTemplate, http.post(events, token, "application/json", "{\"events\":[" + "1,".repeat(110_000) + "1]}"), 413);
+        check("POST", eventsTemplate, http.post(events, token, "application/json", "{\"events\":[" + "1,".repeat(51_000) + "1]}"), 413);
         check("POST", eventsTemplate, http.post(events, token, "text/plain", "{}"), 415);
         String othersRun = "/v1/runs/" + UUID.randomUUID() + "/events";
         check("POST", eventsTemplate, http.postJson(othersRun, token, Map.of("events", List.of(Map.of("event_type", "ToolCalled")))), 404);
