@@ -71,14 +71,14 @@ public final class QueryApp implements AutoCloseable {
     public static QueryApp start(QueryConfig config, OpenTelemetry telemetry) {
         PrometheusMeterRegistry registry = Metrics.newRegistry("query-api");
         ReadPools pools = new ReadPools(new ReadPools.Settings(config.pgUrl(), config.replicaUrls(), config.pgUser(),
-                config.pgPassword(), config.poolSize(), config.replicaMaxLag()), registry, Clock.systemUTC());
+                config.pgPassword(), config.poolSize(), config.replicaMaxLag(), config.statementTimeout()), registry, Clock.systemUTC());
         Tokens tokens = new Tokens(config.jwtSecret(), Duration.ofHours(1), Clock.systemUTC());
         Authenticator authenticator = new Authenticator(tokens, registry);
         RateLimiter limiter = RateLimiter.inProcess(config.rateLimits(), registry);
         Tracer tracer = telemetry.getTracer("dev.kyoyu.query");
         QueryMetrics metrics = new QueryMetrics(registry);
         // Grants are always read on the primary, so a revoke applies at once even while replicas lag.
-        AccessGrants grants = new AccessGrants(pools.primary());
+        AccessGrants grants = new AccessGrants(pools.primary(), pools.statementTimeout());
         DecisionReader decisions = new DecisionReader(pools, tracer);
         ReadDeadlines deadlines = new ReadDeadlines(config.http());
         JsonBodies bodies = new JsonBodies(JsonLimits.of(config.maxBodyBytes(), MAX_JSON_DEPTH, config.maxJsonTokens()), deadlines);
@@ -86,11 +86,11 @@ public final class QueryApp implements AutoCloseable {
         BodyAdmission admission = new BodyAdmission(config.bodyBudgetBytes(), config.bodyBudgetWait(), authenticator, Set.of(),
                 BodyAdmission.declaredLength(config.maxBodyBytes()), registry, "kyoyu.query.body.budget.used.bytes");
         QueryEmbedder embedder = new QueryEmbedder(config.embedding().createProvider(), config.searchEmbedThreads(),
-                config.embedding().timeout());
+                config.searchEmbedQueue(), config.embedding().timeout());
         LOG.info("search queries are embedded with {}", embedder.model());
         LiveFeed feed = new LiveFeed(config.kafkaBootstrap(), config.decisionsTopic(), config.conflictsTopic(), registry).start();
         SubscribeRoutes.Settings subscribe = new SubscribeRoutes.Settings(config.subscribeHeartbeat(), config.subscribeQueue(),
-                config.subscribeLookback(), config.subscribeMax(), config.subscribeGrantRefresh());
+                config.subscribeLookback(), config.subscribeMax(), config.subscribeGrantRefresh(), config.subscribeMaxPerAgent());
 
         RouteLog routeLog = new RouteLog();
         WebServer server = HttpServers.builder(config.host(), config.port(), config.http(), deadlines, config.maxBodyBytes())

@@ -32,7 +32,8 @@ import java.util.Set;
  * @param subscribeQueue       events buffered per subscriber; a subscriber that falls this far behind is dropped
  * @param subscribeLookback    the most records per partition a Last-Event-ID resume replays
  * @param subscribeMax         subscriptions one process serves at once
- * @param subscribeGrantRefresh how often a long subscription re-reads the caller's access grants
+ * @param subscribeGrantRefresh how often an open subscription re-reads the caller's access grants, busy or idle
+ *                             (100ms..30s): a revoked grant stops a stream within it
  * @param rateLimits           per agent: queries/min (structured, temporal, runs, history, conflicts) and searches/min
  *                             (an embedding and a vector scan each); subscriptions are not counted here
  * @param http                 read and idle timeouts of the listener
@@ -40,6 +41,10 @@ import java.util.Set;
  * @param maxJsonTokens        JSON tokens in one request body: bounds the tree a body becomes
  * @param bodyBudgetBytes      request bodies being worked on at once, all requests together (memory bound)
  * @param bodyBudgetWait       how long a request waits for room in that budget before a 503
+ * @param statementTimeout     PostgreSQL's statement_timeout on every connection of every query pool (primary and
+ *                             replicas): a query running longer is cancelled and answered 503 (1ms..10m)
+ * @param searchEmbedQueue     search queries that may wait for an embedding thread; beyond it a search is 503 (0..10000)
+ * @param subscribeMaxPerAgent subscriptions one agent may hold open on one process at once
  */
 public record QueryConfig(
         String host,
@@ -71,7 +76,10 @@ public record QueryConfig(
         int maxBodyBytes,
         int maxJsonTokens,
         int bodyBudgetBytes,
-        Duration bodyBudgetWait) {
+        Duration bodyBudgetWait,
+        Duration statementTimeout,
+        int searchEmbedQueue,
+        int subscribeMaxPerAgent) {
 
     public QueryConfig {
         replicaUrls = List.copyOf(replicaUrls);
@@ -102,14 +110,19 @@ public record QueryConfig(
                 r.integer("KYOYU_SUBSCRIBE_QUEUE_CAPACITY", 1000, 1, 1_000_000),
                 r.integer("KYOYU_SUBSCRIBE_RESUME_LOOKBACK", 10_000, 0, 10_000_000),
                 r.integer("KYOYU_SUBSCRIBE_MAX_SUBSCRIBERS", 1000, 1, 100_000),
-                r.duration("KYOYU_SUBSCRIBE_GRANT_REFRESH", Duration.ofSeconds(60)),
+                r.duration("KYOYU_SUBSCRIBE_GRANT_REFRESH", Duration.ofSeconds(5)),
                 EmbeddingSettings.read(r),
                 RateLimits.read(r, Map.of(Limit.QUERIES, "6000/m", Limit.SEARCHES, "600/m")),
                 HttpServerSettings.read(r),
                 r.integer("KYOYU_QUERY_MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
                 r.integer("KYOYU_QUERY_MAX_JSON_TOKENS", 100_000, 1000, 10_000_000),
                 r.integer("KYOYU_QUERY_BODY_BUDGET_BYTES", 16 * 1024 * 1024, 64 * 1024, Integer.MAX_VALUE),
-                r.duration("KYOYU_QUERY_BODY_BUDGET_WAIT", Duration.ofSeconds(2)));
+                r.duration("KYOYU_QUERY_BODY_BUDGET_WAIT", Duration.ofSeconds(2)),
+                r.duration("KYOYU_QUERY_STATEMENT_TIMEOUT", Duration.ofSeconds(5)),
+                r.integer("KYOYU_SEARCH_EMBED_QUEUE", 32, 0, 10_000),
+                r.integer("KYOYU_SUBSCRIBE_MAX_PER_AGENT", 5, 1, 100_000));
+        within(r, "KYOYU_SUBSCRIBE_GRANT_REFRESH", config.subscribeGrantRefresh(), Duration.ofMillis(100), Duration.ofSeconds(30));
+        within(r, "KYOYU_QUERY_STATEMENT_TIMEOUT", config.statementTimeout(), Duration.ofMillis(1), Duration.ofMinutes(10));
         if (config.decisionsTopic().equals(config.conflictsTopic())) {
             r.problem("KYOYU_DECISIONS_TOPIC and KYOYU_CONFLICTS_TOPIC must differ");
         }
@@ -121,6 +134,12 @@ public record QueryConfig(
         }
         r.finish();
         return config;
+    }
+
+    private static void within(EnvReader r, String name, Duration value, Duration min, Duration max) {
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            r.problem(name + "=" + value + " is outside " + min + ".." + max);
+        }
     }
 
     /** {@code jdbc:postgresql://replica-1:5432/kyoyu,jdbc:postgresql://replica-2:5432/kyoyu}; unset or blank: none. */

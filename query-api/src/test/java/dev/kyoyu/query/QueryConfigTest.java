@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The replica settings of QueryConfig: parsed once, every problem reported together. */
+/** QueryConfig's replica settings and resource bounds: parsed once, every problem reported together. */
 class QueryConfigTest {
     private static final String PRIMARY = "jdbc:postgresql://127.0.0.1:55432/kyoyu";
 
@@ -56,5 +56,25 @@ class QueryConfigTest {
         assertTrue(message.contains("names the primary"), message);
         assertTrue(message.contains("KYOYU_QUERY_REPLICA_MAX_LAG"), message);
         assertFalse(message.contains("secret"), "a URL may carry a password: " + message);
+    }
+
+    @Test
+    void boundsQueriesSubscriptionsAndSearchEmbeddingsByDefault() {
+        QueryConfig config = QueryConfig.fromEnv(env());
+        assertEquals(Duration.ofSeconds(5), config.statementTimeout());
+        assertEquals(Duration.ofSeconds(5), config.subscribeGrantRefresh());
+        assertEquals(5, config.subscribeMaxPerAgent());
+        assertEquals(32, config.searchEmbedQueue());
+    }
+
+    @Test
+    void refusesUnboundedTimeoutsAndRefreshIntervals() {
+        ConfigException e = assertThrows(ConfigException.class, () -> QueryConfig.fromEnv(env(
+                "KYOYU_QUERY_STATEMENT_TIMEOUT", "0s", "KYOYU_SUBSCRIBE_GRANT_REFRESH", "10m",
+                "KYOYU_SUBSCRIBE_MAX_PER_AGENT", "0", "KYOYU_SEARCH_EMBED_QUEUE", "-1")));
+        for (String name : List.of("KYOYU_QUERY_STATEMENT_TIMEOUT", "KYOYU_SUBSCRIBE_GRANT_REFRESH", "KYOYU_SUBSCRIBE_MAX_PER_AGENT",
+                "KYOYU_SEARCH_EMBED_QUEUE")) {
+            assertTrue(e.getMessage().contains(name), e.getMessage());
+        }
     }
 }

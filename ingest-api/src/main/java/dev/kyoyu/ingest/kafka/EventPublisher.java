@@ -3,6 +3,7 @@ package dev.kyoyu.ingest.kafka;
 import dev.kyoyu.ingest.IngestConfig;
 import dev.kyoyu.schemas.event.AgentEvent;
 import dev.kyoyu.schemas.event.EventJson;
+import dev.kyoyu.service.limits.RateLimitedException;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,9 @@ public final class EventPublisher implements AutoCloseable {
      * the record batch header (61) and one record's varint fields (at most 21) and header count (at most 5).
      */
     private static final int RECORD_OVERHEAD = 61 + 21 + 5;
+
+    /** The longest a streamed line waits for its agent's rate limit before the stream is refused. */
+    private static final Duration MAX_STREAM_PACE = Duration.ofSeconds(1);
 
     private final KafkaProducer<String, byte[]> producer;
     private final String topic;
@@ -151,7 +155,7 @@ public final class EventPublisher implements AutoCloseable {
                 throw PublishFailures.tooLarge("the " + record.event().eventType() + " record", record.bytes(), maxRecordBytes, null);
             }
             if (chargeEach) {
-                chargeEvents.accept(record.event().agentId(), 1);
+                chargePaced(record.event().agentId());
             }
             Header[] headers = traceHeaders.toArray();
             Future<RecordMetadata> ack;
@@ -169,6 +173,31 @@ public final class EventPublisher implements AutoCloseable {
                 }
             }
             acks.add(ack);
+        }
+
+        /**
+         * A stream is paced to its agent's event rate rather than cut: while the next event's token is due within
+         * {@link #MAX_STREAM_PACE}, the line waits for it (reading slows down, and TCP slows the sender). Only an agent
+         * whose bucket stays empty longer than that gets the 429, from that line on.
+         */
+        private void chargePaced(String agentId) {
+            while (true) {
+                try {
+                    chargeEvents.accept(agentId, 1);
+                    return;
+                } catch (RateLimitedException e) {
+                    Duration wait = e.allowance().retryAfter();
+                    if (wait.compareTo(MAX_STREAM_PACE) > 0) {
+                        throw e;
+                    }
+                    try {
+                        Thread.sleep(wait);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
+                }
+            }
         }
 
         public void awaitAcks() {

@@ -1,5 +1,6 @@
 package dev.kyoyu.query.access;
 
+import dev.kyoyu.query.db.StatementTimeout;
 import dev.kyoyu.service.auth.Caller;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,9 +15,11 @@ public final class AccessGrants {
     private static final String GRANTED = "SELECT owner_agent_id FROM access_grants WHERE grantee_agent_id = ?";
 
     private final DataSource dataSource;
+    private final StatementTimeout timeout;
 
-    public AccessGrants(DataSource dataSource) {
+    public AccessGrants(DataSource dataSource, StatementTimeout timeout) {
         this.dataSource = dataSource;
+        this.timeout = timeout;
     }
 
     public ReadScope scopeOf(Caller caller) throws SQLException {
@@ -33,6 +36,8 @@ public final class AccessGrants {
                     agents.add(rows.getString(1));
                 }
             }
+        } catch (SQLException e) {
+            throw timeout.rethrow(e);
         }
         return new ReadScope(caller.agentId(), false, agents);
     }

@@ -40,7 +40,7 @@ public final class ReadPools implements AutoCloseable {
 
     /** Where pools connect, and how they read. */
     public record Settings(String primaryUrl, List<String> replicaUrls, String user, String password, int poolSize,
-                           Duration maxLag) {
+                           Duration maxLag, Duration statementTimeout) {
         public Settings {
             replicaUrls = List.copyOf(replicaUrls);
         }
@@ -60,11 +60,13 @@ public final class ReadPools implements AutoCloseable {
     private final List<Replica> replicas;
     private final Routing routing;
     private final MeterRegistry registry;
+    private final StatementTimeout statementTimeout;
     private final Map<String, Map<QueryType, Counter>> reads = new HashMap<>();
     private final Map<Routing.Fallback, Counter> fallbacks = new EnumMap<>(Routing.Fallback.class);
 
     public ReadPools(Settings settings, MeterRegistry registry, Clock clock) {
         this.registry = registry;
+        this.statementTimeout = new StatementTimeout(settings.statementTimeout());
         this.routing = new Routing(settings.maxLag(), clock);
         this.primary = pool(PRIMARY, settings.primaryUrl(), settings, Duration.ofSeconds(3), registry);
         countReads(PRIMARY);
@@ -95,8 +97,8 @@ public final class ReadPools implements AutoCloseable {
         }
     }
 
-    private static HikariDataSource pool(String name, String jdbcUrl, Settings settings, Duration connectionTimeout,
-                                         MeterRegistry registry) {
+    private HikariDataSource pool(String name, String jdbcUrl, Settings settings, Duration connectionTimeout,
+                                  MeterRegistry registry) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName(name);
         hikari.setJdbcUrl(jdbcUrl);
@@ -107,6 +109,8 @@ public final class ReadPools implements AutoCloseable {
         hikari.setConnectionTimeout(connectionTimeout.toMillis());
         hikari.setValidationTimeout(Math.min(connectionTimeout.toMillis() / 2, 5000));
         hikari.setInitializationFailTimeout(-1);
+        // Bounds every statement of every request; a URL's own options cannot silently replace it.
+        hikari.setConnectionInitSql(statementTimeout.initSql());
         // pg_stat_activity on either server shows which pool a session belongs to.
         hikari.addDataSourceProperty("ApplicationName", name);
         hikari.setMetricRegistry(registry);
@@ -120,6 +124,11 @@ public final class ReadPools implements AutoCloseable {
                     .tag("pool", pool).description("queries answered, by the pool that answered them").register(registry));
         }
         reads.put(pool, byType);
+    }
+
+    /** The statement timeout of every pool, for code that reads {@link #primary()} directly. */
+    public StatementTimeout statementTimeout() {
+        return statementTimeout;
     }
 
     /** The primary alone: for what must be current, such as access grants (a revoke applies at once). */
@@ -138,6 +147,15 @@ public final class ReadPools implements AutoCloseable {
      */
     public <T> Served<T> read(QueryType type, Consistency consistency, ReadWork<T> work,
                               Predicate<? super T> replicaAnswerStands) throws SQLException {
+        try {
+            return route(type, consistency, work, replicaAnswerStands);
+        } catch (SQLException e) {
+            throw statementTimeout.rethrow(e);
+        }
+    }
+
+    private <T> Served<T> route(QueryType type, Consistency consistency, ReadWork<T> work,
+                                Predicate<? super T> replicaAnswerStands) throws SQLException {
         List<ReplicaStatus> statuses = replicas.stream().map(Replica::status).toList();
         Routing.Route route = routing.choose(statuses, consistency);
         Routing.Fallback fallback = route.fallback();

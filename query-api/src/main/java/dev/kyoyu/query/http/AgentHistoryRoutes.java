@@ -62,7 +62,7 @@ public final class AgentHistoryRoutes implements HttpService {
         Caller caller = authenticator.authenticate(req);
         String agentId = req.path().pathParameters().get("agent_id");
         if (!AgentIds.isValid(agentId)) {
-            throw Fields.invalid("agent_id", "'" + agentId + "' in the path is not an agent id (" + AgentIds.rule() + ")");
+            throw Fields.invalid("agent_id", Fields.quote(agentId) + " in the path is not an agent id (" + AgentIds.rule() + ")");
         }
         Fields.onlyParams(req, PARAMS);
         Instant from = Fields.instantParam(req, "from");
@@ -70,7 +70,7 @@ public final class AgentHistoryRoutes implements HttpService {
         if (from != null && to != null && !from.isBefore(to)) {
             throw Fields.invalid("from", "must be before to");
         }
-        String type = Fields.param(req, "decision_type");
+        String type = Fields.textParam(req, "decision_type", Fields.MAX_TYPE_CHARS);
         boolean currentOnly = Fields.choiceParam(req, "current_only", List.of("true", "false"), "false").equals("true");
         DecisionQuery query = new DecisionQuery(
                 new DecisionFilter(List.of(agentId), null, type == null ? null : List.of(type), null, null, from, to),
@@ -102,7 +102,7 @@ public final class AgentHistoryRoutes implements HttpService {
             switch (name.strip().toLowerCase(Locale.ROOT)) {
                 case "alternatives" -> includes.add(DecisionQuery.Include.ALTERNATIVES);
                 case "evidence" -> includes.add(DecisionQuery.Include.EVIDENCE);
-                default -> throw Fields.invalid("include", "'" + name + "' is not one of [alternatives, evidence]");
+                default -> throw Fields.invalid("include", Fields.quote(name) + " is not one of [alternatives, evidence]");
             }
         }
         return includes;

@@ -57,7 +57,8 @@ public final class ConflictRoutes implements HttpService {
         if (from != null && to != null && !from.isBefore(to)) {
             throw Fields.invalid("from", "must be before to");
         }
-        ConflictReader.Filter filter = new ConflictReader.Filter(agentId, Fields.param(req, "decision_type"), from, to);
+        ConflictReader.Filter filter = new ConflictReader.Filter(agentId,
+                Fields.textParam(req, "decision_type", Fields.MAX_TYPE_CHARS), from, to);
         int limit = Fields.intParam(req, "limit", Math.min(DecisionRequests.DEFAULT_LIMIT, maxLimit), 1, maxLimit);
         int offset = Fields.intParam(req, "offset", 0, 0, DecisionRequests.MAX_OFFSET);
 

@@ -61,10 +61,13 @@ final class DecisionRequests {
         if (Fields.absent(node)) {
             return includes;
         }
-        if (!node.isArray()) {
-            throw Fields.invalid("include", "must be an array of " + INCLUDES);
+        if (!node.isArray() || node.size() > INCLUDES.size()) {
+            throw Fields.invalid("include", "must be an array of at most " + INCLUDES.size() + " of " + INCLUDES);
         }
         for (int i = 0; i < node.size(); i++) {
+            if (Fields.absent(node.get(i))) {
+                throw Fields.invalid("include[" + i + "]", "is null; must be one of " + INCLUDES);
+            }
             includes.add(DecisionQuery.Include.valueOf(
                     Fields.choice(node.get(i), "include[" + i + "]", INCLUDES, null).toUpperCase(Locale.ROOT)));
         }
@@ -92,7 +95,7 @@ final class DecisionRequests {
         return new DecisionFilter(
                 Fields.agentIds(filters.get("agent_id"), path + ".agent_id"),
                 runId == null ? null : Fields.uuid(runId, path + ".run_id"),
-                Fields.texts(filters.get("decision_type"), path + ".decision_type", 100, 100),
+                Fields.texts(filters.get("decision_type"), path + ".decision_type", 100, Fields.MAX_TYPE_CHARS),
                 Fields.texts(filters.get("outcome"), path + ".outcome", 100, 1000),
                 Fields.unitInterval(filters.get("confidence_min"), path + ".confidence_min"),
                 from, to);

@@ -2,6 +2,7 @@ package dev.kyoyu.query.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kyoyu.schemas.event.TimeWindow;
 import dev.kyoyu.service.auth.AgentIds;
 import dev.kyoyu.service.http.ApiException;
 import dev.kyoyu.service.http.ErrorCode;
@@ -14,14 +15,58 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Reads request fields (JSON body or query string) by their path, e.g. {@code filters.time_range.from}, and
  * answers 400 with that path in {@code details.field} when one is wrong. Unknown fields are errors too: a
- * misspelt filter must not silently widen a query.
+ * misspelt filter must not silently widen a query. Every value is checked here for what a later stage cannot
+ * hold (a NUL in a string, a lone surrogate, a time outside {@link TimeWindow}), so no client mistake reaches
+ * PostgreSQL as an error it would answer with a 500.
  */
 final class Fields {
+    /** Canonical 8-4-4-4-12 hex; UUID.fromString alone also takes shortened groups. */
+    private static final Pattern UUID_TEXT = Pattern.compile(
+            "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+    /** How much of a bad value an error message echoes. */
+    private static final int ECHO_CHARS = 64;
+    /** Longest decision_type, as in the JSON filters. */
+    static final int MAX_TYPE_CHARS = 100;
+
     private Fields() {
+    }
+
+    /** A bad value as an error message shows it: quoted, cut short, NUL and other controls escaped. */
+    static String quote(String raw) {
+        String shown = raw.length() > ECHO_CHARS ? raw.substring(0, ECHO_CHARS) + "..." : raw;
+        StringBuilder out = new StringBuilder("'");
+        shown.codePoints().forEach(c -> {
+            if (Character.isISOControl(c) || c <= 0xFFFF && Character.isSurrogate((char) c)) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.append('\'').toString();
+    }
+
+    /**
+     * 400 unless {@code value} is text PostgreSQL can store: no NUL (text columns refuse it) and valid Unicode
+     * (a lone surrogate from a JSON escape or a %-encoded parameter has no UTF-8 form).
+     */
+    static String storable(String value, String path) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == 0) {
+                throw invalid(path, "contains a NUL character (\\u0000) at position " + i);
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw invalid(path, "is not valid Unicode: a lone surrogate (\\u" + Integer.toHexString(c) + ") at position " + i);
+            }
+        }
+        return value;
     }
 
     static ApiException invalid(String field, String message) {
@@ -59,7 +104,7 @@ final class Fields {
         if (node.textValue().length() > maxLength) {
             throw invalid(path, "is " + node.textValue().length() + " characters; at most " + maxLength);
         }
-        return node.textValue();
+        return storable(node.textValue(), path);
     }
 
     /** A string or an array of strings, as a list; null when absent. */
@@ -75,7 +120,11 @@ final class Fields {
         }
         List<String> values = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
-            values.add(text(node.get(i), path + "[" + i + "]", maxLength));
+            String item = path + "[" + i + "]";
+            if (absent(node.get(i))) {
+                throw invalid(item, "is null; every item must be a non-empty string");
+            }
+            values.add(text(node.get(i), item, maxLength));
         }
         return List.copyOf(values);
     }
@@ -85,7 +134,7 @@ final class Fields {
         if (ids != null) {
             for (String id : ids) {
                 if (!AgentIds.isValid(id)) {
-                    throw invalid(path, "'" + id + "' is not an agent id (" + AgentIds.rule() + ")");
+                    throw invalid(path, quote(id) + " is not an agent id (" + AgentIds.rule() + ")");
                 }
             }
         }
@@ -96,7 +145,8 @@ final class Fields {
         if (absent(node)) {
             return null;
         }
-        if (!node.isNumber() || node.asDouble() < 0 || node.asDouble() > 1) {
+        // A NaN fails both comparisons, so it is tested on its own.
+        if (!node.isNumber() || Double.isNaN(node.asDouble()) || node.asDouble() < 0 || node.asDouble() > 1) {
             throw invalid(path, "must be a number from 0 to 1");
         }
         return node.asDouble();
@@ -112,23 +162,26 @@ final class Fields {
         return instant(node.textValue(), path);
     }
 
+    /** An ISO-8601 time with offset inside {@link TimeWindow}: PostgreSQL and epoch milliseconds hold no more. */
     static Instant instant(String raw, String path) {
+        Instant instant;
         try {
-            return OffsetDateTime.parse(raw).toInstant();
+            instant = OffsetDateTime.parse(raw).toInstant();
         } catch (DateTimeException e) {
-            throw invalid(path, "'" + raw + "' is not an ISO-8601 timestamp with offset, e.g. 2026-01-31T12:00:00Z");
+            throw invalid(path, quote(raw) + " is not an ISO-8601 timestamp with offset, e.g. 2026-01-31T12:00:00Z");
         }
+        if (!TimeWindow.contains(instant)) {
+            throw invalid(path, quote(raw) + " is outside the times Kyoyu holds: " + TimeWindow.describe());
+        }
+        return instant;
     }
 
+    /** A UUID in its canonical 8-4-4-4-12 hex form. */
     static UUID uuid(String raw, String path) {
-        try {
-            if (raw.length() == 36) {
-                return UUID.fromString(raw);
-            }
-        } catch (IllegalArgumentException e) {
-            // falls through to the 400 below
+        if (raw != null && UUID_TEXT.matcher(raw).matches()) {
+            return UUID.fromString(raw);
         }
-        throw invalid(path, "'" + raw + "' is not a UUID");
+        throw invalid(path, (raw == null ? "nothing" : quote(raw)) + " is not a UUID (8-4-4-4-12 hex digits)");
     }
 
     static int integer(JsonNode node, String path, int defaultValue, int min, int max) {
@@ -166,7 +219,8 @@ final class Fields {
 
     static void onlyParams(ServerRequest req, Set<String> allowed) {
         for (String name : req.query().names()) {
-            if (!allowed.contains(name)) {
+            // "?a=1&" has an empty name after the last "&": nothing was asked for there.
+            if (!name.isEmpty() && !allowed.contains(name)) {
                 throw invalid(name, "unknown query parameter; allowed: " + allowed.stream().sorted().toList());
             }
         }
@@ -177,7 +231,42 @@ final class Fields {
         if (values.size() > 1) {
             throw invalid(name, "given " + values.size() + " times; give it once");
         }
-        return values.isEmpty() || values.getFirst().isBlank() ? null : values.getFirst();
+        return values.isEmpty() || values.getFirst().isBlank() ? null : storable(values.getFirst(), name);
+    }
+
+    /** A text parameter of at most {@code maxLength} characters; null when absent. */
+    static String textParam(ServerRequest req, String name, int maxLength) {
+        String raw = param(req, name);
+        if (raw != null && raw.length() > maxLength) {
+            throw invalid(name, "is " + raw.length() + " characters; at most " + maxLength);
+        }
+        return raw;
+    }
+
+    /** Every value of a parameter that may repeat, at most {@code maxValues} of them, each checked like {@link #param}. */
+    static List<String> params(ServerRequest req, String name, int maxValues) {
+        List<String> values = req.query().all(name, List::of);
+        if (values.size() > maxValues) {
+            throw invalid(name, "given " + values.size() + " times; at most " + maxValues);
+        }
+        values.forEach(value -> storable(value, name));
+        return values;
+    }
+
+    static long longParam(ServerRequest req, String name, long defaultValue, long min, long max) {
+        String raw = param(req, name);
+        if (raw == null) {
+            return defaultValue;
+        }
+        try {
+            long value = Long.parseLong(raw);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the 400 below
+        }
+        throw invalid(name, quote(raw) + " must be an integer in " + min + ".." + max);
     }
 
     static int intParam(ServerRequest req, String name, int defaultValue, int min, int max) {
@@ -193,7 +282,7 @@ final class Fields {
         } catch (NumberFormatException e) {
             // falls through to the 400 below
         }
-        throw invalid(name, "'" + raw + "' must be an integer in " + min + ".." + max);
+        throw invalid(name, quote(raw) + " must be an integer in " + min + ".." + max);
     }
 
     static Instant instantParam(ServerRequest req, String name) {
@@ -214,13 +303,13 @@ final class Fields {
         } catch (NumberFormatException e) {
             // falls through to the 400 below
         }
-        throw invalid(name, "'" + raw + "' must be a number from 0 to 1");
+        throw invalid(name, quote(raw) + " must be a number from 0 to 1");
     }
 
     static String agentParam(ServerRequest req, String name) {
         String raw = param(req, name);
         if (raw != null && !AgentIds.isValid(raw)) {
-            throw invalid(name, "'" + raw + "' is not an agent id (" + AgentIds.rule() + ")");
+            throw invalid(name, quote(raw) + " is not an agent id (" + AgentIds.rule() + ")");
         }
         return raw;
     }
@@ -231,7 +320,7 @@ final class Fields {
             return defaultValue;
         }
         if (!allowed.contains(raw)) {
-            throw invalid(name, "'" + raw + "' must be one of " + allowed);
+            throw invalid(name, quote(raw) + " must be one of " + allowed);
         }
         return raw;
     }

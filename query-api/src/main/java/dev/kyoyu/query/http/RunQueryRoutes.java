@@ -15,12 +15,14 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import dev.kyoyu.query.metrics.QueryMetrics;
 import io.micrometer.core.instrument.Timer;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** {@code GET /v1/runs/{run_id}?after=&limit=}: a run and its events in sequence order, paged. */
 public final class RunQueryRoutes implements HttpService {
+    private static final Set<String> PARAMS = Set.of("after", "limit");
+
     private final Authenticator authenticator;
     private final RunReader reader;
     private final int maxEventsPerPage;
@@ -40,9 +42,10 @@ public final class RunQueryRoutes implements HttpService {
 
     private void getRun(ServerRequest req, ServerResponse res) throws Exception {
         Caller caller = authenticator.authenticate(req);
-        UUID runId = uuidParam(req.path().pathParameters().get("run_id"));
-        long after = longParam(req, "after", -1, -1, Long.MAX_VALUE);
-        int limit = (int) longParam(req, "limit", maxEventsPerPage, 1, maxEventsPerPage);
+        UUID runId = Fields.uuid(req.path().pathParameters().get("run_id"), "run_id");
+        Fields.onlyParams(req, PARAMS);
+        long after = Fields.longParam(req, "after", -1, -1, Long.MAX_VALUE);
+        int limit = (int) Fields.longParam(req, "limit", maxEventsPerPage, 1, maxEventsPerPage);
         Consistency consistency = ReadHeaders.consistency(req);
         Timer.Sample sample = metrics.start();
         Served<Optional<RunView>> served = reader.read(consistency, runId, after, limit);
@@ -53,33 +56,5 @@ public final class RunQueryRoutes implements HttpService {
         metrics.record(QueryMetrics.QueryType.RUN, sample, view.events().size());
         ReadHeaders.readFrom(res, served.pool());
         Envelope.send(req, res, 200, view);
-    }
-
-    private static UUID uuidParam(String raw) {
-        try {
-            if (raw.length() == 36) {
-                return UUID.fromString(raw);
-            }
-        } catch (IllegalArgumentException e) {
-            // falls through to the 400 below
-        }
-        throw new ApiException(ErrorCode.INVALID_INPUT, "run_id '" + raw + "' in the path is not a UUID", Map.of("field", "run_id"));
-    }
-
-    private static long longParam(ServerRequest req, String name, long defaultValue, long min, long max) {
-        String raw = req.query().first(name).orElse(null);
-        if (raw == null) {
-            return defaultValue;
-        }
-        try {
-            long value = Long.parseLong(raw);
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the 400 below
-        }
-        throw new ApiException(ErrorCode.INVALID_INPUT, name + "=" + raw + " must be an integer in " + min + ".." + max,
-                Map.of("field", name));
     }
 }

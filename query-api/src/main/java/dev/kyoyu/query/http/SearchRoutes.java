@@ -107,6 +107,8 @@ public final class SearchRoutes implements HttpService {
             throw Fields.invalid("query", "cannot be embedded: " + e.getMessage());
         } catch (EmbeddingException e) {
             throw ApiException.unavailable("the embedding provider cannot embed the query right now", Duration.ofSeconds(5), e);
+        } catch (QueryEmbedder.Saturated e) {
+            throw ApiException.unavailable("search is saturated: " + e.getMessage() + "; retry shortly", Duration.ofSeconds(1), null);
         }
     }
 }

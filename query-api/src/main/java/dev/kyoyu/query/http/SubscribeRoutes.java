@@ -7,10 +7,12 @@ import dev.kyoyu.query.live.LiveFeed;
 import dev.kyoyu.query.live.Subscriber;
 import dev.kyoyu.query.live.Subscription;
 import dev.kyoyu.query.live.SubscriptionFilter;
+import dev.kyoyu.query.live.SubscriptionSlots;
 import dev.kyoyu.service.auth.AgentIds;
 import dev.kyoyu.service.auth.Authenticator;
 import dev.kyoyu.service.auth.Caller;
 import dev.kyoyu.service.http.ApiException;
+import dev.kyoyu.service.http.ErrorCode;
 import dev.kyoyu.service.http.RequestIds;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -36,21 +38,26 @@ public final class SubscribeRoutes implements HttpService {
     private static final HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
     private static final Set<String> PARAMS = Set.of("agent_id", "decision_type", "confidence_min");
 
+    /** The most agent_id values one subscription may name. */
+    static final int MAX_AGENT_IDS = 100;
+
     /** How subscriptions behave; see QueryConfig for each setting's variable and default. */
     public record Settings(Duration heartbeat, int queueCapacity, int resumeLookback, int maxSubscribers,
-                           Duration grantRefresh) {
+                           Duration grantRefresh, int maxPerAgent) {
     }
 
     private final Authenticator authenticator;
     private final AccessGrants grants;
     private final LiveFeed feed;
     private final Settings settings;
+    private final SubscriptionSlots slots;
 
     public SubscribeRoutes(Authenticator authenticator, AccessGrants grants, LiveFeed feed, Settings settings) {
         this.authenticator = authenticator;
         this.grants = grants;
         this.feed = feed;
         this.settings = settings;
+        this.slots = new SubscriptionSlots(settings.maxPerAgent());
     }
 
     @Override
@@ -61,14 +68,14 @@ public final class SubscribeRoutes implements HttpService {
     private void subscribe(ServerRequest req, ServerResponse res) throws Exception {
         Caller caller = authenticator.authenticate(req);
         Fields.onlyParams(req, PARAMS);
-        List<String> agentIds = req.query().all("agent_id", List::of);
+        List<String> agentIds = Fields.params(req, "agent_id", MAX_AGENT_IDS);
         for (String agentId : agentIds) {
             if (!AgentIds.isValid(agentId)) {
-                throw Fields.invalid("agent_id", "'" + agentId + "' is not an agent id (" + AgentIds.rule() + ")");
+                throw Fields.invalid("agent_id", Fields.quote(agentId) + " is not an agent id (" + AgentIds.rule() + ")");
             }
         }
         SubscriptionFilter filter = new SubscriptionFilter(agentIds.isEmpty() ? null : List.copyOf(agentIds),
-                Fields.param(req, "decision_type"), Fields.unitParam(req, "confidence_min"));
+                Fields.textParam(req, "decision_type", Fields.MAX_TYPE_CHARS), Fields.unitParam(req, "confidence_min"));
         Map<FeedPosition.Key, Long> resume = resumePositions(req);
         ReadScope scope = grants.scopeOf(caller);
         if (filter.agentIds() != null) {
@@ -78,7 +85,18 @@ public final class SubscribeRoutes implements HttpService {
             throw ApiException.unavailable("this query-api process serves its maximum of " + settings.maxSubscribers()
                     + " subscriptions; retry, ideally against another replica", Duration.ofSeconds(5), null);
         }
+        try (SubscriptionSlots.Slot slot = slots.take(caller.agentId())) {
+            if (slot == null) {
+                throw new ApiException(ErrorCode.RATE_LIMITED, "agent " + caller.agentId() + " already holds "
+                        + slots.perAgent() + " open subscriptions, the most one agent may hold on this process; close one first",
+                        Map.of("limit", slots.perAgent()));
+            }
+            stream(req, res, caller, filter, scope, resume);
+        }
+    }
 
+    private void stream(ServerRequest req, ServerResponse res, Caller caller, SubscriptionFilter filter, ReadScope scope,
+                        Map<FeedPosition.Key, Long> resume) {
         Subscriber subscriber = new Subscriber(filter, scope, settings.queueCapacity(), Thread.currentThread());
         Subscription subscription = new Subscription(feed, subscriber, resume, settings.heartbeat(), settings.grantRefresh(),
                 settings.resumeLookback(), () -> {

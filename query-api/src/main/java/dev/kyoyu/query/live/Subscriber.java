@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Subscriber {
     /** Why a subscription ended from the server's side. */
-    public enum Ending { SLOW_CONSUMER, ACCESS_REVOKED, SERVER_STOPPING }
+    public enum Ending { SLOW_CONSUMER, ACCESS_REVOKED, ACCESS_UNVERIFIED, SERVER_STOPPING }
 
     private final SubscriptionFilter filter;
     private final BlockingQueue<FeedEvent> queue;

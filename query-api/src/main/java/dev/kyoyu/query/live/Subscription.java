@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes one subscriber's events to its SSE stream on the request's own thread: first the replay of what it
@@ -15,6 +17,10 @@ import java.util.function.Supplier;
  * nothing was sent for a while. Every event's id is the subscriber's position ({@link FeedPosition}).
  */
 public final class Subscription {
+    private static final Logger LOG = LoggerFactory.getLogger(Subscription.class);
+    /** Failed scope re-reads are tolerated for this many intervals (a database blip), then the stream ends. */
+    private static final int UNVERIFIED_GRACE = 3;
+
     /** Re-reads what the subscriber may see; null when it lost access to something it asked for. */
     @FunctionalInterface
     public interface ScopeRefresh {
@@ -79,30 +85,43 @@ public final class Subscription {
         }
     }
 
+    /**
+     * Live events until the subscription ends. The read scope is re-read every {@code scopeRefreshInterval}
+     * whether the stream is busy or idle, and every event is matched against the newest scope just before it is
+     * written (it may have been queued under an older one): a revoked grant stops a busy stream within the interval.
+     */
     private void live(SseSink sink) throws Exception {
-        long heartbeatMillis = heartbeat.toMillis();
-        long scopeCheckedAt = System.nanoTime();
+        long heartbeatNanos = heartbeat.toNanos();
+        long refreshNanos = scopeRefreshInterval.toNanos();
+        long sentAt = System.nanoTime();
+        long scopeCheckedAt = sentAt;
+        long scopeConfirmedAt = sentAt;
         while (true) {
             if (subscriber.ending() != null) {
                 emitEnding(sink, subscriber.ending());
                 return;
             }
+            long now = System.nanoTime();
+            if (now - scopeCheckedAt >= refreshNanos) {
+                scopeCheckedAt = now;
+                if (refreshScope()) {
+                    scopeConfirmedAt = now;
+                } else if (now - scopeConfirmedAt > UNVERIFIED_GRACE * refreshNanos) {
+                    subscriber.end(Subscriber.Ending.ACCESS_UNVERIFIED);
+                }
+                continue;
+            }
+            long waitNanos = Math.min(heartbeatNanos - (now - sentAt), refreshNanos - (now - scopeCheckedAt));
             FeedEvent event;
             try {
-                event = subscriber.next(heartbeatMillis);
+                event = subscriber.next(Math.max(1, waitNanos / 1_000_000));
             } catch (InterruptedException e) {
                 continue; // the subscription was ended; the top of the loop says why
             }
             if (event == null) {
-                sink.emit(SseEvent.builder().comment("heartbeat").build());
-                if (System.nanoTime() - scopeCheckedAt > scopeRefreshInterval.toNanos()) {
-                    scopeCheckedAt = System.nanoTime();
-                    ReadScope scope = scopeRefresh.refresh();
-                    if (scope == null) {
-                        subscriber.revoke();
-                    } else {
-                        subscriber.updateScope(scope);
-                    }
+                if (System.nanoTime() - sentAt >= heartbeatNanos) {
+                    sink.emit(SseEvent.builder().comment("heartbeat").build());
+                    sentAt = System.nanoTime();
                 }
                 continue;
             }
@@ -110,8 +129,29 @@ public final class Subscription {
             if (floor != null && event.offset() < floor) {
                 continue;
             }
+            if (!subscriber.filter().matches(event, subscriber.scope())) {
+                continue;
+            }
             emit(sink, event);
+            sentAt = System.nanoTime();
         }
+    }
+
+    /** Re-reads the scope: narrows it, or ends the subscription when an agent it named is out of reach; false when the read failed. */
+    private boolean refreshScope() {
+        ReadScope scope;
+        try {
+            scope = scopeRefresh.refresh();
+        } catch (Exception e) {
+            LOG.warn("cannot re-check the read scope of a subscription of {}: {}", subscriber.scope().callerAgentId(), e.toString());
+            return false;
+        }
+        if (scope == null) {
+            subscriber.revoke();
+        } else {
+            subscriber.updateScope(scope);
+        }
+        return true;
     }
 
     private void emit(SseSink sink, FeedEvent event) {
@@ -135,6 +175,8 @@ public final class Subscription {
             case SLOW_CONSUMER -> "the client did not keep up and its queue filled; reconnect with Last-Event-ID to resume";
             case ACCESS_REVOKED -> "access to an agent of this subscription was revoked";
             case SERVER_STOPPING -> "this query-api process is stopping; reconnect with Last-Event-ID to resume elsewhere";
+            case ACCESS_UNVERIFIED -> "access could not be re-checked for a while (the database does not answer); reconnect with"
+                    + " Last-Event-ID to resume";
         };
         String data = EventJson.MAPPER.createObjectNode()
                 .put("reason", ending.name().toLowerCase(java.util.Locale.ROOT))

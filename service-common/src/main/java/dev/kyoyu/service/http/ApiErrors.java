@@ -59,7 +59,8 @@ public final class ApiErrors {
                     .collect(Collectors.joining(".")).replace(".[", "[");
             return new ApiException(ErrorCode.INVALID_INPUT, field + ": value has the wrong type or form", Map.of("field", field));
         }
-        return ApiException.invalid("malformed JSON: " + clientSafe(e.getOriginalMessage()) + location(e));
+        return new ApiException(ErrorCode.INVALID_INPUT, "malformed JSON: " + clientSafe(e.getOriginalMessage()) + location(e),
+                Map.of("field", JsonLimits.field(e)));
     }
 
     private static String clientSafe(String message) {

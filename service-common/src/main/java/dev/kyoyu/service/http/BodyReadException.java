@@ -1,6 +1,7 @@
 package dev.kyoyu.service.http;
 
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * Reading a request body failed because of what the client sent (too much, too slowly, cut short, badly
@@ -9,10 +10,17 @@ import java.io.IOException;
  */
 public final class BodyReadException extends IOException {
     private final ErrorCode code;
+    private final String field;
 
     public BodyReadException(ErrorCode code, String message, Throwable cause) {
+        this(code, message, cause, null);
+    }
+
+    /** @param field what the client got wrong, for {@code details.field} (e.g. {@code body} for its encoding) */
+    public BodyReadException(ErrorCode code, String message, Throwable cause, String field) {
         super(message, cause);
         this.code = code;
+        this.field = field;
     }
 
     public ErrorCode code() {
@@ -20,7 +28,7 @@ public final class BodyReadException extends IOException {
     }
 
     public ApiException toApiException() {
-        return new ApiException(code, getMessage());
+        return field == null ? new ApiException(code, getMessage()) : new ApiException(code, getMessage(), Map.of("field", field));
     }
 
     /** The first body read failure in a chain of causes, or null. */

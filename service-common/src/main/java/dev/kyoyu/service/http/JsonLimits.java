@@ -1,6 +1,7 @@
 package dev.kyoyu.service.http;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -73,10 +74,10 @@ public record JsonLimits(long maxBodyBytes, int maxNestingDepth, long maxTokens,
     }
 
     /**
-     * Where in the document the limit was hit, as a path like {@code events[0].payload.a} (its first few steps:
+     * Where in the document the parser stopped (a limit hit, a syntax error), as a path like {@code events[0].payload.a} (its first few steps:
      * a path as deep as the limit says nothing more), or {@code body} at the top.
      */
-    static String field(StreamConstraintsException e) {
+    static String field(JsonProcessingException e) {
         if (!(e.getProcessor() instanceof JsonParser parser)) {
             return "body";
         }

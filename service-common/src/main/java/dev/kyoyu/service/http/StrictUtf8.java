@@ -43,7 +43,7 @@ public final class StrictUtf8 {
     }
 
     private static BodyReadException malformed(long offset) {
-        return new BodyReadException(ErrorCode.INVALID_INPUT, "request body is not valid UTF-8 (at byte " + offset + ")", null);
+        return new BodyReadException(ErrorCode.INVALID_INPUT, "request body is not valid UTF-8 (at byte " + offset + ")", null, "body");
     }
 
     private static final class Checking extends FilterInputStream {

@@ -1,10 +1,12 @@
 package dev.kyoyu.testsupport.generative;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kyoyu.schemas.event.EventJson;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -344,11 +346,17 @@ public final class CaseGenerator {
         return new GeneratedCase(family, label, GeneratedCase.Target.TRACE, bytes(body));
     }
 
+    /** Writes trees deeper than Jackson's default write limit: the nesting cases go past what the APIs read. */
+    private static final ObjectMapper WRITER = new ObjectMapper(
+            JsonFactory.builder()
+                    .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(100_000).build())
+                    .build());
+
     /** Serializes, then swaps the markers for what Jackson would never write: a lone surrogate escape, bytes that are not UTF-8. */
     static byte[] bytes(JsonNode body) {
         String text;
         try {
-            text = EventJson.MAPPER.writeValueAsString(body);
+            text = WRITER.writeValueAsString(body);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

@@ -1,0 +1,38 @@
+package dev.kyoyu.query.db;
+
+import dev.kyoyu.service.http.ApiException;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * PostgreSQL's {@code statement_timeout} on every query pool (KYOYU_QUERY_STATEMENT_TIMEOUT), so no request can
+ * hold a connection and a backend for longer, and what a query cancelled by it answers: 503 naming the limit.
+ */
+public final class StatementTimeout {
+    /** query_canceled: statement_timeout fired (nothing else cancels the pools' statements). */
+    private static final String QUERY_CANCELED = "57014";
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
+    private final Duration limit;
+
+    public StatementTimeout(Duration limit) {
+        this.limit = limit;
+    }
+
+    /** Run on every new connection of a pool (one round trip per connection, none per query). */
+    String initSql() {
+        return "SET statement_timeout = " + Math.max(1, limit.toMillis());
+    }
+
+    /**
+     * Throws the client's 503 when {@code e} is the timeout; returns {@code e} otherwise, for the caller to throw:
+     * {@code throw timeout.rethrow(e)}.
+     */
+    public SQLException rethrow(SQLException e) {
+        if (QUERY_CANCELED.equals(e.getSQLState())) {
+            throw ApiException.unavailable("the query ran longer than the statement timeout of " + limit.toMillis()
+                    + " ms and was stopped; narrow the filters (agent_id, time_range) or retry later", RETRY_AFTER, e);
+        }
+        return e;
+    }
+}
