@@ -21,6 +21,8 @@ import dev.kyoyu.service.http.JsonLimits;
 import dev.kyoyu.service.http.ReadDeadlines;
 import dev.kyoyu.service.http.HealthAndMetricsRoutes;
 import dev.kyoyu.service.http.JsonBodies;
+import dev.kyoyu.service.http.OpenApiRoute;
+import dev.kyoyu.service.http.RouteLog;
 import dev.kyoyu.service.limits.Limit;
 import dev.kyoyu.service.limits.RateLimiter;
 import dev.kyoyu.service.limits.RequestRateFilter;
@@ -33,6 +35,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.opentelemetry.api.OpenTelemetry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.ToLongFunction;
@@ -40,10 +43,12 @@ import java.util.function.ToLongFunction;
 /** Wires the ingest API; {@code main} and the tests start it through {@link #start}. */
 public final class IngestApp implements AutoCloseable {
     private final WebServer server;
+    private final RouteLog routeLog;
     private final EventPublisher publisher;
 
-    private IngestApp(WebServer server, EventPublisher publisher) {
+    private IngestApp(WebServer server, EventPublisher publisher, RouteLog routeLog) {
         this.server = server;
+        this.routeLog = routeLog;
         this.publisher = publisher;
     }
 
@@ -78,11 +83,13 @@ public final class IngestApp implements AutoCloseable {
                 req -> req.headers().first(HeaderNames.CONTENT_TYPE).orElse("").startsWith(EventStreamRoutes.NDJSON)
                         ? streamReservation : declared.applyAsLong(req),
                 registry, "kyoyu.ingest.body.budget.used.bytes");
+        RouteLog routeLog = new RouteLog();
         WebServer server = HttpServers.builder(config.host(), config.port(), config.http(), deadlines,
                         Math.max(config.maxBodyBytes(), config.maxStreamBytes()))
                 // On SIGTERM, requests already waiting for Kafka get their answer before the listener closes.
                 .shutdownGracePeriod(config.ackTimeout().plusSeconds(5))
                 .routing(routing -> {
+                    routing = routeLog.recording(routing); // the contract test compares them with the OpenAPI document
                     HttpSpans.install(routing, telemetry, "dev.kyoyu.ingest",
                             path -> path.startsWith("/v1/trace") ? "kyoyu.api.trace" : "kyoyu.ingest");
                     // Before the body budget: a request over its agent's rate takes none of it.
@@ -97,11 +104,17 @@ public final class IngestApp implements AutoCloseable {
                     // A line holds one event: its payload plus room for the envelope fields.
                     routing.register("/v1/events", new EventStreamRoutes(routes, streams,
                             config.eventLimits().maxPayloadBytes() + 16 * 1024, config.maxStreamEvents()));
+                    OpenApiRoute.install(routing, "openapi/ingest-api.yaml");
                     ApiErrors.installFallback(routing);
                 })
                 .build()
                 .start();
-        return new IngestApp(server, publisher);
+        return new IngestApp(server, publisher, routeLog);
+    }
+
+    /** Every route the server registered, as the routing was built. */
+    public List<RouteLog.Route> routes() {
+        return routeLog.routes();
     }
 
     public int port() {

@@ -24,6 +24,8 @@ import dev.kyoyu.service.http.JsonLimits;
 import dev.kyoyu.service.http.ReadDeadlines;
 import dev.kyoyu.service.http.HealthAndMetricsRoutes;
 import dev.kyoyu.service.http.JsonBodies;
+import dev.kyoyu.service.http.OpenApiRoute;
+import dev.kyoyu.service.http.RouteLog;
 import dev.kyoyu.service.limits.Limit;
 import dev.kyoyu.service.limits.RateLimiter;
 import dev.kyoyu.service.limits.RequestRateFilter;
@@ -37,6 +39,7 @@ import io.opentelemetry.api.trace.Tracer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -48,12 +51,14 @@ public final class QueryApp implements AutoCloseable {
     private static final int MAX_JSON_DEPTH = 32;
 
     private final WebServer server;
+    private final RouteLog routeLog;
     private final ReadPools pools;
     private final LiveFeed feed;
     private final QueryEmbedder embedder;
 
-    private QueryApp(WebServer server, ReadPools pools, LiveFeed feed, QueryEmbedder embedder) {
+    private QueryApp(WebServer server, ReadPools pools, LiveFeed feed, QueryEmbedder embedder, RouteLog routeLog) {
         this.server = server;
+        this.routeLog = routeLog;
         this.pools = pools;
         this.feed = feed;
         this.embedder = embedder;
@@ -87,8 +92,10 @@ public final class QueryApp implements AutoCloseable {
         SubscribeRoutes.Settings subscribe = new SubscribeRoutes.Settings(config.subscribeHeartbeat(), config.subscribeQueue(),
                 config.subscribeLookback(), config.subscribeMax(), config.subscribeGrantRefresh(), config.subscribeMaxPerAgent());
 
+        RouteLog routeLog = new RouteLog();
         WebServer server = HttpServers.builder(config.host(), config.port(), config.http(), deadlines, config.maxBodyBytes())
                 .routing(routing -> {
+                    routing = routeLog.recording(routing); // the contract test compares them with the OpenAPI document
                     HttpSpans.install(routing, telemetry, "dev.kyoyu.query", path -> "kyoyu.query");
                     admission.install(routing);
                     ApiErrors.install(routing);
@@ -106,11 +113,12 @@ public final class QueryApp implements AutoCloseable {
                     routing.register("/v1/conflicts", new ConflictRoutes(authenticator, grants, new ConflictReader(pools, tracer),
                             metrics, config.maxResults()));
                     routing.register("/v1/subscribe", new SubscribeRoutes(authenticator, grants, feed, subscribe));
+                    OpenApiRoute.install(routing, "openapi/query-api.yaml");
                     ApiErrors.installFallback(routing);
                 })
                 .build()
                 .start();
-        return new QueryApp(server, pools, feed, embedder);
+        return new QueryApp(server, pools, feed, embedder, routeLog);
     }
 
     /**
@@ -126,6 +134,11 @@ public final class QueryApp implements AutoCloseable {
         }
         checks.put("kafka", feed.connected() ? "ok" : "unreachable (subscriptions wait for it)");
         return new HealthAndMetricsRoutes.Health(postgres, checks);
+    }
+
+    /** Every route the server registered, as the routing was built. */
+    public List<RouteLog.Route> routes() {
+        return routeLog.routes();
     }
 
     public int port() {

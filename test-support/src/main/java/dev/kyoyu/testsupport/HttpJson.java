@@ -49,6 +49,16 @@ public final class HttpJson {
         }
     }
 
+    /** Any method; {@code contentType} and {@code body} may be null for a request without a body. */
+    public Response send(String method, String path, String token, String contentType, String body) {
+        HttpRequest.Builder builder = builder(path, token);
+        if (contentType != null) {
+            builder.header("Content-Type", contentType);
+        }
+        return send(builder.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     /** A JSON POST with extra headers, e.g. {@code Idempotency-Key}. */
     public Response postJson(String path, String token, Object body, java.util.Map<String, String> headers) {
         try {
