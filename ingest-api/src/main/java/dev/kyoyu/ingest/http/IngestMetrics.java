@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The ingest counters of DESIGN.md. No agent_id label on purpose: thousands of agents would mean
+ * The ingest counters (docs/architecture.md lists them). No agent_id label on purpose: thousands of agents would mean
  * thousands of series; per-agent questions are for the query API.
  */
 public final class IngestMetrics {

@@ -213,7 +213,8 @@ public final class BatchWriter {
         byte[] rows = batch.size() == received.size() ? receivedRows : EventCopyWriter.format(batch);
         if (batch.stream().allMatch(p -> p.decision() == null)) {
             // Losing the last events to a database crash is safe: their offsets are lost with them and the
-            // sink reads them again from Kafka. Batches with decisions commit durably, as DESIGN.md asks.
+            // sink reads them again from Kafka. Batches with decisions commit durably:
+            // a decision is written once and read as the record of what was decided.
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SET LOCAL synchronous_commit = off");
             }
