@@ -214,7 +214,7 @@ public final class BatchWriter {
         if (batch.stream().allMatch(p -> p.decision() == null)) {
             // Losing the last events to a database crash is safe: their offsets are lost with them and the
             // sink reads them again from Kafka. Batches with decisions commit durably:
-            // a decision is written once and read as the record of what was decided.
+            // a decision someone has already read must not vanish in a crash and reappear later.
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SET LOCAL synchronous_commit = off");
             }
