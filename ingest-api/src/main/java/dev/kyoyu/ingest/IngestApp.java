@@ -93,7 +93,7 @@ public final class IngestApp implements AutoCloseable {
                     HttpSpans.install(routing, telemetry, "dev.kyoyu.ingest",
                             path -> path.startsWith("/v1/trace") ? "kyoyu.api.trace" : "kyoyu.ingest");
                     // Before the body budget: a request over its agent's rate takes none of it.
-                    RequestRateFilter.install(routing, tokens, limiter, Map.of("/v1/", Limit.INGEST_REQUESTS));
+                    RequestRateFilter.install(routing, authenticator, limiter, Map.of("/v1/", Limit.INGEST_REQUESTS));
                     admission.install(routing);
                     ApiErrors.install(routing);
                     HealthAndMetricsRoutes.install(routing, registry,

@@ -11,7 +11,6 @@ import dev.kyoyu.service.auth.ApiKeys;
 import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.TestSecrets;
-import dev.kyoyu.testsupport.TestStack;
 import dev.kyoyu.testsupport.TestTopics;
 import java.time.Duration;
 import java.util.List;
@@ -37,13 +36,7 @@ class AcceptedMeansProcessableIT {
     @BeforeAll
     static void start() {
         topic = TestTopics.create("door", 1);
-        app = IngestApp.start(IngestConfig.fromEnv(Map.of(
-                "KYOYU_INGEST_PORT", "0",
-                "KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap(),
-                "KYOYU_EVENTS_TOPIC", topic,
-                "KYOYU_JWT_SECRET", TestSecrets.JWT,
-                "KYOYU_API_KEY_SECRET", TestSecrets.API_KEY,
-                "KYOYU_ID_SECRET", TestSecrets.ID)));
+        app = IngestTestApp.start(topic, Map.of());
         http = new HttpJson(app.port());
         token = http.token(AGENT, new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor(AGENT));
     }

@@ -8,7 +8,6 @@ import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.testsupport.Await;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.TestSecrets;
-import dev.kyoyu.testsupport.TestStack;
 import dev.kyoyu.testsupport.TestTopics;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -22,15 +21,9 @@ import org.junit.jupiter.api.Test;
 class BodyAdmissionIT {
     @Test
     void answers503WithRetryAfterWhileTheBodyBudgetIsTakenAndAcceptsOnceFreed() throws Exception {
-        try (IngestApp app = IngestApp.start(IngestConfig.fromEnv(Map.of(
-                "KYOYU_INGEST_PORT", "0",
-                "KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap(),
-                "KYOYU_EVENTS_TOPIC", TestTopics.create("admission", 1),
-                "KYOYU_JWT_SECRET", TestSecrets.JWT,
-                "KYOYU_API_KEY_SECRET", TestSecrets.API_KEY,
-                "KYOYU_ID_SECRET", TestSecrets.ID,
+        try (IngestApp app = IngestTestApp.start(TestTopics.create("admission", 1), Map.of(
                 "KYOYU_INGEST_BODY_BUDGET_BYTES", "65536",
-                "KYOYU_INGEST_BODY_BUDGET_WAIT", "200ms")))) {
+                "KYOYU_INGEST_BODY_BUDGET_WAIT", "200ms"))) {
             HttpJson http = new HttpJson(app.port());
             String token = http.token("admitted", new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor("admitted"));
             HttpJson.Response run = http.postJson("/v1/runs", token, Map.of());

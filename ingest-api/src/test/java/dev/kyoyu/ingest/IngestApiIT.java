@@ -11,7 +11,6 @@ import dev.kyoyu.service.auth.ApiKeys;
 import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.TestSecrets;
-import dev.kyoyu.testsupport.TestStack;
 import dev.kyoyu.testsupport.TestTopics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,17 +35,11 @@ class IngestApiIT {
     @BeforeAll
     static void start() {
         topic = TestTopics.create("ingest", 3);
-        app = IngestApp.start(IngestConfig.fromEnv(Map.of(
-                "KYOYU_INGEST_PORT", "0",
-                "KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap(),
-                "KYOYU_EVENTS_TOPIC", topic,
-                "KYOYU_JWT_SECRET", TestSecrets.JWT,
-                "KYOYU_API_KEY_SECRET", TestSecrets.API_KEY,
-                "KYOYU_ID_SECRET", TestSecrets.ID,
+        app = IngestTestApp.start(topic, Map.of(
                 "KYOYU_INGEST_MAX_BODY_BYTES", "65536",
                 "KYOYU_INGEST_MAX_EVENTS_PER_REQUEST", "50",
                 "KYOYU_INGEST_MAX_JSON_DEPTH", "16",
-                "KYOYU_INGEST_MAX_DECISION_BYTES", "2048")));
+                "KYOYU_INGEST_MAX_DECISION_BYTES", "2048"));
         http = new HttpJson(app.port());
         token = http.token(AGENT, new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor(AGENT));
     }

@@ -11,7 +11,6 @@ import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.RawHttp;
 import dev.kyoyu.testsupport.TestSecrets;
-import dev.kyoyu.testsupport.TestStack;
 import dev.kyoyu.testsupport.TestTopics;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -37,18 +36,12 @@ class IngestHttpLimitsIT {
 
     @BeforeAll
     static void start() {
-        app = IngestApp.start(IngestConfig.fromEnv(Map.ofEntries(
-                Map.entry("KYOYU_INGEST_PORT", "0"),
-                Map.entry("KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap()),
-                Map.entry("KYOYU_EVENTS_TOPIC", TestTopics.create("http-limits", 1)),
-                Map.entry("KYOYU_JWT_SECRET", TestSecrets.JWT),
-                Map.entry("KYOYU_API_KEY_SECRET", TestSecrets.API_KEY),
-                Map.entry("KYOYU_ID_SECRET", TestSecrets.ID),
-                Map.entry("KYOYU_INGEST_BODY_BUDGET_BYTES", "65536"),
-                Map.entry("KYOYU_INGEST_BODY_BUDGET_WAIT", "200ms"),
-                Map.entry("KYOYU_INGEST_MAX_JSON_TOKENS", "10000"),
-                Map.entry("KYOYU_HTTP_READ_TIMEOUT", "1s"),
-                Map.entry("KYOYU_HTTP_IDLE_TIMEOUT", "2s"))));
+        app = IngestTestApp.start(TestTopics.create("http-limits", 1), Map.of(
+                "KYOYU_INGEST_BODY_BUDGET_BYTES", "65536",
+                "KYOYU_INGEST_BODY_BUDGET_WAIT", "200ms",
+                "KYOYU_INGEST_MAX_JSON_TOKENS", "10000",
+                "KYOYU_HTTP_READ_TIMEOUT", "1s",
+                "KYOYU_HTTP_IDLE_TIMEOUT", "2s"));
         http = new HttpJson(app.port());
         raw = new RawHttp(app.port());
         token = http.token("http-limits", new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor("http-limits"));

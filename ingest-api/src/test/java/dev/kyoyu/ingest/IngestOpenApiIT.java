@@ -9,7 +9,6 @@ import dev.kyoyu.service.http.RouteLog;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.OpenApiContract;
 import dev.kyoyu.testsupport.TestSecrets;
-import dev.kyoyu.testsupport.TestStack;
 import dev.kyoyu.testsupport.TestTopics;
 import java.util.List;
 import java.util.Map;
@@ -31,15 +30,9 @@ class IngestOpenApiIT {
 
     @BeforeAll
     static void start() {
-        app = IngestApp.start(IngestConfig.fromEnv(Map.of(
-                "KYOYU_INGEST_PORT", "0",
-                "KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap(),
-                "KYOYU_EVENTS_TOPIC", TestTopics.create("openapi", 1),
-                "KYOYU_JWT_SECRET", TestSecrets.JWT,
-                "KYOYU_API_KEY_SECRET", TestSecrets.API_KEY,
-                "KYOYU_ID_SECRET", TestSecrets.ID,
+        app = IngestTestApp.start(TestTopics.create("openapi", 1), Map.of(
                 "KYOYU_INGEST_MAX_BODY_BYTES", "100000",
-                "KYOYU_INGEST_MAX_RECORD_BYTES", "65536")));
+                "KYOYU_INGEST_MAX_RECORD_BYTES", "65536"));
         http = new HttpJson(app.port());
         token = http.token(AGENT, new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor(AGENT));
     }

@@ -41,17 +41,11 @@ class IngestRateLimitIT {
     @BeforeAll
     static void start() {
         topic = TestTopics.create("rate-limits", 1);
-        app = IngestApp.start(IngestConfig.fromEnv(Map.of(
-                "KYOYU_INGEST_PORT", "0",
-                "KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap(),
-                "KYOYU_EVENTS_TOPIC", topic,
-                "KYOYU_JWT_SECRET", TestSecrets.JWT,
-                "KYOYU_API_KEY_SECRET", TestSecrets.API_KEY,
-                "KYOYU_ID_SECRET", TestSecrets.ID,
+        app = IngestTestApp.start(topic, Map.of(
                 "KYOYU_INGEST_MAX_EVENTS_PER_REQUEST", "5",
                 "KYOYU_RATE_INGEST_REQUESTS", "3/h",
                 "KYOYU_RATE_INGEST_EVENTS", "8/h",
-                "KYOYU_RATE_BURST", "1")));
+                "KYOYU_RATE_BURST", "1"));
         http = new HttpJson(app.port());
         keys = new ApiKeys(new Secret(TestSecrets.API_KEY));
     }

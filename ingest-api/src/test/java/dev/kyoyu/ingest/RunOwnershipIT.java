@@ -10,7 +10,6 @@ import dev.kyoyu.service.auth.ApiKeys;
 import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.TestSecrets;
-import dev.kyoyu.testsupport.TestStack;
 import dev.kyoyu.testsupport.TestTopics;
 import java.time.Duration;
 import java.util.List;
@@ -40,13 +39,7 @@ class RunOwnershipIT {
     private static String intruderToken;
 
     private static IngestApp start(String idSecret) {
-        return IngestApp.start(IngestConfig.fromEnv(Map.of(
-                "KYOYU_INGEST_PORT", "0",
-                "KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap(),
-                "KYOYU_EVENTS_TOPIC", topic,
-                "KYOYU_JWT_SECRET", TestSecrets.JWT,
-                "KYOYU_API_KEY_SECRET", TestSecrets.API_KEY,
-                "KYOYU_ID_SECRET", idSecret)));
+        return IngestTestApp.start(topic, Map.of("KYOYU_ID_SECRET", idSecret));
     }
 
     @BeforeAll

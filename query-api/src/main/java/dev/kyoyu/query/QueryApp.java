@@ -100,7 +100,7 @@ public final class QueryApp implements AutoCloseable {
                     admission.install(routing);
                     ApiErrors.install(routing);
                     // Counted before any route reads a body or the database; subscriptions are bounded by their own cap.
-                    RequestRateFilter.install(routing, tokens, limiter, Map.of("/v1/query", Limit.QUERIES, "/v1/runs", Limit.QUERIES,
+                    RequestRateFilter.install(routing, authenticator, limiter, Map.of("/v1/query", Limit.QUERIES, "/v1/runs", Limit.QUERIES,
                             "/v1/agents", Limit.QUERIES, "/v1/conflicts", Limit.QUERIES, "/v1/search", Limit.SEARCHES));
                     HealthAndMetricsRoutes.install(routing, registry, () -> health(pools, feed));
                     routing.register("/v1/runs", new RunQueryRoutes(authenticator, new RunReader(pools, tracer),

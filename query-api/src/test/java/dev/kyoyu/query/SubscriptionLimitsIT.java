@@ -19,8 +19,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -113,35 +114,33 @@ class SubscriptionLimitsIT {
     /** Produces decisions of the given agents in turn, one every 20 ms, on one partition, until stopped. */
     private static final class Flow implements AutoCloseable {
         final Map<String, Long> producedAt = new ConcurrentHashMap<>();
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread thread;
+        /** One decision every 20 ms, so the stream is busy and never idles into a heartbeat. */
+        private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor();
+        private long n;
 
         Flow(String key, String... agents) {
-            thread = Thread.ofVirtual().start(() -> {
-                for (long n = 0; running.get(); n++) {
-                    String agent = agents[(int) (n % agents.length)];
-                    String id = UUID.randomUUID().toString();
-                    Map<String, Object> record = new HashMap<>(Map.of("id", id, "run_id", UUID.randomUUID().toString(),
-                            "agent_id", agent, "decision_type", "busy", "outcome", "o", "confidence", 0.5,
-                            "reasoning", "r", "valid_from", "2026-05-01T10:00:00Z"));
-                    record.put("valid_to", null);
-                    record.put("revises", null);
-                    try {
-                        producedAt.put(id, System.nanoTime());
-                        producer.send(new ProducerRecord<>(decisions, key, EventJson.MAPPER.writeValueAsBytes(record)))
-                                .get(10, TimeUnit.SECONDS);
-                        Thread.sleep(20);
-                    } catch (Exception e) {
-                        return;
-                    }
-                }
-            });
+            schedule.scheduleAtFixedRate(() -> send(key, agents[(int) (n++ % agents.length)]), 0, 20, TimeUnit.MILLISECONDS);
+        }
+
+        private void send(String key, String agent) {
+            String id = UUID.randomUUID().toString();
+            Map<String, Object> record = new HashMap<>(Map.of("id", id, "run_id", UUID.randomUUID().toString(),
+                    "agent_id", agent, "decision_type", "busy", "outcome", "o", "confidence", 0.5,
+                    "reasoning", "r", "valid_from", "2026-05-01T10:00:00Z"));
+            record.put("valid_to", null);
+            record.put("revises", null);
+            try {
+                producedAt.put(id, System.nanoTime());
+                producer.send(new ProducerRecord<>(decisions, key, EventJson.MAPPER.writeValueAsBytes(record))).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("the busy flow could not publish", e);
+            }
         }
 
         @Override
         public void close() throws InterruptedException {
-            running.set(false);
-            thread.join();
+            schedule.shutdownNow();
+            schedule.awaitTermination(10, TimeUnit.SECONDS);
         }
     }
 

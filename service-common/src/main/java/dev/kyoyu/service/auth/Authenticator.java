@@ -6,6 +6,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
 
 /** Turns {@code Authorization: Bearer …} into a {@link Caller}, or a 401 that says what is missing. */
 public final class Authenticator {
@@ -29,6 +30,22 @@ public final class Authenticator {
         }
         Caller caller = verify(req);
         req.context().register(CONTEXT_KEY, caller);
+        return caller;
+    }
+
+    /**
+     * The caller if the request carries a valid token, else empty; counts no failure (the route's
+     * {@link #authenticate} answers and counts it). For filters that only need to know who is asking.
+     */
+    public Optional<Caller> caller(ServerRequest req) {
+        Optional<Caller> known = req.context().get(CONTEXT_KEY, Caller.class);
+        if (known.isPresent()) {
+            return known;
+        }
+        String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+        Optional<Caller> caller = header.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? tokens.verify(header.substring(7).trim()) : Optional.empty();
+        caller.ifPresent(c -> req.context().register(CONTEXT_KEY, c));
         return caller;
     }
 

@@ -1,8 +1,7 @@
 package dev.kyoyu.service.limits;
 
+import dev.kyoyu.service.auth.Authenticator;
 import dev.kyoyu.service.auth.Caller;
-import dev.kyoyu.service.auth.Tokens;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.RoutingRequest;
@@ -17,28 +16,29 @@ import java.util.Optional;
  * uncounted, and its route answers 401: a limit needs an identity.
  */
 public final class RequestRateFilter {
-    private final Tokens tokens;
+    private final Authenticator authenticator;
     private final RateLimiter limiter;
     private final Map<String, Limit> limitByPathPrefix;
 
-    private RequestRateFilter(Tokens tokens, RateLimiter limiter, Map<String, Limit> limitByPathPrefix) {
-        this.tokens = tokens;
+    private RequestRateFilter(Authenticator authenticator, RateLimiter limiter, Map<String, Limit> limitByPathPrefix) {
+        this.authenticator = authenticator;
         this.limiter = limiter;
         this.limitByPathPrefix = Map.copyOf(limitByPathPrefix);
     }
 
     /** Install after tracing and before any filter that reserves resources (the body budget). */
-    public static void install(HttpRouting.Builder routing, Tokens tokens, RateLimiter limiter, Map<String, Limit> limitByPathPrefix) {
+    public static void install(HttpRouting.Builder routing, Authenticator authenticator, RateLimiter limiter,
+                               Map<String, Limit> limitByPathPrefix) {
         RateLimitHeaders.install(routing);
-        RequestRateFilter filter = new RequestRateFilter(tokens, limiter, limitByPathPrefix);
+        RequestRateFilter filter = new RequestRateFilter(authenticator, limiter, limitByPathPrefix);
         routing.addFilter(filter::filter);
     }
 
     private void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         Limit limit = limitFor(req.path().path());
         if (limit != null) {
-            // Verified here without counting auth failures: the route authenticates again and reports those.
-            Optional<Caller> caller = bearer(req).flatMap(tokens::verify);
+            // Verified once per request (the routes reuse it); a failure is the route's to answer and count.
+            Optional<Caller> caller = authenticator.caller(req);
             if (caller.isPresent()) {
                 RateLimitHeaders.write(res, limiter.charge(limit, caller.get().agentId(), caller.get().admin(), 1));
             }
@@ -56,10 +56,5 @@ public final class RequestRateFilter {
             }
         }
         return found;
-    }
-
-    private static Optional<String> bearer(RoutingRequest req) {
-        String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
-        return header.regionMatches(true, 0, "Bearer ", 0, 7) ? Optional.of(header.substring(7).trim()) : Optional.empty();
     }
 }

@@ -72,6 +72,7 @@ public final class ConsumeShell<T> implements Runnable {
     private volatile WorkerHealth health = WorkerHealth.starting();
 
     private final ShellMeters meters;
+    private final IsolatingWrite<T> writes;
 
     /** The batch being written, and what its commit will mean. */
     private record InFlight<T>(PendingBatch<T> batch, Map<TopicPartition, OffsetStore.Advance> advances,
@@ -91,6 +92,7 @@ public final class ConsumeShell<T> implements Runnable {
                 Thread.ofPlatform().name("sink-writer-" + family.meterPrefix().replace("kyoyu.", "") + "-", 1).factory());
         this.open = new PendingBatch<>(family, maxEvents, config.batchCatchUpMaxEvents(), config.batchMaxAge().toNanos());
         this.meters = ShellMeters.register(family, registry);
+        this.writes = new IsolatingWrite<>(family, deadLetters, meters);
     }
 
     public WorkerHealth health() {
@@ -208,7 +210,7 @@ public final class ConsumeShell<T> implements Runnable {
         WriteTicket ticket = new WriteTicket();
         EarlierWrites earlier = new EarlierWrites(inFlight.stream().map(InFlight::ticket).toList());
         RecordFamily.Write<T> write = new RecordFamily.Write<>(batch.items(), batch.rows(), advances, ticket, earlier);
-        writerThreads.execute(() -> ticket.settle(() -> writeOrIsolate(write)));
+        writerThreads.execute(() -> ticket.settle(() -> writes.write(write)));
         inFlight.addLast(new InFlight<>(batch, advances, ticket, System.nanoTime(), span));
         resumeReadyPartitions();
     }
@@ -222,37 +224,6 @@ public final class ConsumeShell<T> implements Runnable {
             }
         }
         return stored.get(partition);
-    }
-
-    /** On the writer thread: a batch that fails because of its records is written again record by record. */
-    private int writeOrIsolate(RecordFamily.Write<T> write) throws SQLException {
-        long started = System.nanoTime();
-        try {
-            return family.write(write);
-        } catch (SQLException | RuntimeException e) {
-            if (FailureKind.of(e) != FailureKind.POISON) {
-                throw e;
-            }
-            LOG.warn("a record of a batch of {} {} cannot be stored ({}); writing one by one to dead-letter the culprit",
-                    write.items().size(), family.noun(), e.toString());
-            return family.writeIsolating(write, this::failedAlone);
-        } finally {
-            meters.writeDurations().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /** On the writer thread: an item failed on its own; dead-letter it if that is its own fault, else fail the batch. */
-    private void failedAlone(T item, Exception reason) throws SQLException {
-        if (FailureKind.of(reason) != FailureKind.POISON) {
-            if (reason instanceof SQLException sql) {
-                throw sql;
-            }
-            throw (RuntimeException) reason;
-        }
-        family.deadLetter(deadLetters, item, reason);
-        meters.deadLettered().increment();
-        TopicPartition partition = family.partitionOf(item);
-        LOG.warn("dead-lettered {}@{}: {}", partition, family.offsetOf(item), reason.toString());
     }
 
     /**
@@ -391,7 +362,7 @@ public final class ConsumeShell<T> implements Runnable {
             if (!open.isEmpty()) {
                 Map<TopicPartition, OffsetStore.Advance> advances = new LinkedHashMap<>();
                 open.nextOffsets().forEach((partition, next) -> advances.put(partition, new OffsetStore.Advance(stored.get(partition), next)));
-                writeOrIsolate(new RecordFamily.Write<>(open.items(), open.rows(), advances, new WriteTicket(), EarlierWrites.NONE));
+                writes.write(new RecordFamily.Write<>(open.items(), open.rows(), advances, new WriteTicket(), EarlierWrites.NONE));
                 LOG.info("wrote the last {} buffered {} before leaving the group", open.size(), family.noun());
             }
         } catch (SQLException | RuntimeException e) {

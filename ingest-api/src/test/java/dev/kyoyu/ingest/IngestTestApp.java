@@ -1,0 +1,24 @@
+package dev.kyoyu.ingest;
+
+import dev.kyoyu.testsupport.TestSecrets;
+import dev.kyoyu.testsupport.TestStack;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Starts an ingest API in the test JVM on a free port, the real broker and the test secrets, plus a test's own settings. */
+final class IngestTestApp {
+    private IngestTestApp() {
+    }
+
+    static IngestApp start(String topic, Map<String, String> settings) {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "KYOYU_INGEST_PORT", "0",
+                "KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap(),
+                "KYOYU_EVENTS_TOPIC", topic,
+                "KYOYU_JWT_SECRET", TestSecrets.JWT,
+                "KYOYU_API_KEY_SECRET", TestSecrets.API_KEY,
+                "KYOYU_ID_SECRET", TestSecrets.ID));
+        env.putAll(settings);
+        return IngestApp.start(IngestConfig.fromEnv(env));
+    }
+}
