@@ -1,6 +1,7 @@
 package dev.kyoyu.query;
 
 import dev.kyoyu.service.auth.Caller;
+import dev.kyoyu.service.auth.Role;
 import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.testsupport.TestDatabase;
@@ -34,10 +35,10 @@ final class QueryTestApp {
     }
 
     static String token(String agentId) {
-        return TOKENS.issue(new Caller(agentId, false)).token();
+        return TOKENS.issue(new Caller(agentId, Role.AGENT)).token();
     }
 
     static String adminToken() {
-        return TOKENS.issue(new Caller("ops", true)).token();
+        return TOKENS.issue(new Caller("ops", Role.ADMIN)).token();
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyoyu.service.auth.Caller;
+import dev.kyoyu.service.auth.Role;
 import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.testsupport.HttpJson;
@@ -81,7 +82,7 @@ class RunQueryIT {
     }
 
     private static String token(String agent, boolean admin) {
-        return TOKENS.issue(new Caller(agent, admin)).token();
+        return TOKENS.issue(new Caller(agent, admin ? Role.ADMIN : Role.AGENT)).token();
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyoyu.service.auth.AgentIds;
 import dev.kyoyu.service.auth.ApiKeys;
 import dev.kyoyu.service.auth.Caller;
+import dev.kyoyu.service.auth.Role;
 import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.http.ApiException;
 import dev.kyoyu.service.http.Envelope;
@@ -64,7 +65,7 @@ public final class AuthRoutes implements HttpService {
             badKeys.increment();
             throw new ApiException(ErrorCode.UNAUTHORIZED, "api_key is not valid for agent " + agentId);
         }
-        Tokens.Issued issued = tokens.issue(new Caller(agentId, adminAgents.contains(agentId)));
+        Tokens.Issued issued = tokens.issue(new Caller(agentId, adminAgents.contains(agentId) ? Role.ADMIN : Role.AGENT));
         Envelope.send(req, res, 200, Map.of("token", issued.token(), "expires_at", issued.expiresAt().toString()));
     }
 }

@@ -76,7 +76,7 @@ public final class Tokens {
         try {
             DecodedJWT jwt = verifier.verify(token);
             Boolean admin = jwt.getClaim("admin").asBoolean();
-            Caller caller = new Caller(jwt.getSubject(), Boolean.TRUE.equals(admin));
+            Caller caller = new Caller(jwt.getSubject(), Boolean.TRUE.equals(admin) ? Role.ADMIN : Role.AGENT);
             recent.put(token, new Verified(caller, jwt.getExpiresAtAsInstant()));
             return Optional.of(caller);
         } catch (JWTVerificationException e) {

@@ -18,15 +18,15 @@ class TokensTest {
     @Test
     void verifiesWhatItIssued() {
         Tokens tokens = new Tokens(SECRET, Duration.ofHours(1), Clock.fixed(NOW, ZoneOffset.UTC));
-        Tokens.Issued issued = tokens.issue(new Caller("agent-a", true));
+        Tokens.Issued issued = tokens.issue(new Caller("agent-a", Role.ADMIN));
         assertEquals(NOW.plus(Duration.ofHours(1)), issued.expiresAt());
-        assertEquals(Optional.of(new Caller("agent-a", true)), tokens.verify(issued.token()));
+        assertEquals(Optional.of(new Caller("agent-a", Role.ADMIN)), tokens.verify(issued.token()));
     }
 
     @Test
     void refusesExpiredForgedAndGarbageTokens() {
         Tokens issuer = new Tokens(SECRET, Duration.ofMinutes(1), Clock.fixed(NOW, ZoneOffset.UTC));
-        String token = issuer.issue(new Caller("agent-a", false)).token();
+        String token = issuer.issue(new Caller("agent-a", Role.AGENT)).token();
 
         Tokens later = new Tokens(SECRET, Duration.ofMinutes(1), Clock.fixed(NOW.plus(Duration.ofMinutes(2)), ZoneOffset.UTC));
         assertFalse(later.verify(token).isPresent(), "expired");
@@ -40,10 +40,10 @@ class TokensTest {
     void aTokenVerifiedBeforeStillExpires() {
         MutableClock clock = new MutableClock(NOW);
         Tokens tokens = new Tokens(SECRET, Duration.ofMinutes(1), clock);
-        String token = tokens.issue(new Caller("agent-a", false)).token();
-        assertEquals(Optional.of(new Caller("agent-a", false)), tokens.verify(token));
+        String token = tokens.issue(new Caller("agent-a", Role.AGENT)).token();
+        assertEquals(Optional.of(new Caller("agent-a", Role.AGENT)), tokens.verify(token));
         clock.now = NOW.plusSeconds(59);
-        assertEquals(Optional.of(new Caller("agent-a", false)), tokens.verify(token), "remembered, still valid");
+        assertEquals(Optional.of(new Caller("agent-a", Role.AGENT)), tokens.verify(token), "remembered, still valid");
         clock.now = NOW.plusSeconds(61);
         assertFalse(tokens.verify(token).isPresent(), "remembered, but expired");
         clock.now = NOW;
