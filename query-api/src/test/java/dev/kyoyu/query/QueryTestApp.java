@@ -1,7 +1,7 @@
 package dev.kyoyu.query;
 
 import dev.kyoyu.service.auth.Caller;
-import dev.kyoyu.service.auth.Role;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.testsupport.TestDatabase;

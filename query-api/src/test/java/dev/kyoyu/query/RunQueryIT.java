@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyoyu.service.auth.Caller;
-import dev.kyoyu.service.auth.Role;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.testsupport.HttpJson;

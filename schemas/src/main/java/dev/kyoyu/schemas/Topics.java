@@ -14,6 +14,9 @@ public final class Topics {
     /** Granular decision events the decision stream could not use, with the field and the reason. */
     public static final String DECISIONS_REJECTED = "kyoyu.decisions.rejected.v1";
 
+    /** Agents, API keys (hashes), role revocations and grants; compacted, one partition, followed by every API replica. */
+    public static final String IDENTITIES = "kyoyu.identities.v1";
+
     private Topics() {
     }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyoyu.service.auth.AgentIds;
 import dev.kyoyu.service.auth.ApiKeys;
 import dev.kyoyu.service.auth.Caller;
-import dev.kyoyu.service.auth.Role;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.http.ApiException;
 import dev.kyoyu.service.http.Envelope;

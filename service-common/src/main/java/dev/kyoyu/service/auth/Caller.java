@@ -1,5 +1,6 @@
 package dev.kyoyu.service.auth;
 
+import dev.kyoyu.schemas.identity.Role;
 import java.util.Objects;
 
 /** The authenticated identity behind a request and its role. */

@@ -1,5 +1,6 @@
 package dev.kyoyu.service.auth;
 
+import dev.kyoyu.schemas.identity.Role;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTVerifier;
 import com.auth0.jwt.algorithms.Algorithm;

@@ -1,5 +1,6 @@
 package dev.kyoyu.service.auth;
 
+import dev.kyoyu.schemas.identity.Role;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
-package dev.kyoyu.service.auth;
+package dev.kyoyu.schemas.identity;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -13,8 +15,14 @@ public enum Role {
     ADMIN, AGENT, READER;
 
     /** The name on the wire, in tokens, settings and the identity topic. */
+    @JsonValue
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    @JsonCreator
+    static Role fromWire(String name) {
+        return parse(name).orElseThrow(() -> new IllegalArgumentException("role must be one of " + choices()));
     }
 
     public static Optional<Role> parse(String name) {
