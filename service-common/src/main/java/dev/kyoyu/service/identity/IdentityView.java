@@ -1,0 +1,89 @@
+package dev.kyoyu.service.identity;
+
+import dev.kyoyu.schemas.identity.AgentRecord;
+import dev.kyoyu.schemas.identity.ApiKeyRecord;
+import dev.kyoyu.schemas.identity.GrantRecord;
+import dev.kyoyu.schemas.identity.IdentityRecord;
+import dev.kyoyu.schemas.identity.Role;
+import dev.kyoyu.schemas.identity.RoleRecord;
+import dev.kyoyu.service.auth.Revocations;
+import dev.kyoyu.service.auth.TokenClaims;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * This process's copy of the identity topic: the latest record per key, applied in topic order by one follower
+ * thread and read by request threads. It answers who exists, which API keys are usable, and whether a token is
+ * still honoured ({@link Revocations}); tokens of agents it has never heard of are judged by their signature alone.
+ */
+public final class IdentityView implements Revocations {
+    private final Map<String, AgentRecord> agents = new ConcurrentHashMap<>();
+    private final Map<String, ApiKeyRecord> keys = new ConcurrentHashMap<>();
+    private final Map<Role, RoleRecord> roles = new ConcurrentHashMap<>();
+    private final Map<String, GrantRecord> grants = new ConcurrentHashMap<>();
+
+    public void apply(IdentityRecord record) {
+        switch (record) {
+            case AgentRecord agent -> agents.put(agent.agentId(), agent);
+            case ApiKeyRecord key -> keys.put(key.keyId(), key);
+            case RoleRecord role -> roles.put(role.role(), role);
+            case GrantRecord grant -> grants.put(grant.topicKey(), grant);
+        }
+    }
+
+    public Optional<AgentRecord> agent(String agentId) {
+        return Optional.ofNullable(agents.get(agentId));
+    }
+
+    public Optional<ApiKeyRecord> key(String keyId) {
+        return Optional.ofNullable(keys.get(keyId));
+    }
+
+    public Optional<RoleRecord> role(Role role) {
+        return Optional.ofNullable(roles.get(role));
+    }
+
+    public List<AgentRecord> agents() {
+        return agents.values().stream().sorted(Comparator.comparing(AgentRecord::agentId)).toList();
+    }
+
+    public List<ApiKeyRecord> keysOf(String agentId) {
+        return keys.values().stream().filter(k -> k.agentId().equals(agentId))
+                .sorted(Comparator.comparing(ApiKeyRecord::createdAt)).toList();
+    }
+
+    public List<GrantRecord> grants() {
+        return grants.values().stream().sorted(Comparator.comparing(GrantRecord::topicKey)).toList();
+    }
+
+    @Override
+    public Optional<String> refusal(TokenClaims claims, Instant now) {
+        AgentRecord agent = agents.get(claims.agentId());
+        if (agent != null) {
+            if (agent.revoked()) {
+                return Optional.of("agent " + claims.agentId() + " is revoked");
+            }
+            if (agent.role() != claims.role()) {
+                return Optional.of("the role of agent " + claims.agentId() + " changed since the token was issued");
+            }
+            if (claims.issuedAt().isBefore(agent.tokensNotBefore())) {
+                return Optional.of("tokens of agent " + claims.agentId() + " issued before "
+                        + agent.tokensNotBefore() + " were revoked");
+            }
+        }
+        ApiKeyRecord key = keys.get(claims.apiKeyId());
+        if (key != null && key.revokedAt() != null) {
+            return Optional.of("the API key the token was issued for is revoked");
+        }
+        RoleRecord role = roles.get(claims.role());
+        if (role != null && claims.issuedAt().isBefore(role.tokensNotBefore())) {
+            return Optional.of("tokens of role " + claims.role().wireName() + " issued before " + role.tokensNotBefore()
+                    + " were revoked");
+        }
+        return Optional.empty();
+    }
+}
