@@ -78,7 +78,7 @@ public final class QueryApp implements AutoCloseable {
         Tracer tracer = telemetry.getTracer("dev.kyoyu.query");
         QueryMetrics metrics = new QueryMetrics(registry);
         // Grants are always read on the primary, so a revoke applies at once even while replicas lag.
-        AccessGrants grants = new AccessGrants(pools.primary(), pools.statementTimeout());
+        AccessGrants grants = new AccessGrants(pools.primary(), pools.statementTimeout(), Clock.systemUTC());
         DecisionReader decisions = new DecisionReader(pools, tracer);
         ReadDeadlines deadlines = new ReadDeadlines(config.http());
         JsonBodies bodies = new JsonBodies(JsonLimits.of(config.maxBodyBytes(), MAX_JSON_DEPTH, config.maxJsonTokens()), deadlines);
@@ -103,7 +103,7 @@ public final class QueryApp implements AutoCloseable {
                     RequestRateFilter.install(routing, authenticator, limiter, Map.of("/v1/query", Limit.QUERIES, "/v1/runs", Limit.QUERIES,
                             "/v1/agents", Limit.QUERIES, "/v1/conflicts", Limit.QUERIES, "/v1/search", Limit.SEARCHES));
                     HealthAndMetricsRoutes.install(routing, registry, () -> health(pools, feed));
-                    routing.register("/v1/runs", new RunQueryRoutes(authenticator, new RunReader(pools, tracer),
+                    routing.register("/v1/runs", new RunQueryRoutes(authenticator, grants, new RunReader(pools, tracer),
                             config.maxEventsPerPage(), metrics));
                     routing.register("/v1/query", new DecisionQueryRoutes(authenticator, grants, decisions, bodies, metrics,
                             config.maxResults()));

@@ -15,12 +15,15 @@ import dev.kyoyu.sink.consume.EventRecords;
 import dev.kyoyu.sink.consume.WorkerHealth;
 import dev.kyoyu.sink.copy.BatchWriter;
 import dev.kyoyu.sink.decisions.StreamRecords;
+import dev.kyoyu.sink.identities.IdentityRecords;
 import io.helidon.webserver.WebServer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -38,21 +41,22 @@ public final class SinkApp implements AutoCloseable {
     private final HikariDataSource pool;
     private final DeadLetterPublisher deadLetters;
     private final KafkaClientMetrics consumerMetrics;
-    /** Null unless KYOYU_SINK_DECISIONS=true. */
-    private final ConsumeShell<?> decisionWorker;
-    private final Thread decisionThread;
+    /** The loops besides the events': decisions (KYOYU_SINK_DECISIONS=true), identities (KYOYU_SINK_IDENTITIES=true). */
+    private final List<SideLoop> sideLoops;
+
+    /** A consume loop on its own thread, reported under {@code name} on /health. */
+    private record SideLoop(String name, ConsumeShell<?> shell, Thread thread) {
+    }
 
     private SinkApp(ConsumeShell<?> worker, Thread thread, WebServer server, HikariDataSource pool,
-                    DeadLetterPublisher deadLetters, KafkaClientMetrics consumerMetrics,
-                    ConsumeShell<?> decisionWorker, Thread decisionThread) {
+                    DeadLetterPublisher deadLetters, KafkaClientMetrics consumerMetrics, List<SideLoop> sideLoops) {
         this.worker = worker;
         this.thread = thread;
         this.server = server;
         this.pool = pool;
         this.deadLetters = deadLetters;
         this.consumerMetrics = consumerMetrics;
-        this.decisionWorker = decisionWorker;
-        this.decisionThread = decisionThread;
+        this.sideLoops = sideLoops;
     }
 
     public static SinkApp start(SinkConfig config) {
@@ -62,7 +66,8 @@ public final class SinkApp implements AutoCloseable {
     public static SinkApp start(SinkConfig config, OpenTelemetry telemetry) {
         PrometheusMeterRegistry registry = Metrics.newRegistry("sink-worker");
         // A connection per write in flight and one for reading offsets on assignment, for each consume loop.
-        HikariDataSource pool = pool(config, "sink-primary", config.writesInFlight() + 1 + (config.sinkDecisions() ? 2 : 0));
+        HikariDataSource pool = pool(config, "sink-primary", config.writesInFlight() + 1
+                + (config.sinkDecisions() ? 2 : 0) + (config.sinkIdentities() ? 2 : 0));
         pool.setMetricRegistry(registry);
         KafkaConsumer<String, byte[]> consumer = consumer(config, config.consumerGroup(), "sink-");
         KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
@@ -71,38 +76,43 @@ public final class SinkApp implements AutoCloseable {
         ConsumeShell<?> worker = new ConsumeShell<>(config, new EventRecords(config, new BatchWriter(pool, config.clientRetryWindow()), registry),
                 consumer, deadLetters, backoff(config), registry, new BatchTracing(telemetry));
         Thread thread = Thread.ofPlatform().name("sink-worker").start(worker);
-        ConsumeShell<?> decisionWorker = null;
-        Thread decisionThread = null;
+        List<SideLoop> sideLoops = new ArrayList<>();
         if (config.sinkDecisions()) {
-            decisionWorker = new ConsumeShell<>(config, new StreamRecords(config, pool, registry),
+            ConsumeShell<?> decisions = new ConsumeShell<>(config, new StreamRecords(config, pool, registry),
                     consumer(config, config.decisionsConsumerGroup(), "sink-decisions-"), deadLetters, backoff(config), registry,
                     new BatchTracing(telemetry));
-            decisionThread = Thread.ofPlatform().name("sink-decisions").start(decisionWorker);
+            sideLoops.add(new SideLoop("decisions", decisions, Thread.ofPlatform().name("sink-decisions").start(decisions)));
         }
-        ConsumeShell<?> decisions = decisionWorker;
+        if (config.sinkIdentities()) {
+            ConsumeShell<?> identities = new ConsumeShell<>(config, new IdentityRecords(config, pool, registry),
+                    consumer(config, config.identitiesConsumerGroup(), "sink-identities-"), deadLetters, backoff(config), registry,
+                    new BatchTracing(telemetry));
+            sideLoops.add(new SideLoop("identities", identities, Thread.ofPlatform().name("sink-identities").start(identities)));
+        }
 
         WebServer server = HttpServers.healthServer(config.host(), config.port())
                 .routing(routing -> {
                     ApiErrors.install(routing);
-                    HealthAndMetricsRoutes.install(routing, registry, () -> health(worker.health(), decisions));
+                    HealthAndMetricsRoutes.install(routing, registry, () -> health(worker.health(), sideLoops));
                     ApiErrors.installFallback(routing);
                 })
                 .build()
                 .start();
-        return new SinkApp(worker, thread, server, pool, deadLetters, consumerMetrics, decisionWorker, decisionThread);
+        return new SinkApp(worker, thread, server, pool, deadLetters, consumerMetrics, List.copyOf(sideLoops));
     }
 
     private static Backoff backoff(SinkConfig config) {
         return new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff(), ThreadLocalRandom.current());
     }
 
-    private static HealthAndMetricsRoutes.Health health(WorkerHealth h, ConsumeShell<?> decisions) {
+    private static HealthAndMetricsRoutes.Health health(WorkerHealth h, List<SideLoop> sideLoops) {
         Map<String, Object> details = details(h);
         boolean healthy = h.state() == WorkerHealth.State.HEALTHY;
-        if (decisions != null) {
-            // Waiting for the decision stream's topics is not a fault of this worker; failing to write is.
-            details.put("decisions", details(decisions.health()));
-            healthy &= decisions.health().state() != WorkerHealth.State.UNHEALTHY;
+        for (SideLoop loop : sideLoops) {
+            // Waiting for topics another service creates is not a fault of this worker; failing to write is.
+            WorkerHealth side = loop.shell().health();
+            details.put(loop.name(), details(side));
+            healthy &= side.state() != WorkerHealth.State.UNHEALTHY;
         }
         return new HealthAndMetricsRoutes.Health(healthy, details);
     }
@@ -161,9 +171,9 @@ public final class SinkApp implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         worker.stop();
-        if (decisionWorker != null) {
-            decisionWorker.stop();
-            decisionThread.join(Duration.ofSeconds(60));
+        for (SideLoop loop : sideLoops) {
+            loop.shell().stop();
+            loop.thread().join(Duration.ofSeconds(60));
         }
         thread.join(Duration.ofSeconds(60));
         server.stop();

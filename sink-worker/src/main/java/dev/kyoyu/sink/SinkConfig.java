@@ -24,6 +24,9 @@ import java.util.Map;
  * @param sinkDecisions  whether this worker also stores what the decision stream publishes (decisions and
  *                       conflicts topics, consumer group {@code <consumerGroup>.decisions}); off unless asked for,
  *                       so a worker never reads topics it was not pointed at
+ * @param sinkIdentities whether this worker also materializes the identity topic (agents, API keys, role token
+ *                       floors, access grants) into PostgreSQL; off unless asked for, like {@code sinkDecisions}
+ * @param identitiesConsumerGroup the consumer group of the identity topic, default {@code <consumerGroup>.identities}
  */
 public record SinkConfig(
         String host,
@@ -45,10 +48,14 @@ public record SinkConfig(
         Duration sessionTimeout,
         boolean sinkDecisions,
         String decisionsTopic,
-        String conflictsTopic) {
+        String conflictsTopic,
+        boolean sinkIdentities,
+        String identitiesTopic,
+        String identitiesConsumerGroup) {
 
     public static SinkConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
+        String consumerGroup = r.string("KYOYU_SINK_GROUP", "kyoyu-sink");
         int batchMaxEvents = r.integer("KYOYU_SINK_BATCH_MAX_EVENTS", 1000, 1, 100_000);
         SinkConfig config = new SinkConfig(
                 r.string("KYOYU_SINK_HOST", "127.0.0.1"),
@@ -56,7 +63,7 @@ public record SinkConfig(
                 r.required("KYOYU_KAFKA_BOOTSTRAP", "127.0.0.1:59092"),
                 r.string("KYOYU_EVENTS_TOPIC", Topics.EVENTS),
                 r.string("KYOYU_EVENTS_DLQ_TOPIC", Topics.EVENTS_DLQ),
-                r.string("KYOYU_SINK_GROUP", "kyoyu-sink"),
+                consumerGroup,
                 r.required("KYOYU_PG_URL", "jdbc:postgresql://127.0.0.1:55432/kyoyu"),
                 r.string("KYOYU_PG_USER", "kyoyu"),
                 r.string("KYOYU_PG_PASSWORD", ""),
@@ -70,7 +77,10 @@ public record SinkConfig(
                 sessionTimeout(r),
                 r.bool("KYOYU_SINK_DECISIONS", false),
                 r.string("KYOYU_DECISIONS_TOPIC", Topics.DECISIONS),
-                r.string("KYOYU_CONFLICTS_TOPIC", Topics.CONFLICTS));
+                r.string("KYOYU_CONFLICTS_TOPIC", Topics.CONFLICTS),
+                r.bool("KYOYU_SINK_IDENTITIES", false),
+                r.string("KYOYU_IDENTITIES_TOPIC", Topics.IDENTITIES),
+                r.string("KYOYU_SINK_IDENTITIES_GROUP", consumerGroup + ".identities"));
         if (config.batchCatchUpMaxEvents() < config.batchMaxEvents()) {
             r.problem("KYOYU_SINK_BATCH_CATCH_UP_MAX_EVENTS=" + config.batchCatchUpMaxEvents()
                     + " is below KYOYU_SINK_BATCH_MAX_EVENTS=" + config.batchMaxEvents() + "; set it at least as high");

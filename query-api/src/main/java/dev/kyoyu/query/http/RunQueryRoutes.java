@@ -1,5 +1,7 @@
 package dev.kyoyu.query.http;
 
+import dev.kyoyu.query.access.AccessGrants;
+import dev.kyoyu.query.access.ReadScope;
 import dev.kyoyu.query.db.Consistency;
 import dev.kyoyu.query.db.Served;
 import dev.kyoyu.query.runs.RunReader;
@@ -19,17 +21,23 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
-/** {@code GET /v1/runs/{run_id}?after=&limit=}: a run and its events in sequence order, paged. */
+/**
+ * {@code GET /v1/runs/{run_id}?after=&limit=}: a run and its events in sequence order, paged. Visible to whoever may
+ * read the run's agent (its own agent, a grantee before the grant expires, an admin); to anyone else it does not
+ * exist (404), so run ids cannot be probed.
+ */
 public final class RunQueryRoutes implements HttpService {
     private static final Set<String> PARAMS = Set.of("after", "limit");
 
     private final Authenticator authenticator;
+    private final AccessGrants grants;
     private final RunReader reader;
     private final int maxEventsPerPage;
     private final QueryMetrics metrics;
 
-    public RunQueryRoutes(Authenticator authenticator, RunReader reader, int maxEventsPerPage, QueryMetrics metrics) {
+    public RunQueryRoutes(Authenticator authenticator, AccessGrants grants, RunReader reader, int maxEventsPerPage, QueryMetrics metrics) {
         this.authenticator = authenticator;
+        this.grants = grants;
         this.reader = reader;
         this.maxEventsPerPage = maxEventsPerPage;
         this.metrics = metrics;
@@ -48,9 +56,10 @@ public final class RunQueryRoutes implements HttpService {
         int limit = (int) Fields.longParam(req, "limit", maxEventsPerPage, 1, maxEventsPerPage);
         Consistency consistency = ReadHeaders.consistency(req);
         Timer.Sample sample = metrics.start();
+        ReadScope scope = grants.scopeOf(caller);
         Served<Optional<RunView>> served = reader.read(consistency, runId, after, limit);
         RunView view = served.value()
-                .filter(v -> caller.admin() || v.run().agentId().equals(caller.agentId()))
+                .filter(v -> scope.canRead(v.run().agentId()))
                 .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
                         "run " + runId + " not found, or not visible to agent " + caller.agentId()));
         metrics.record(QueryMetrics.QueryType.RUN, sample, view.events().size());

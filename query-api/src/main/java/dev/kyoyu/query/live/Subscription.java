@@ -88,7 +88,10 @@ public final class Subscription {
     /**
      * Live events until the subscription ends. The read scope is re-read every {@code scopeRefreshInterval}
      * whether the stream is busy or idle, and every event is matched against the newest scope just before it is
-     * written (it may have been queued under an older one): a revoked grant stops a busy stream within the interval.
+     * written (it may have been queued under an older one): a withdrawn grant stops a busy stream within the interval.
+     * An expiring grant needs no re-read: the scope judges expiry at each delivery, so nothing of the owner is sent
+     * from the instant the grant expires, without a reconnect; the next re-read then ends a subscription that named
+     * that owner (it would otherwise stay open to receive nothing), as for a withdrawal.
      */
     private void live(SseSink sink) throws Exception {
         long heartbeatNanos = heartbeat.toNanos();
@@ -173,7 +176,7 @@ public final class Subscription {
     private void emitEnding(SseSink sink, Subscriber.Ending ending) {
         String message = switch (ending) {
             case SLOW_CONSUMER -> "the client did not keep up and its queue filled; reconnect with Last-Event-ID to resume";
-            case ACCESS_REVOKED -> "access to an agent of this subscription was revoked";
+            case ACCESS_REVOKED -> "access to an agent of this subscription was withdrawn or its grant expired";
             case SERVER_STOPPING -> "this query-api process is stopping; reconnect with Last-Event-ID to resume elsewhere";
             case ACCESS_UNVERIFIED -> "access could not be re-checked for a while (the database does not answer); reconnect with"
                     + " Last-Event-ID to resume";

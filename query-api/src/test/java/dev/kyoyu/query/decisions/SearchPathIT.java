@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * expects few of them; through the HNSW graph otherwise. Random vectors: 3,000 decisions, 300 of them "rare".
  */
 class SearchPathIT {
-    private static final ReadScope EVERYONE = new ReadScope("admin", true, Set.of());
+    private static final ReadScope EVERYONE = ReadScope.everyone("admin");
     private static final int DIMENSIONS = 384;
 
     private static TestDatabase db;

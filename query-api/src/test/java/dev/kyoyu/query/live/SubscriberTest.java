@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** Fan-out rules without a broker: bounded queues, filters, access and the position codec. */
 class SubscriberTest {
-    private static final ReadScope EVERYONE = new ReadScope("ops", true, Set.of());
+    private static final ReadScope EVERYONE = ReadScope.everyone("ops");
     private static final FeedPosition.Key D0 = new FeedPosition.Key(FeedPosition.Role.DECISIONS, 0);
     private static final FeedPosition.Key C0 = new FeedPosition.Key(FeedPosition.Role.CONFLICTS, 0);
 
@@ -49,7 +49,7 @@ class SubscriberTest {
         FeedEvent conflict = FeedEvent.parse(C0, 1, "{\"decision_type\":\"loan\",\"agent_a_id\":\"b\",\"agent_b_id\":\"a\"}"
                 .getBytes(StandardCharsets.UTF_8));
         assertTrue(filter.matches(conflict, EVERYONE), "either agent of a conflict; confidence does not apply");
-        ReadScope onlyA = new ReadScope("a", false, Set.of("a"));
+        ReadScope onlyA = ReadScope.only("a", Set.of("a"));
         assertFalse(filter.matches(conflict, onlyA), "a conflict shows both agents' outcomes");
         assertNull(FeedEvent.parse(D0, 1, "not json".getBytes(StandardCharsets.UTF_8)));
         assertNull(FeedEvent.parse(D0, 1, "{\"decision_type\":\"loan\"}".getBytes(StandardCharsets.UTF_8)));

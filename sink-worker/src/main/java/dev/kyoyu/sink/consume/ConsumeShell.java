@@ -127,7 +127,7 @@ public final class ConsumeShell<T> implements Runnable {
 
     private void waitingForTopics() {
         health = new WorkerHealth(WorkerHealth.State.STARTING, health.since(),
-                "waiting for topics " + family.topics() + " (the decision stream creates them)");
+                "waiting for topics " + family.topics() + " (another service creates them)");
     }
 
     private void step() {
