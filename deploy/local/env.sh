@@ -36,6 +36,9 @@ export KYOYU_STREAM_PORT="${KYOYU_STREAM_PORT:-8079}"
 export KYOYU_STREAM_STATE_DIR="${KYOYU_STREAM_STATE_DIR:-$KYOYU_HOME/state/decision-stream}"
 # The sink stores what the decision stream publishes (decisions, revisions, conflicts).
 export KYOYU_SINK_DECISIONS="${KYOYU_SINK_DECISIONS:-true}"
+# The sink materializes the identity topic (agents, API keys, role token floors, access grants) into PostgreSQL;
+# query-api reads access grants from there.
+export KYOYU_SINK_IDENTITIES="${KYOYU_SINK_IDENTITIES:-true}"
 export KYOYU_PG_REPLICA_PORT="${KYOYU_PG_REPLICA_PORT:-$((KYOYU_PG_PORT + 1))}"
 
 export KYOYU_KAFKA_BOOTSTRAP="${KYOYU_KAFKA_BOOTSTRAP:-127.0.0.1:$KYOYU_KAFKA_PORT}"

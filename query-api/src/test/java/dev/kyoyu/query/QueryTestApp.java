@@ -35,7 +35,17 @@ final class QueryTestApp {
     }
 
     static String token(String agentId) {
-        return TOKENS.issue(new Caller(agentId, Role.AGENT)).token();
+        return token(agentId, Role.AGENT);
+    }
+
+    static String token(String agentId, Role role) {
+        return TOKENS.issue(new Caller(agentId, role)).token();
+    }
+
+    /** A well-formed token this query-api did not issue (signed with another key). */
+    static String forgedToken(String agentId) {
+        return new Tokens(new Secret("not-the-signing-secret-of-this-test-stack"), Duration.ofMinutes(10), Clock.systemUTC())
+                .issue(new Caller(agentId, Role.ADMIN)).token();
     }
 
     static String adminToken() {

@@ -28,4 +28,14 @@ public final class ServiceEnv {
         env.put("KYOYU_ID_SECRET", TestSecrets.ID);
         return env;
     }
+
+    /**
+     * Points the services at this test's own identity topic, and has the sink materialize it into PostgreSQL
+     * (agents, API keys, role token floors, access grants) as {@code ./kyoyu up} does.
+     */
+    public static Map<String, String> withIdentities(Map<String, String> env, String identitiesTopic) {
+        env.put("KYOYU_IDENTITIES_TOPIC", identitiesTopic);
+        env.put("KYOYU_SINK_IDENTITIES", "true");
+        return env;
+    }
 }

@@ -24,7 +24,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,10 +54,7 @@ class IdentitySinkIT {
     }
 
     private SinkApp startSink() {
-        Map<String, String> env = ServiceEnv.of(db, events, dlq);
-        env.put("KYOYU_SINK_IDENTITIES", "true");
-        env.put("KYOYU_IDENTITIES_TOPIC", identities);
-        return SinkApp.start(SinkConfig.fromEnv(env));
+        return SinkApp.start(SinkConfig.fromEnv(ServiceEnv.withIdentities(ServiceEnv.of(db, events, dlq), identities)));
     }
 
     private void publish(IdentityRecord... records) {
@@ -125,7 +121,7 @@ class IdentitySinkIT {
 
     @Test
     @DisplayName("a withdrawn grant deletes its row; granting again brings it back")
-    void aWithdrawnGrantRemovesTheRow() {
+    void aWithdrawnGrantRemovesTheRow() throws Exception {
         GrantRecord grant = new GrantRecord("id-grantee", "id-owner", T, null, null, "admin");
         GrantRecord withdrawn = new GrantRecord("id-grantee", "id-owner", T, null, T.plusSeconds(10), "admin");
         GrantRecord again = new GrantRecord("id-grantee", "id-owner", T.plusSeconds(20), T.plusSeconds(999), null, "admin");
@@ -144,7 +140,7 @@ class IdentitySinkIT {
 
     @Test
     @DisplayName("a record that is not an identity, or that PostgreSQL refuses, is dead-lettered and the rest is stored")
-    void deadLettersWhatCannotBeStored() {
+    void deadLettersWhatCannotBeStored() throws Exception {
         AgentRecord good = new AgentRecord("id-good", Role.AGENT, false, T, null, T, "admin");
         GrantRecord toItself = new GrantRecord("id-self", "id-self", T, null, null, "admin");
         try (SinkApp sink = startSink()) {
