@@ -42,6 +42,14 @@ final class QueryTestApp {
         return TOKENS.issue(new Caller(agentId, role)).token();
     }
 
+    /**
+     * Whether a token minted here keeps its role when verified. The HS256 tokens of this branch carry only an admin
+     * flag, so a reader's token reads back as an agent's; the ES256 tokens (TestTokens) carry the role.
+     */
+    static boolean tokensCarryRoles() {
+        return TOKENS.verify(token("role-probe", Role.READER)).map(Caller::role).orElse(null) == Role.READER;
+    }
+
     /** A well-formed token this query-api did not issue (signed with another key). */
     static String forgedToken(String agentId) {
         return new Tokens(new Secret("not-the-signing-secret-of-this-test-stack"), Duration.ofMinutes(10), Clock.systemUTC())
