@@ -17,7 +17,7 @@ import java.util.Set;
  * one connection: no HTTP, no JSON, no pool, no query embedding. The caller is an admin (no agent scope).
  */
 final class DirectSql {
-    private static final ReadScope ADMIN = new ReadScope("bench", true, Set.of());
+    private static final ReadScope ADMIN = ReadScope.everyone("bench");
 
     private final Connection connection;
     private final SearchTuning tuning;
