@@ -85,6 +85,11 @@ public record SinkConfig(
             r.problem("KYOYU_SINK_BATCH_CATCH_UP_MAX_EVENTS=" + config.batchCatchUpMaxEvents()
                     + " is below KYOYU_SINK_BATCH_MAX_EVENTS=" + config.batchMaxEvents() + "; set it at least as high");
         }
+        if (config.identitiesConsumerGroup().equals(consumerGroup) || config.identitiesConsumerGroup().equals(config.decisionsConsumerGroup())) {
+            // One group whose members subscribe to different topics would hand each loop the other's partitions.
+            r.problem("KYOYU_SINK_IDENTITIES_GROUP=" + config.identitiesConsumerGroup()
+                    + " is a group another loop of this worker uses; give the identities loop its own");
+        }
         r.finish();
         return config;
     }

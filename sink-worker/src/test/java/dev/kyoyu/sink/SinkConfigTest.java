@@ -44,4 +44,21 @@ class SinkConfigTest {
         assertTrue(e.getMessage().contains("KYOYU_SINK_SESSION_TIMEOUT must be between 6s and 30m"), e.getMessage());
         assertTrue(e.getMessage().contains("KYOYU_SINK_BATCH_MAX_EVENTS"), "every problem at once: " + e.getMessage());
     }
+
+    @Test
+    void theIdentitiesLoopIsOffUnlessAskedForAndHasItsOwnGroup() {
+        SinkConfig defaults = SinkConfig.fromEnv(env());
+        assertEquals(false, defaults.sinkIdentities());
+        assertEquals("kyoyu.identities.v1", defaults.identitiesTopic());
+        assertEquals("kyoyu-sink.identities", defaults.identitiesConsumerGroup());
+        SinkConfig set = SinkConfig.fromEnv(env("KYOYU_SINK_IDENTITIES", "true", "KYOYU_SINK_GROUP", "g",
+                "KYOYU_IDENTITIES_TOPIC", "t.identities", "KYOYU_SINK_IDENTITIES_GROUP", "g.ids"));
+        assertEquals(true, set.sinkIdentities());
+        assertEquals("t.identities", set.identitiesTopic());
+        assertEquals("g.ids", set.identitiesConsumerGroup());
+        assertEquals("g.identities", SinkConfig.fromEnv(env("KYOYU_SINK_GROUP", "g")).identitiesConsumerGroup());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> SinkConfig.fromEnv(env("KYOYU_SINK_GROUP", "g", "KYOYU_SINK_IDENTITIES_GROUP", "g.decisions")));
+        assertTrue(e.getMessage().contains("KYOYU_SINK_IDENTITIES_GROUP=g.decisions"), e.getMessage());
+    }
 }
