@@ -149,6 +149,33 @@ class GrantExpiryIT {
         }
     }
 
+    @Test
+    @DisplayName("a subscription that named the owner ends with access_expired at the first grant re-read after expiry")
+    void aSubscriptionNamingTheOwnerEndsOnceTheGrantExpired() throws Exception {
+        String owner = "ge-named-owner";
+        String grantee = "ge-named-agent";
+        Map<String, String> env = QueryTestApp.env(db);
+        env.put("KYOYU_DECISIONS_TOPIC", decisions);
+        env.put("KYOYU_CONFLICTS_TOPIC", TestTopics.create("ge-named-conflicts", 1));
+        env.put("KYOYU_SUBSCRIBE_GRANT_REFRESH", "200ms");
+        try (QueryApp quick = QueryApp.start(QueryConfig.fromEnv(env))) {
+            HttpJson quickHttp = new HttpJson(quick.port());
+            Await.until(WAIT, "the live feed reads the topics",
+                    () -> quickHttp.get("/health", null).data().path("checks").path("kafka").asText().equals("ok"));
+            Instant expires = grantUntilSoon(grantee, owner);
+            try (SseClient client = SseClient.connect(quick.port(), "/v1/subscribe?agent_id=" + owner, QueryTestApp.token(grantee), null)) {
+                assertEquals(200, client.status());
+                assertEquals(publish(owner, "before"), idOf(nextDecision(client)));
+                SseClient.Event end = client.next(GRANT_LIFETIME.plus(WAIT));
+                while (!end.name().equals("end")) {
+                    end = client.next(WAIT);
+                }
+                assertFalse(Instant.now().isBefore(expires), "ended before the grant expired");
+                assertEquals("access_expired", EventJson.MAPPER.readTree(end.data()).path("reason").asText());
+            }
+        }
+    }
+
     private static SseClient.Event nextDecision(SseClient client) throws InterruptedException {
         while (true) {
             SseClient.Event event = client.next(WAIT);

@@ -51,6 +51,12 @@ public record ReadScope(String callerAgentId, boolean everyone, boolean own, Map
         return expires != null && now.isBefore(expires);
     }
 
+    /** Whether the agent was readable under a grant that has expired by now (not: never granted, or still valid). */
+    public boolean expiredFor(String agentId) {
+        Instant expires = grants.get(agentId);
+        return expires != null && !clock.instant().isBefore(expires) && !canRead(agentId);
+    }
+
     /** The agents readable now (meaningless when {@code everyone}); what a query's SQL filter is built from. */
     public Set<String> agents() {
         Instant now = clock.instant();

@@ -1,6 +1,7 @@
 package dev.kyoyu.query.live;
 
 import dev.kyoyu.query.access.ReadScope;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Subscriber {
     /** Why a subscription ended from the server's side. */
-    public enum Ending { SLOW_CONSUMER, ACCESS_REVOKED, ACCESS_UNVERIFIED, SERVER_STOPPING }
+    public enum Ending { SLOW_CONSUMER, ACCESS_REVOKED, ACCESS_EXPIRED, ACCESS_UNVERIFIED, SERVER_STOPPING }
 
     private final SubscriptionFilter filter;
     private final BlockingQueue<FeedEvent> queue;
@@ -74,7 +75,10 @@ public final class Subscriber {
         this.scope = scope;
     }
 
+    /** Ends the subscription because an agent it named is out of reach: its grant expired, or was withdrawn. */
     public void revoke() {
-        end(Ending.ACCESS_REVOKED);
+        List<String> named = filter.agentIds();
+        boolean expired = named != null && named.stream().anyMatch(scope::expiredFor);
+        end(expired ? Ending.ACCESS_EXPIRED : Ending.ACCESS_REVOKED);
     }
 }

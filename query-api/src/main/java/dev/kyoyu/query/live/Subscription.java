@@ -176,7 +176,8 @@ public final class Subscription {
     private void emitEnding(SseSink sink, Subscriber.Ending ending) {
         String message = switch (ending) {
             case SLOW_CONSUMER -> "the client did not keep up and its queue filled; reconnect with Last-Event-ID to resume";
-            case ACCESS_REVOKED -> "access to an agent of this subscription was withdrawn or its grant expired";
+            case ACCESS_REVOKED -> "access to an agent of this subscription was withdrawn";
+            case ACCESS_EXPIRED -> "the access grant to an agent of this subscription expired";
             case SERVER_STOPPING -> "this query-api process is stopping; reconnect with Last-Event-ID to resume elsewhere";
             case ACCESS_UNVERIFIED -> "access could not be re-checked for a while (the database does not answer); reconnect with"
                     + " Last-Event-ID to resume";
