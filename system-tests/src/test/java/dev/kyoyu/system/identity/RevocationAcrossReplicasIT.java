@@ -53,9 +53,8 @@ class RevocationAcrossReplicasIT {
     void start() {
         db = TestDatabase.create();
         env = new HashMap<>(ServiceEnv.of(db, TestTopics.create("revocation", 3), TestTopics.create("revocation-dlq", 1)));
-        // The replicas create the topic themselves (compacted, one partition): a test's own name needs no setup.
-        String identityTopic = "test.identities." + UUID.randomUUID().toString().substring(0, 8);
-        env.put("KYOYU_IDENTITIES_TOPIC", identityTopic);
+        // The test's own identity topic: the replicas create it themselves (compacted, one partition).
+        String identityTopic = env.get("KYOYU_IDENTITIES_TOPIC");
         replicas = new ArrayList<>();
         for (int i = 1; i <= 2; i++) {
             IngestApp ingest = IngestApp.start(IngestConfig.fromEnv(env));
