@@ -48,9 +48,14 @@ public final class IdentityFollower implements AutoCloseable {
     private final Counter applied;
     private final Counter unreadable;
     private volatile long endAtStart = -1;
+    private Instant endAtStartSeenAt;
     private volatile long lag = -1;
     private volatile Instant confirmedAtEnd;
     private volatile boolean running = true;
+    /** The end offset last seen and when: reaching it later proves the view held everything written before then. */
+    private long observedEnd = -1;
+    private Instant observedEndAt;
+    private boolean failing;
 
     private IdentityFollower(String bootstrap, IdentityFollowerSettings settings, IdentityView view, MeterRegistry registry,
                              Clock clock) {
@@ -89,12 +94,18 @@ public final class IdentityFollower implements AutoCloseable {
 
     public static IdentityFollower start(String bootstrap, IdentityFollowerSettings settings, IdentityView view,
                                          MeterRegistry registry, Clock clock) {
-        IdentityTopic.ensure(bootstrap, settings.topic());
+        long deadline = System.nanoTime() + settings.startupWait().toNanos();
+        try {
+            IdentityTopic.ensure(bootstrap, settings.topic(), settings.startupWait());
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("cannot reach the identity topic " + settings.topic() + " within "
+                    + settings.startupWait() + " (KYOYU_IDENTITY_STARTUP_WAIT): " + e.getMessage(), e);
+        }
         IdentityFollower follower = new IdentityFollower(bootstrap, settings, view, registry, clock);
         follower.thread.start();
         boolean caughtUp;
         try {
-            caughtUp = follower.caughtUpAtStart.await(settings.startupWait().toMillis(), TimeUnit.MILLISECONDS);
+            caughtUp = follower.caughtUpAtStart.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             caughtUp = false;
@@ -133,18 +144,27 @@ public final class IdentityFollower implements AutoCloseable {
             while (running) {
                 try {
                     if (endAtStart < 0) {
+                        Instant now = clock.instant();
                         endAtStart = endOffset();
+                        endAtStartSeenAt = now;
                     }
                     for (ConsumerRecord<String, byte[]> record : consumer.poll(settings.pollInterval())) {
                         apply(record);
                     }
                     confirmPosition();
+                    if (failing) {
+                        failing = false;
+                        LOG.info("identity follower reads {} again", settings.topic());
+                    }
                 } catch (WakeupException e) {
                     throw e;
                 } catch (KafkaException e) {
                     // Kafka unreachable or a transient error: keep the view as it is and try again; /health tells
-                    // once the view is stale.
-                    LOG.warn("identity follower cannot read {}: {}", settings.topic(), e.toString());
+                    // once the view is stale. Logged once per outage, not once per attempt.
+                    if (!failing) {
+                        failing = true;
+                        LOG.warn("identity follower cannot read {}; retrying: {}", settings.topic(), e.toString());
+                    }
                     pause();
                 }
             }
@@ -173,15 +193,28 @@ public final class IdentityFollower implements AutoCloseable {
         return consumer.endOffsets(List.of(partition), END_OFFSET_TIMEOUT).get(partition);
     }
 
+    /**
+     * Records how current the view is. Position at the end seen now: current as of now. Position at least the end
+     * seen on the previous round: current as of that round, which keeps a replica ready while records keep arriving.
+     */
     private void confirmPosition() {
-        long end = endOffset();
         long position = consumer.position(partition, END_OFFSET_TIMEOUT);
+        if (observedEnd >= 0 && position >= observedEnd) {
+            confirmedAtEnd = observedEndAt;
+        }
+        Instant now = clock.instant();
+        long end = endOffset();
+        observedEnd = end;
+        observedEndAt = now;
         lag = Math.max(0, end - position);
+        if (position >= end) {
+            confirmedAtEnd = now;
+        } else if (position >= endAtStart && confirmedAtEnd == null) {
+            confirmedAtEnd = endAtStartSeenAt; // everything written before the start is applied
+        }
+        // Last, so that whoever waits for the start sees the view's freshness already recorded.
         if (position >= endAtStart) {
             caughtUpAtStart.countDown();
-        }
-        if (position >= end) {
-            confirmedAtEnd = clock.instant();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.kyoyu.service.identity;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,15 +25,23 @@ import org.slf4j.LoggerFactory;
  */
 public final class IdentityTopic {
     private static final Logger LOG = LoggerFactory.getLogger(IdentityTopic.class);
-    private static final long TIMEOUT_SECONDS = 30;
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private IdentityTopic() {
     }
 
     public static void ensure(String bootstrap, String topic) {
+        ensure(bootstrap, topic, DEFAULT_TIMEOUT);
+    }
+
+    /** @param timeout the whole of it: a broker that does not answer within it is an error */
+    public static void ensure(String bootstrap, String topic, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int millis = (int) Math.max(1000, timeout.toMillis());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS)))) {
-            Optional<TopicDescription> existing = describe(admin, topic);
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(millis, 30_000)))) {
+            Optional<TopicDescription> existing = describe(admin, topic, deadline);
             if (existing.isPresent()) {
                 if (existing.get().partitions().size() != 1) {
                     throw new IllegalStateException("identity topic " + topic + " has " + existing.get().partitions().size()
@@ -43,14 +52,14 @@ public final class IdentityTopic {
             NewTopic identities = new NewTopic(topic, Optional.of(1), Optional.empty())
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
             try {
-                admin.createTopics(List.of(identities)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                admin.createTopics(List.of(identities)).all().get(left(deadline), TimeUnit.NANOSECONDS);
                 LOG.info("created identity topic {} (1 partition, compacted)", topic);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
                 }
             }
-            awaitVisible(admin, topic);
+            awaitVisible(admin, topic, deadline);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create the identity topic " + topic + " on " + bootstrap, e);
         } catch (InterruptedException e) {
@@ -59,10 +68,14 @@ public final class IdentityTopic {
         }
     }
 
-    private static Optional<TopicDescription> describe(Admin admin, String topic)
+    private static long left(long deadline) {
+        return Math.max(0, deadline - System.nanoTime());
+    }
+
+    private static Optional<TopicDescription> describe(Admin admin, String topic, long deadline)
             throws ExecutionException, TimeoutException, InterruptedException {
         try {
-            return Optional.of(admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(topic));
+            return Optional.of(admin.describeTopics(List.of(topic)).allTopicNames().get(left(deadline), TimeUnit.NANOSECONDS).get(topic));
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 return Optional.empty();
@@ -72,9 +85,9 @@ public final class IdentityTopic {
     }
 
     /** A created topic reaches the brokers' metadata a moment later; a consumer that looks before then finds no partition. */
-    private static void awaitVisible(Admin admin, String topic) throws ExecutionException, TimeoutException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-        while (describe(admin, topic).isEmpty()) {
+    private static void awaitVisible(Admin admin, String topic, long deadline)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        while (describe(admin, topic, deadline).isEmpty()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("identity topic " + topic + " was created but is not visible");
             }
