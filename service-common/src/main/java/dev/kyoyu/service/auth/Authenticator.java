@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /** Turns {@code Authorization: Bearer …} into a {@link Caller}, or a 401 that says what is missing. */
 public final class Authenticator {
@@ -19,10 +20,6 @@ public final class Authenticator {
     private final Counter missing;
     private final Counter invalid;
     private final Counter revoked;
-
-    public Authenticator(Tokens tokens, MeterRegistry registry) {
-        this(tokens, Revocations.NONE, registry);
-    }
 
     /** @param revocations consulted on every request, after the signature and expiry: a revoked token is a 401 */
     public Authenticator(Tokens tokens, Revocations revocations, MeterRegistry registry) {
@@ -79,6 +76,16 @@ public final class Authenticator {
             throw new ApiException(ErrorCode.UNAUTHORIZED, "bearer token is no longer honoured: " + reason);
         });
         return claims.caller();
+    }
+
+    /**
+     * For responses that outlive the request (subscriptions): asks, whenever called, whether the token this request
+     * was admitted with is still honoured, so a revocation ends the stream too. Call after {@link #authenticate}.
+     */
+    public BooleanSupplier stillHonoured(ServerRequest req) {
+        String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+        TokenClaims claims = ClaimsOfVerified.of(header.substring(7).trim());
+        return () -> revocations.refusal(claims, clock.instant()).isEmpty();
     }
 
     private Optional<Caller> admitted(String token) {
