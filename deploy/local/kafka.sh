@@ -26,7 +26,10 @@ READY_SECONDS=60
 
 # The topics the services need: name and partition count. Auto-creation is off on purpose, so a
 # typo in a topic name fails loudly instead of creating a new topic.
-TOPICS=("kyoyu.events.v1:6" "kyoyu.events.dlq:6")
+TOPICS=("kyoyu.events.v1:6" "kyoyu.events.dlq:6" "kyoyu.identities.v1:1")
+# Topics that keep the latest record per key for ever instead of deleting by age: the identity topic
+# is the log of record of agents, keys, roles and grants (the services also create it when missing).
+COMPACTED_TOPICS=("kyoyu.identities.v1")
 
 usage() {
   say "usage: $0 install|start|stop|kill|status"
@@ -155,13 +158,16 @@ list_topics() {
 ensure_topics() {
   [[ -f $KAFKA_TOPICS_OK ]] && return 0
   local existing entry name partitions
+  local -a configs
   existing=$(list_topics)
   for entry in "${TOPICS[@]}"; do
     name=${entry%%:*} partitions=${entry##*:}
     grep -qxF "$name" <<<"$existing" && continue
+    configs=()
+    [[ " ${COMPACTED_TOPICS[*]} " == *" $name "* ]] && configs=(--config cleanup.policy=compact)
     kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$KYOYU_KAFKA_BOOTSTRAP" \
       --command-config "$KAFKA_TOOLS_CONF" --create --if-not-exists --topic "$name" \
-      --partitions "$partitions" --replication-factor 1 >/dev/null
+      --partitions "$partitions" --replication-factor 1 "${configs[@]}" >/dev/null
     say "created topic $name ($partitions partitions)"
   done
   touch "$KAFKA_TOPICS_OK"

@@ -15,6 +15,8 @@ import dev.kyoyu.service.auth.ApiKeys;
 import dev.kyoyu.service.auth.Authenticator;
 import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.http.ApiErrors;
+import dev.kyoyu.service.identity.IdentityFollower;
+import dev.kyoyu.service.identity.IdentityView;
 import dev.kyoyu.service.http.BodyAdmission;
 import dev.kyoyu.service.http.HttpServers;
 import dev.kyoyu.service.http.JsonLimits;
@@ -45,11 +47,16 @@ public final class IngestApp implements AutoCloseable {
     private final WebServer server;
     private final RouteLog routeLog;
     private final EventPublisher publisher;
+    private final IdentityView identities;
+    private final IdentityFollower follower;
 
-    private IngestApp(WebServer server, EventPublisher publisher, RouteLog routeLog) {
+    private IngestApp(WebServer server, EventPublisher publisher, RouteLog routeLog, IdentityView identities,
+                      IdentityFollower follower) {
         this.server = server;
         this.routeLog = routeLog;
         this.publisher = publisher;
+        this.identities = identities;
+        this.follower = follower;
     }
 
     public static IngestApp start(IngestConfig config) {
@@ -59,6 +66,9 @@ public final class IngestApp implements AutoCloseable {
     public static IngestApp start(IngestConfig config, OpenTelemetry telemetry) {
         Clock clock = Clock.systemUTC();
         PrometheusMeterRegistry registry = Metrics.newRegistry("ingest-api");
+        // Before anything serves: a replica answers only once it holds every revocation the topic held at start.
+        IdentityView identities = new IdentityView();
+        IdentityFollower follower = IdentityFollower.start(config.kafkaBootstrap(), config.identities(), identities, registry);
         RateLimiter limiter = RateLimiter.inProcess(config.rateLimits(), registry);
         EventPublisher publisher = new EventPublisher(config, telemetry.getPropagators().getTextMapPropagator(), (agentId, events) ->
                 limiter.charge(Limit.INGEST_EVENTS, agentId, config.adminAgents().contains(agentId), events));
@@ -69,7 +79,7 @@ public final class IngestApp implements AutoCloseable {
         JsonBodies streams = new JsonBodies(JsonLimits.of(config.maxStreamBytes(), config.maxJsonNestingDepth(), config.maxJsonTokens()),
                 deadlines);
         JsonBodies tokenBodies = new JsonBodies(AuthRoutes.limits(config.tokenMaxBodyBytes()), deadlines);
-        Authenticator authenticator = new Authenticator(tokens, registry);
+        Authenticator authenticator = new Authenticator(tokens, identities, registry);
         IdKey idKey = new IdKey(config.idSecret().bytes());
         IngestRoutesContext routes = new IngestRoutesContext(bodies, authenticator,
                 new EventValidator(config.eventLimits(), clock), publisher, clock, new IngestMetrics(registry),
@@ -96,8 +106,7 @@ public final class IngestApp implements AutoCloseable {
                     RequestRateFilter.install(routing, authenticator, limiter, Map.of("/v1/", Limit.INGEST_REQUESTS));
                     admission.install(routing);
                     ApiErrors.install(routing);
-                    HealthAndMetricsRoutes.install(routing, registry,
-                            () -> new HealthAndMetricsRoutes.Health(true, Map.of("kafka", config.kafkaBootstrap())));
+                    HealthAndMetricsRoutes.install(routing, registry, () -> health(config, follower));
                     routing.register("/auth", new AuthRoutes(tokenBodies, new ApiKeys(config.apiKeySecret()), tokens, config.adminAgents(), registry));
                     routing.register("/v1/runs", new RunRoutes(routes, config.maxEventsPerRequest()));
                     routing.register("/v1/trace", new TraceRoutes(routes, config.maxEventsPerRequest(), config.maxDecisionBytes()));
@@ -109,7 +118,19 @@ public final class IngestApp implements AutoCloseable {
                 })
                 .build()
                 .start();
-        return new IngestApp(server, publisher, routeLog);
+        return new IngestApp(server, publisher, routeLog, identities, follower);
+    }
+
+    /** Ready while the identity view is current: a stale view could admit a revoked token. */
+    private static HealthAndMetricsRoutes.Health health(IngestConfig config, IdentityFollower follower) {
+        IdentityFollower.Health identities = follower.health();
+        return new HealthAndMetricsRoutes.Health(identities.ready(),
+                Map.of("kafka", config.kafkaBootstrap(), "identities", identities.state()));
+    }
+
+    /** This replica's copy of the identity topic (agents, API keys, roles, grants). */
+    public IdentityView identities() {
+        return identities;
     }
 
     /** Every route the server registered, as the routing was built. */
@@ -126,5 +147,6 @@ public final class IngestApp implements AutoCloseable {
     public void close() {
         server.stop();
         publisher.close();
+        follower.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.kyoyu.ingest;
 
+import dev.kyoyu.testsupport.ServiceEnv;
 import dev.kyoyu.testsupport.TestSecrets;
 import dev.kyoyu.testsupport.TestStack;
 import java.util.HashMap;
@@ -17,7 +18,8 @@ final class IngestTestApp {
                 "KYOYU_EVENTS_TOPIC", topic,
                 "KYOYU_JWT_SECRET", TestSecrets.JWT,
                 "KYOYU_API_KEY_SECRET", TestSecrets.API_KEY,
-                "KYOYU_ID_SECRET", TestSecrets.ID));
+                "KYOYU_ID_SECRET", TestSecrets.ID,
+                "KYOYU_IDENTITIES_TOPIC", ServiceEnv.identitiesTopic()));
         env.putAll(settings);
         return IngestApp.start(IngestConfig.fromEnv(env));
     }

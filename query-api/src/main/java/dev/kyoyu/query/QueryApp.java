@@ -18,6 +18,8 @@ import dev.kyoyu.query.search.QueryEmbedder;
 import dev.kyoyu.service.auth.Authenticator;
 import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.http.ApiErrors;
+import dev.kyoyu.service.identity.IdentityFollower;
+import dev.kyoyu.service.identity.IdentityView;
 import dev.kyoyu.service.http.BodyAdmission;
 import dev.kyoyu.service.http.HttpServers;
 import dev.kyoyu.service.http.JsonLimits;
@@ -55,9 +57,14 @@ public final class QueryApp implements AutoCloseable {
     private final ReadPools pools;
     private final LiveFeed feed;
     private final QueryEmbedder embedder;
+    private final IdentityView identities;
+    private final IdentityFollower follower;
 
-    private QueryApp(WebServer server, ReadPools pools, LiveFeed feed, QueryEmbedder embedder, RouteLog routeLog) {
+    private QueryApp(WebServer server, ReadPools pools, LiveFeed feed, QueryEmbedder embedder, RouteLog routeLog,
+                     IdentityView identities, IdentityFollower follower) {
         this.server = server;
+        this.identities = identities;
+        this.follower = follower;
         this.routeLog = routeLog;
         this.pools = pools;
         this.feed = feed;
@@ -70,10 +77,13 @@ public final class QueryApp implements AutoCloseable {
 
     public static QueryApp start(QueryConfig config, OpenTelemetry telemetry) {
         PrometheusMeterRegistry registry = Metrics.newRegistry("query-api");
+        // Before anything serves: a replica answers only once it holds every revocation the topic held at start.
+        IdentityView identities = new IdentityView();
+        IdentityFollower follower = IdentityFollower.start(config.kafkaBootstrap(), config.identities(), identities, registry);
         ReadPools pools = new ReadPools(new ReadPools.Settings(config.pgUrl(), config.replicaUrls(), config.pgUser(),
                 config.pgPassword(), config.poolSize(), config.replicaMaxLag(), config.statementTimeout()), registry, Clock.systemUTC());
         Tokens tokens = new Tokens(config.jwtSecret(), Duration.ofHours(1), Clock.systemUTC());
-        Authenticator authenticator = new Authenticator(tokens, registry);
+        Authenticator authenticator = new Authenticator(tokens, identities, registry);
         RateLimiter limiter = RateLimiter.inProcess(config.rateLimits(), registry);
         Tracer tracer = telemetry.getTracer("dev.kyoyu.query");
         QueryMetrics metrics = new QueryMetrics(registry);
@@ -102,7 +112,7 @@ public final class QueryApp implements AutoCloseable {
                     // Counted before any route reads a body or the database; subscriptions are bounded by their own cap.
                     RequestRateFilter.install(routing, authenticator, limiter, Map.of("/v1/query", Limit.QUERIES, "/v1/runs", Limit.QUERIES,
                             "/v1/agents", Limit.QUERIES, "/v1/conflicts", Limit.QUERIES, "/v1/search", Limit.SEARCHES));
-                    HealthAndMetricsRoutes.install(routing, registry, () -> health(pools, feed));
+                    HealthAndMetricsRoutes.install(routing, registry, () -> health(pools, feed, follower));
                     routing.register("/v1/runs", new RunQueryRoutes(authenticator, grants, new RunReader(pools, tracer),
                             config.maxEventsPerPage(), metrics));
                     routing.register("/v1/query", new DecisionQueryRoutes(authenticator, grants, decisions, bodies, metrics,
@@ -118,22 +128,30 @@ public final class QueryApp implements AutoCloseable {
                 })
                 .build()
                 .start();
-        return new QueryApp(server, pools, feed, embedder, routeLog);
+        return new QueryApp(server, pools, feed, embedder, routeLog, identities, follower);
     }
 
     /**
      * Healthy while the primary answers. Kafka only feeds subscriptions and replicas only take load off the primary,
-     * so their states are reported, not required.
+     * so their states are reported, not required. The identity view must be current: a stale one could admit a
+     * revoked token.
      */
-    private static HealthAndMetricsRoutes.Health health(ReadPools pools, LiveFeed feed) {
+    private static HealthAndMetricsRoutes.Health health(ReadPools pools, LiveFeed feed, IdentityFollower follower) {
         boolean postgres = pools.primaryHealthy();
+        IdentityFollower.Health identities = follower.health();
         Map<String, Object> checks = new LinkedHashMap<>();
         checks.put("postgres", postgres ? "ok" : "unreachable");
         if (pools.hasReplicas()) {
             checks.put("replicas", pools.replicaHealth());
         }
         checks.put("kafka", feed.connected() ? "ok" : "unreachable (subscriptions wait for it)");
-        return new HealthAndMetricsRoutes.Health(postgres, checks);
+        checks.put("identities", identities.state());
+        return new HealthAndMetricsRoutes.Health(postgres && identities.ready(), checks);
+    }
+
+    /** This replica's copy of the identity topic (agents, API keys, roles, grants). */
+    public IdentityView identities() {
+        return identities;
     }
 
     /** Every route the server registered, as the routing was built. */
@@ -153,6 +171,7 @@ public final class QueryApp implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         server.stop();
+        follower.close();
         embedder.close();
         pools.close();
     }

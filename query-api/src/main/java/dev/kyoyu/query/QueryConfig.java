@@ -5,6 +5,7 @@ import dev.kyoyu.query.decisions.SearchTuning;
 import dev.kyoyu.schemas.Topics;
 import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.service.config.EnvReader;
+import dev.kyoyu.service.identity.IdentityFollowerSettings;
 import dev.kyoyu.service.limits.Limit;
 import dev.kyoyu.service.limits.RateLimits;
 import dev.kyoyu.service.http.HttpServerSettings;
@@ -45,6 +46,7 @@ import java.util.Set;
  *                             replicas): a query running longer is cancelled and answered 503 (1ms..10m)
  * @param searchEmbedQueue     search queries that may wait for an embedding thread; beyond it a search is 503 (0..10000)
  * @param subscribeMaxPerAgent subscriptions one agent may hold open on one process at once
+ * @param identities           how this replica follows the identity topic (revocations, keys, roles)
  */
 public record QueryConfig(
         String host,
@@ -79,7 +81,8 @@ public record QueryConfig(
         Duration bodyBudgetWait,
         Duration statementTimeout,
         int searchEmbedQueue,
-        int subscribeMaxPerAgent) {
+        int subscribeMaxPerAgent,
+        IdentityFollowerSettings identities) {
 
     public QueryConfig {
         replicaUrls = List.copyOf(replicaUrls);
@@ -120,7 +123,8 @@ public record QueryConfig(
                 r.duration("KYOYU_QUERY_BODY_BUDGET_WAIT", Duration.ofSeconds(2)),
                 r.duration("KYOYU_QUERY_STATEMENT_TIMEOUT", Duration.ofSeconds(5)),
                 r.integer("KYOYU_SEARCH_EMBED_QUEUE", 32, 0, 10_000),
-                r.integer("KYOYU_SUBSCRIBE_MAX_PER_AGENT", 5, 1, 100_000));
+                r.integer("KYOYU_SUBSCRIBE_MAX_PER_AGENT", 5, 1, 100_000),
+                IdentityFollowerSettings.read(r));
         within(r, "KYOYU_SUBSCRIBE_GRANT_REFRESH", config.subscribeGrantRefresh(), Duration.ofMillis(100), Duration.ofSeconds(30));
         within(r, "KYOYU_QUERY_STATEMENT_TIMEOUT", config.statementTimeout(), Duration.ofMillis(1), Duration.ofMinutes(10));
         if (config.decisionsTopic().equals(config.conflictsTopic())) {

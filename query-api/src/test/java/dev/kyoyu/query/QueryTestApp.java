@@ -4,6 +4,7 @@ import dev.kyoyu.service.auth.Caller;
 import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.service.auth.Tokens;
+import dev.kyoyu.testsupport.ServiceEnv;
 import dev.kyoyu.testsupport.TestDatabase;
 import dev.kyoyu.testsupport.TestSecrets;
 import dev.kyoyu.testsupport.TestStack;
@@ -27,6 +28,7 @@ final class QueryTestApp {
         env.put("KYOYU_PG_PASSWORD", TestStack.pgPassword());
         env.put("KYOYU_JWT_SECRET", TestSecrets.JWT);
         env.put("KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap());
+        env.put("KYOYU_IDENTITIES_TOPIC", ServiceEnv.identitiesTopic());
         return env;
     }
 

@@ -26,6 +26,7 @@ public final class ServiceEnv {
         env.put("KYOYU_JWT_SECRET", TestSecrets.JWT);
         env.put("KYOYU_API_KEY_SECRET", TestSecrets.API_KEY);
         env.put("KYOYU_ID_SECRET", TestSecrets.ID);
+        env.put("KYOYU_IDENTITIES_TOPIC", identitiesTopic());
         return env;
     }
 
@@ -37,5 +38,13 @@ public final class ServiceEnv {
         env.put("KYOYU_IDENTITIES_TOPIC", identitiesTopic);
         env.put("KYOYU_SINK_IDENTITIES", "true");
         return env;
+    }
+
+    /**
+     * A fresh identity topic name: a test's revocations must not reach another test's replicas. The services create
+     * the topic when they start; the processes one test starts from one env share it.
+     */
+    public static String identitiesTopic() {
+        return "test.identities." + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 }

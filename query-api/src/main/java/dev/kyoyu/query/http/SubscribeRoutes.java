@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,8 +99,12 @@ public final class SubscribeRoutes implements HttpService {
     private void stream(ServerRequest req, ServerResponse res, Caller caller, SubscriptionFilter filter, ReadScope scope,
                         Map<FeedPosition.Key, Long> resume) {
         Subscriber subscriber = new Subscriber(filter, scope, settings.queueCapacity(), Thread.currentThread());
+        BooleanSupplier tokenHonoured = authenticator.stillHonoured(req);
         Subscription subscription = new Subscription(feed, subscriber, resume, settings.heartbeat(), settings.grantRefresh(),
                 settings.resumeLookback(), () -> {
+                    if (!tokenHonoured.getAsBoolean()) {
+                        return null; // the caller's token was revoked since the stream opened
+                    }
                     ReadScope fresh = grants.scopeOf(caller);
                     boolean stillReadable = filter.agentIds() == null || filter.agentIds().stream().allMatch(fresh::canRead);
                     return stillReadable ? fresh : null;

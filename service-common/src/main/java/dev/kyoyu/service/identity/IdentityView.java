@@ -60,9 +60,16 @@ public final class IdentityView implements Revocations {
         return grants.values().stream().sorted(Comparator.comparing(GrantRecord::topicKey)).toList();
     }
 
+    /**
+     * Why a correctly signed token is no longer honoured, or empty. Rules, in order: its agent is revoked; the agent's
+     * role is no longer the token's; it was issued before the agent's tokensNotBefore; the API key it was traded for
+     * is revoked or past its expiry (a rotated key's overlap ended); it was issued before its role's
+     * tokensNotBefore. An agent, key or role the view has no record of refuses nothing.
+     */
     @Override
     public Optional<String> refusal(TokenClaims claims, Instant now) {
-        AgentRecord agent = agents.get(claims.agentId());
+        Instant issuedAt = claims.issuedAt() == null ? Instant.EPOCH : claims.issuedAt();
+        AgentRecord agent = claims.agentId() == null ? null : agents.get(claims.agentId());
         if (agent != null) {
             if (agent.revoked()) {
                 return Optional.of("agent " + claims.agentId() + " is revoked");
@@ -70,17 +77,20 @@ public final class IdentityView implements Revocations {
             if (agent.role() != claims.role()) {
                 return Optional.of("the role of agent " + claims.agentId() + " changed since the token was issued");
             }
-            if (claims.issuedAt().isBefore(agent.tokensNotBefore())) {
+            if (agent.tokensNotBefore() != null && issuedAt.isBefore(agent.tokensNotBefore())) {
                 return Optional.of("tokens of agent " + claims.agentId() + " issued before "
                         + agent.tokensNotBefore() + " were revoked");
             }
         }
-        ApiKeyRecord key = keys.get(claims.apiKeyId());
+        ApiKeyRecord key = claims.apiKeyId() == null ? null : keys.get(claims.apiKeyId());
         if (key != null && key.revokedAt() != null) {
             return Optional.of("the API key the token was issued for is revoked");
         }
-        RoleRecord role = roles.get(claims.role());
-        if (role != null && claims.issuedAt().isBefore(role.tokensNotBefore())) {
+        if (key != null && !key.usableAt(now)) {
+            return Optional.of("the API key the token was issued for has expired (it was rotated)");
+        }
+        RoleRecord role = claims.role() == null ? null : roles.get(claims.role());
+        if (role != null && role.tokensNotBefore() != null && issuedAt.isBefore(role.tokensNotBefore())) {
             return Optional.of("tokens of role " + claims.role().wireName() + " issued before " + role.tokensNotBefore()
                     + " were revoked");
         }
