@@ -1,5 +1,9 @@
 package dev.kyoyu.ingest;
 
+import dev.kyoyu.ingest.admin.AdminActions;
+import dev.kyoyu.ingest.admin.AdminPublisher;
+import dev.kyoyu.ingest.admin.AdminRoutes;
+import dev.kyoyu.ingest.admin.AuditTrail;
 import dev.kyoyu.ingest.http.AuthRoutes;
 import dev.kyoyu.ingest.http.EventStreamRoutes;
 import dev.kyoyu.ingest.http.IdempotencyKeys;
@@ -11,7 +15,7 @@ import dev.kyoyu.ingest.kafka.EventPublisher;
 import dev.kyoyu.ingest.ownership.RunOwnership;
 import dev.kyoyu.schemas.event.EventValidator;
 import dev.kyoyu.schemas.event.IdKey;
-import dev.kyoyu.service.auth.ApiKeys;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.auth.Authenticator;
 import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.http.ApiErrors;
@@ -23,6 +27,7 @@ import dev.kyoyu.service.http.HealthAndMetricsRoutes;
 import dev.kyoyu.service.http.JsonBodies;
 import dev.kyoyu.service.http.OpenApiRoute;
 import dev.kyoyu.service.http.RouteLog;
+import dev.kyoyu.service.identity.IdentityView;
 import dev.kyoyu.service.limits.Limit;
 import dev.kyoyu.service.limits.RateLimiter;
 import dev.kyoyu.service.limits.RequestRateFilter;
@@ -45,11 +50,13 @@ public final class IngestApp implements AutoCloseable {
     private final WebServer server;
     private final RouteLog routeLog;
     private final EventPublisher publisher;
+    private final AdminPublisher adminPublisher;
 
-    private IngestApp(WebServer server, EventPublisher publisher, RouteLog routeLog) {
+    private IngestApp(WebServer server, EventPublisher publisher, AdminPublisher adminPublisher, RouteLog routeLog) {
         this.server = server;
         this.routeLog = routeLog;
         this.publisher = publisher;
+        this.adminPublisher = adminPublisher;
     }
 
     public static IngestApp start(IngestConfig config) {
@@ -60,8 +67,10 @@ public final class IngestApp implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         PrometheusMeterRegistry registry = Metrics.newRegistry("ingest-api");
         RateLimiter limiter = RateLimiter.inProcess(config.rateLimits(), registry);
+        IdentityView identities = new IdentityView();
         EventPublisher publisher = new EventPublisher(config, telemetry.getPropagators().getTextMapPropagator(), (agentId, events) ->
-                limiter.charge(Limit.INGEST_EVENTS, agentId, config.adminAgents().contains(agentId), events));
+                limiter.charge(Limit.INGEST_EVENTS, agentId,
+                        identities.agent(agentId).filter(a -> a.role() == Role.ADMIN).isPresent(), events));
         Tokens tokens = new Tokens(config.jwtSecret(), config.tokenLifetime(), clock);
         ReadDeadlines deadlines = new ReadDeadlines(config.http());
         JsonBodies bodies = new JsonBodies(JsonLimits.of(config.maxBodyBytes(), config.maxJsonNestingDepth(), config.maxJsonTokens()),
@@ -74,6 +83,9 @@ public final class IngestApp implements AutoCloseable {
         IngestRoutesContext routes = new IngestRoutesContext(bodies, authenticator,
                 new EventValidator(config.eventLimits(), clock), publisher, clock, new IngestMetrics(registry),
                 new IdempotencyKeys(idKey), new RunOwnership(idKey));
+        AdminPublisher adminPublisher = new AdminPublisher(config.kafkaBootstrap(), config.identitiesTopic(), config.eventsTopic(),
+                config.ackTimeout(), identities);
+        AdminActions adminActions = new AdminActions(identities, adminPublisher, new AuditTrail(routes.ownership()), clock);
 
         // A streamed request holds one line and the acknowledgements of what it sent, not its body.
         long streamReservation = config.eventLimits().maxPayloadBytes() + 1024 * 1024;
@@ -98,7 +110,9 @@ public final class IngestApp implements AutoCloseable {
                     ApiErrors.install(routing);
                     HealthAndMetricsRoutes.install(routing, registry,
                             () -> new HealthAndMetricsRoutes.Health(true, Map.of("kafka", config.kafkaBootstrap())));
-                    routing.register("/auth", new AuthRoutes(tokenBodies, new ApiKeys(config.apiKeySecret()), tokens, config.adminAgents(), registry));
+                    routing.register("/auth", new AuthRoutes(tokenBodies, identities, tokens, config.tokenLifetime(), clock, registry));
+                    routing.register("/v1/admin", new AdminRoutes(bodies, authenticator, identities, adminActions,
+                            config.keyRotationOverlap(), clock));
                     routing.register("/v1/runs", new RunRoutes(routes, config.maxEventsPerRequest()));
                     routing.register("/v1/trace", new TraceRoutes(routes, config.maxEventsPerRequest(), config.maxDecisionBytes()));
                     // A line holds one event: its payload plus room for the envelope fields.
@@ -109,7 +123,7 @@ public final class IngestApp implements AutoCloseable {
                 })
                 .build()
                 .start();
-        return new IngestApp(server, publisher, routeLog);
+        return new IngestApp(server, publisher, adminPublisher, routeLog);
     }
 
     /** Every route the server registered, as the routing was built. */
@@ -126,5 +140,6 @@ public final class IngestApp implements AutoCloseable {
     public void close() {
         server.stop();
         publisher.close();
+        adminPublisher.close();
     }
 }

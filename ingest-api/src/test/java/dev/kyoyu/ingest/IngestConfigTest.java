@@ -14,7 +14,6 @@ class IngestConfigTest {
         Map<String, String> env = new HashMap<>();
         env.put("KYOYU_KAFKA_BOOTSTRAP", "127.0.0.1:9092");
         env.put("KYOYU_JWT_SECRET", "jwt-secret-0123456789abcdef0123456789");
-        env.put("KYOYU_API_KEY_SECRET", "api-key-secret-0123456789abcdef012345");
         env.put("KYOYU_ID_SECRET", "id-secret-0123456789abcdef0123456789ab");
         return env;
     }

@@ -3,12 +3,11 @@ package dev.kyoyu.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kyoyu.service.auth.ApiKeys;
-import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.service.http.RouteLog;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.testsupport.HttpJson;
+import dev.kyoyu.testsupport.TestAgents;
 import dev.kyoyu.testsupport.OpenApiContract;
-import dev.kyoyu.testsupport.TestSecrets;
 import dev.kyoyu.testsupport.TestTopics;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,7 @@ class IngestOpenApiIT {
                 "KYOYU_INGEST_MAX_BODY_BYTES", "100000",
                 "KYOYU_INGEST_MAX_RECORD_BYTES", "65536"));
         http = new HttpJson(app.port());
-        token = http.token(AGENT, new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor(AGENT));
+        token = TestAgents.token(http, AGENT);
     }
 
     @AfterAll
@@ -69,7 +68,7 @@ class IngestOpenApiIT {
     @Test
     void answersWithTheDocumentedStatusesAndEnvelopes() {
         check("POST", "/auth/token", http.postJson("/auth/token", null, Map.of("agent_id", AGENT,
-                "api_key", new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor(AGENT))), 200);
+                "api_key", TestAgents.apiKey(http, AGENT, Role.AGENT))), 200);
         check("POST", "/auth/token", http.postJson("/auth/token", null, Map.of("agent_id", AGENT, "api_key", "0".repeat(64))), 401);
         check("POST", "/auth/token", http.postJson("/auth/token", null, Map.of("api_key", "x")), 400);
         check("POST", "/auth/token", http.post("/auth/token", null, "text/plain", "agent"), 415);

@@ -2,6 +2,7 @@ package dev.kyoyu.ingest;
 
 import dev.kyoyu.testsupport.TestSecrets;
 import dev.kyoyu.testsupport.TestStack;
+import dev.kyoyu.testsupport.TestTopics;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -16,7 +17,7 @@ final class IngestTestApp {
                 "KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap(),
                 "KYOYU_EVENTS_TOPIC", topic,
                 "KYOYU_JWT_SECRET", TestSecrets.JWT,
-                "KYOYU_API_KEY_SECRET", TestSecrets.API_KEY,
+                "KYOYU_IDENTITIES_TOPIC", TestTopics.create("identities", 1),
                 "KYOYU_ID_SECRET", TestSecrets.ID));
         env.putAll(settings);
         return IngestApp.start(IngestConfig.fromEnv(env));
