@@ -19,9 +19,13 @@ public final class TestAgents {
     private TestAgents() {
     }
 
-    /** An admin token signed with the test signing key, as {@code POST /auth/token} would issue it. */
+    /** A token signed with the test signing key, as {@code POST /auth/token} would issue it to an agent of that role. */
+    public static String minted(String agentId, Role role) {
+        return new Tokens(new Secret(TestSecrets.JWT), Duration.ofHours(1), Clock.systemUTC()).issue(new Caller(agentId, role)).token();
+    }
+
     public static String adminToken() {
-        return new Tokens(new Secret(TestSecrets.JWT), Duration.ofHours(1), Clock.systemUTC()).issue(new Caller(ADMIN, Role.ADMIN)).token();
+        return minted(ADMIN, Role.ADMIN);
     }
 
     /** A working API key of the agent: the agent is created with the role, or its key rotated when it exists. */
