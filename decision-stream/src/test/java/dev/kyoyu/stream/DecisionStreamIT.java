@@ -66,7 +66,7 @@ class DecisionStreamIT {
     }
 
     private static String tokenFor(HttpJson api, String agent) {
-        return TestAgents.token(api, agent);
+        return TestAgents.token(agent);
     }
 
     private static JsonNode post(HttpJson api, String path, String token, String json) throws Exception {

@@ -36,7 +36,7 @@ class AcceptedMeansProcessableIT {
         topic = TestTopics.create("door", 1);
         app = IngestTestApp.start(topic, Map.of());
         http = new HttpJson(app.port());
-        token = TestAgents.token(http, AGENT);
+        token = TestAgents.token(AGENT);
     }
 
     @AfterAll

@@ -23,7 +23,7 @@ class BodyAdmissionIT {
                 "KYOYU_INGEST_BODY_BUDGET_BYTES", "65536",
                 "KYOYU_INGEST_BODY_BUDGET_WAIT", "200ms"))) {
             HttpJson http = new HttpJson(app.port());
-            String token = TestAgents.token(http, "admitted");
+            String token = TestAgents.token("admitted");
             HttpJson.Response run = http.postJson("/v1/runs", token, Map.of());
             assertEquals(201, run.status(), run.raw().body());
             String path = "/v1/runs/" + run.data().path("id").asText() + "/events";

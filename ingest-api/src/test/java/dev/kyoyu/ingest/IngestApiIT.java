@@ -39,7 +39,7 @@ class IngestApiIT {
                 "KYOYU_INGEST_MAX_JSON_DEPTH", "16",
                 "KYOYU_INGEST_MAX_DECISION_BYTES", "2048"));
         http = new HttpJson(app.port());
-        token = TestAgents.token(http, AGENT);
+        token = TestAgents.token(AGENT);
     }
 
     @AfterAll

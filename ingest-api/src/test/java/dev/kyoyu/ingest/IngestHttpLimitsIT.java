@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.TestAgents;
 import dev.kyoyu.testsupport.RawHttp;
@@ -42,7 +43,7 @@ class IngestHttpLimitsIT {
                 "KYOYU_HTTP_IDLE_TIMEOUT", "2s"));
         http = new HttpJson(app.port());
         raw = new RawHttp(app.port());
-        token = TestAgents.token(http, "http-limits");
+        token = TestAgents.token("http-limits");
     }
 
     @AfterAll
@@ -77,7 +78,7 @@ class IngestHttpLimitsIT {
                 "Transfer-Encoding: chunked") + chunk, concat(new String(fourMegabytes, StandardCharsets.US_ASCII), "\r\n0\r\n\r\n".getBytes())));
         chunked.assertError(413, "PAYLOAD_TOO_LARGE");
 
-        TestAgents.token(http, "http-limits");
+        http.token("http-limits", TestAgents.apiKey(http, "http-limits", Role.AGENT));
         startsARun();
     }
 

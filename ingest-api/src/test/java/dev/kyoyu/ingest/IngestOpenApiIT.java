@@ -33,7 +33,7 @@ class IngestOpenApiIT {
                 "KYOYU_INGEST_MAX_BODY_BYTES", "100000",
                 "KYOYU_INGEST_MAX_RECORD_BYTES", "65536"));
         http = new HttpJson(app.port());
-        token = TestAgents.token(http, AGENT);
+        token = TestAgents.token(AGENT);
     }
 
     @AfterAll

@@ -52,7 +52,7 @@ class IngestRateLimitIT {
     }
 
     private static String token(String agent) {
-        return TestAgents.token(http, agent);
+        return TestAgents.token(agent);
     }
 
     private static String startRun(String token) {

@@ -46,7 +46,7 @@ class NdjsonStreamIT {
                 "KYOYU_ID_SECRET", TestSecrets.ID,
                 "KYOYU_INGEST_PRODUCER_BUFFER_BYTES", Integer.toString(8 * 1024 * 1024)),
                 "KYOYU_INGEST_PORT", "64m");
-        token = TestAgents.token(new HttpJson(ingest.port()), AGENT);
+        token = TestAgents.token(AGENT);
     }
 
     @AfterAll

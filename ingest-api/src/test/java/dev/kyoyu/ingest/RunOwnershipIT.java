@@ -48,8 +48,8 @@ class RunOwnershipIT {
         replica = start(TestSecrets.ID);
         otherSecret = start(OTHER_SECRET);
         http = new HttpJson(app.port());
-        ownerToken = TestAgents.token(http, OWNER);
-        intruderToken = TestAgents.token(http, INTRUDER);
+        ownerToken = TestAgents.token(OWNER);
+        intruderToken = TestAgents.token(INTRUDER);
     }
 
     @AfterAll

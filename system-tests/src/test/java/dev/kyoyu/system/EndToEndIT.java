@@ -58,7 +58,7 @@ class EndToEndIT {
         HttpJson in = new HttpJson(ingest.port());
         HttpJson out = new HttpJson(query.port());
         String agent = "e2e-agent";
-        String token = TestAgents.token(in, agent);
+        String token = TestAgents.token(agent);
 
         HttpJson.Response run = in.postJson("/v1/runs", token, Map.of("metadata", Map.of("purpose", "e2e")));
         assertEquals(201, run.status(), run.raw().body());
@@ -103,7 +103,7 @@ class EndToEndIT {
     void traceRoundTrip() {
         HttpJson in = new HttpJson(ingest.port());
         String agent = "e2e-tracer";
-        String token = TestAgents.token(in, agent);
+        String token = TestAgents.token(agent);
         Map<String, Object> decision = Map.of(
                 "decision_type", "loan_approval",
                 "outcome", "approve",

@@ -70,7 +70,7 @@ class IdempotentRetriesIT {
     void retriesAcrossReplicasAreStoredOnce() throws Exception {
         HttpJson a = new HttpJson(ingestA.port());
         HttpJson b = new HttpJson(ingestB.port());
-        String token = TestAgents.token(a, AGENT);
+        String token = TestAgents.token(AGENT);
 
         HttpJson.Response runA = postWithKey(a, "/v1/runs", token, "run-key-1", Map.of());
         HttpJson.Response runB = postWithKey(b, "/v1/runs", token, "run-key-1", Map.of());

@@ -50,7 +50,7 @@ class TraceContextIT {
             try (IngestApp ingest = IngestApp.start(IngestConfig.fromEnv(env), telemetry);
                  SinkApp sink = SinkApp.start(SinkConfig.fromEnv(env), telemetry)) {
                 HttpJson http = new HttpJson(ingest.port());
-                String token = TestAgents.token(http, "traced");
+                String token = TestAgents.token("traced");
                 HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                                 URI.create(http.baseUrl() + "/v1/runs"))
                         .header("Authorization", "Bearer " + token)

@@ -6,7 +6,6 @@ import dev.kyoyu.sink.SinkApp;
 import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.stream.StreamApp;
 import dev.kyoyu.stream.StreamConfig;
-import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.TestAgents;
 import dev.kyoyu.testsupport.ServiceEnv;
 import dev.kyoyu.testsupport.TestDatabase;
@@ -66,7 +65,7 @@ final class PipelineUnderTest implements AutoCloseable {
         SinkApp sink = SinkApp.start(SinkConfig.fromEnv(env));
         DeadLetterWatch watch = new DeadLetterWatch(TestStack.kafkaBootstrap(), List.of(dlq, rejected));
         String agent = name + "-agent";
-        String token = TestAgents.token(new HttpJson(ingest.port()), agent);
+        String token = TestAgents.token(agent);
         CaseOracle oracle = new CaseOracle(ingest.port(), token, db.url(), TestStack.pgUser(), TestStack.pgPassword(), watch, SETTLE);
         return new PipelineUnderTest(db, ingest, stream, sink, watch, oracle);
     }

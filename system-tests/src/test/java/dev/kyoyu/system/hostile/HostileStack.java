@@ -52,8 +52,8 @@ final class HostileStack implements AutoCloseable {
         agentA = name + "-a";
         agentB = name + "-b";
         HttpJson api = new HttpJson(ingest.port());
-        tokenA = TestAgents.token(api, agentA);
-        tokenB = TestAgents.token(api, agentB);
+        tokenA = TestAgents.token(agentA);
+        tokenB = TestAgents.token(agentB);
         runA = startRun(api, tokenA);
         runB = startRun(api, tokenB);
         HttpJson.Response traced = api.postJson("/v1/trace", tokenB, Map.of("decision", Map.of(
