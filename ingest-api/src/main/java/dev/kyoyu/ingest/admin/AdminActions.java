@@ -22,7 +22,8 @@ import java.util.UUID;
 /**
  * What an admin may do to identities: each action reads the current state from the {@link IdentityView}, writes the
  * whole new state of every record it changes plus its audit run, all in one transaction ({@link AdminPublisher}).
- * Used by the admin endpoints and by the bootstrap of the first admin.
+ * Actions of one process run one at a time, so each reads the state the previous one wrote. Used by the admin
+ * endpoints and by the bootstrap of the first admin.
  */
 public final class AdminActions {
     private final IdentityView view;
@@ -41,7 +42,7 @@ public final class AdminActions {
     public record Issued(AgentRecord agent, ApiKeyText.Minted key, UUID auditRunId) {
     }
 
-    public Issued createAgent(String adminId, String agentId, Role role) {
+    public synchronized Issued createAgent(String adminId, String agentId, Role role) {
         if (view.agent(agentId).isPresent()) {
             throw new ApiException(ErrorCode.CONFLICT, "agent " + agentId + " already exists; rotate its key instead",
                     Map.of("field", "agent_id"));
@@ -56,7 +57,7 @@ public final class AdminActions {
     }
 
     /** A new key; the agent's other usable keys stay usable for {@code overlap}, then expire. */
-    public Issued rotateKey(String adminId, String agentId, Duration overlap) {
+    public synchronized Issued rotateKey(String adminId, String agentId, Duration overlap) {
         AgentRecord agent = activeAgent(agentId);
         Instant now = clock.instant();
         Instant oldKeysEnd = now.plus(overlap);
@@ -73,7 +74,7 @@ public final class AdminActions {
         return new Issued(agent, key, run);
     }
 
-    public UUID revokeKey(String adminId, String agentId, String keyId) {
+    public synchronized UUID revokeKey(String adminId, String agentId, String keyId) {
         agent(agentId);
         ApiKeyRecord key = view.key(keyId).filter(k -> k.agentId().equals(agentId)).orElseThrow(() ->
                 new ApiException(ErrorCode.NOT_FOUND, "agent " + agentId + " has no key " + keyId, Map.of("field", "key_id")));
@@ -84,7 +85,7 @@ public final class AdminActions {
     }
 
     /** Every key revoked, every token refused, for good. */
-    public UUID revokeAgent(String adminId, String agentId) {
+    public synchronized UUID revokeAgent(String adminId, String agentId) {
         AgentRecord agent = agent(agentId);
         Instant now = clock.instant();
         List<IdentityRecord> records = new ArrayList<>();
@@ -98,7 +99,7 @@ public final class AdminActions {
     }
 
     /** The new role applies to tokens issued from now on; earlier ones are refused. */
-    public UUID setRole(String adminId, String agentId, Role role) {
+    public synchronized UUID setRole(String adminId, String agentId, Role role) {
         AgentRecord agent = activeAgent(agentId);
         Instant now = clock.instant();
         AgentRecord changed = new AgentRecord(agentId, role, false, agent.createdAt(), now, now, adminId);
@@ -106,7 +107,7 @@ public final class AdminActions {
                 .put("previous_role", agent.role().wireName()), now, List.of(changed));
     }
 
-    public UUID revokeRoleTokens(String adminId, Role role) {
+    public synchronized UUID revokeRoleTokens(String adminId, Role role) {
         Instant now = clock.instant();
         ObjectNode target = EventJson.MAPPER.createObjectNode().put("role", role.wireName()).put("tokens_not_before", now.toString());
         return publish(adminId, AdminAction.ROLE_TOKENS_REVOKED, target, now, List.of(new RoleRecord(role, now, now, adminId)));
@@ -115,7 +116,7 @@ public final class AdminActions {
     public record Granted(GrantRecord grant, UUID auditRunId) {
     }
 
-    public Granted grant(String adminId, String grantee, String owner, Instant expiresAt) {
+    public synchronized Granted grant(String adminId, String grantee, String owner, Instant expiresAt) {
         agent(grantee);
         Instant now = clock.instant();
         GrantRecord grant = new GrantRecord(grantee, owner, now, expiresAt, null, adminId);
@@ -124,7 +125,7 @@ public final class AdminActions {
         return new Granted(grant, publish(adminId, AdminAction.GRANT_GIVEN, target, now, List.of(grant)));
     }
 
-    public UUID ungrant(String adminId, String grantee, String owner) {
+    public synchronized UUID ungrant(String adminId, String grantee, String owner) {
         GrantRecord grant = view.grants().stream()
                 .filter(g -> g.granteeAgentId().equals(grantee) && g.ownerAgentId().equals(owner) && g.withdrawnAt() == null)
                 .findFirst().orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,

@@ -100,6 +100,7 @@ public final class AuthRoutes implements HttpService {
                 "role", agent.role().wireName(), "audience", audiences.stream().map(Audience::claim).sorted().toList()));
     }
 
+    /** The one call into the issuer; what it signs of the request is the issuer's business. */
     private Tokens.Issued issue(TokenRequest request) {
         return tokens.issue(request.caller());
     }
