@@ -14,6 +14,7 @@ import dev.kyoyu.service.identity.IdentityView;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,7 @@ public final class AdminActions {
                     Map.of("field", "agent_id"));
         }
         Instant now = clock.instant();
-        AgentRecord agent = new AgentRecord(agentId, role, false, now, now, now, adminId);
+        AgentRecord agent = new AgentRecord(agentId, role, false, now, wholeSecond(now), now, adminId);
         ApiKeyText.Minted key = ApiKeyText.mint();
         ApiKeyRecord keyRecord = new ApiKeyRecord(key.keyId(), agentId, key.sha256(), now, null, null);
         UUID run = publish(adminId, AdminAction.AGENT_CREATED,
@@ -102,15 +103,16 @@ public final class AdminActions {
     public synchronized UUID setRole(String adminId, String agentId, Role role) {
         AgentRecord agent = activeAgent(agentId);
         Instant now = clock.instant();
-        AgentRecord changed = new AgentRecord(agentId, role, false, agent.createdAt(), now, now, adminId);
+        AgentRecord changed = new AgentRecord(agentId, role, false, agent.createdAt(), wholeSecond(now), now, adminId);
         return publish(adminId, AdminAction.ROLE_CHANGED, target(agentId).put("role", role.wireName())
                 .put("previous_role", agent.role().wireName()), now, List.of(changed));
     }
 
     public synchronized UUID revokeRoleTokens(String adminId, Role role) {
         Instant now = clock.instant();
-        ObjectNode target = EventJson.MAPPER.createObjectNode().put("role", role.wireName()).put("tokens_not_before", now.toString());
-        return publish(adminId, AdminAction.ROLE_TOKENS_REVOKED, target, now, List.of(new RoleRecord(role, now, now, adminId)));
+        Instant floor = nextWholeSecond(now);
+        ObjectNode target = EventJson.MAPPER.createObjectNode().put("role", role.wireName()).put("tokens_not_before", floor.toString());
+        return publish(adminId, AdminAction.ROLE_TOKENS_REVOKED, target, now, List.of(new RoleRecord(role, floor, now, adminId)));
     }
 
     public record Granted(GrantRecord grant, UUID auditRunId) {
@@ -153,6 +155,20 @@ public final class AdminActions {
         AuditTrail.Run run = audit.record(adminId, action, target, now);
         publisher.publish(records, run.events());
         return run.runId();
+    }
+
+    /*
+     * A token's issue time has whole seconds (JWT iat). A floor inside a second would refuse tokens issued later in that
+     * same second, so floors are whole seconds: down where another check refuses the older tokens anyway (a new agent
+     * has none; a changed role fails the role check), up where the floor is the only check (a role's tokens).
+     */
+    private static Instant wholeSecond(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    private static Instant nextWholeSecond(Instant instant) {
+        Instant down = wholeSecond(instant);
+        return down.equals(instant) ? down : down.plusSeconds(1);
     }
 
     private static ObjectNode target(String agentId) {

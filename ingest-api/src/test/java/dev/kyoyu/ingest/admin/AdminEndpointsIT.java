@@ -249,6 +249,14 @@ class AdminEndpointsIT {
         assertError(http.send("PUT", "/v1/admin/agents/" + agentId("nobody") + "/role", admin, "application/json", "{\"role\":\"agent\"}"),
                 404, "NOT_FOUND", "agent_id");
         assertError(http.postJson("/v1/admin/roles/root/revoke-tokens", admin, Map.of()), 400, "INVALID_INPUT", "role");
+
+        // Token issue times are whole seconds: a role's floor is the next whole second, so no older token slips through.
+        java.time.Instant before = java.time.Instant.now();
+        HttpJson.Response floor = http.postJson("/v1/admin/roles/reader/revoke-tokens", admin, Map.of());
+        java.time.Instant notBefore = java.time.Instant.parse(floor.data().path("tokens_not_before").asText());
+        assertEquals(0, notBefore.getNano(), notBefore.toString());
+        assertTrue(notBefore.isAfter(before), notBefore + " after " + before);
+        assertTrue(changed.data().path("tokens_not_before").asText().matches(".*:\\d\\dZ"), "a changed role's floor is a whole second too");
     }
 
     @Test
