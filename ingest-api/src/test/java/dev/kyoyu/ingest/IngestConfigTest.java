@@ -35,4 +35,16 @@ class IngestConfigTest {
         tiny.put("KYOYU_INGEST_MAX_RECORD_BYTES", "100");
         assertThrows(ConfigException.class, () -> IngestConfig.fromEnv(tiny));
     }
+
+    @Test
+    void keyRotationOverlapDefaultsToAnHourAndIsNeverNegative() {
+        assertEquals(java.time.Duration.ofHours(1), IngestConfig.fromEnv(env()).keyRotationOverlap());
+        Map<String, String> zero = env();
+        zero.put("KYOYU_KEY_ROTATION_OVERLAP", "0s");
+        assertEquals(java.time.Duration.ZERO, IngestConfig.fromEnv(zero).keyRotationOverlap());
+        Map<String, String> negative = env();
+        negative.put("KYOYU_KEY_ROTATION_OVERLAP", "-PT1M");
+        ConfigException e = assertThrows(ConfigException.class, () -> IngestConfig.fromEnv(negative));
+        assertTrue(e.getMessage().contains("KYOYU_KEY_ROTATION_OVERLAP"), e.getMessage());
+    }
 }
