@@ -88,7 +88,6 @@ kyoyu_local_secret() {
 }
 
 KYOYU_JWT_SECRET="${KYOYU_JWT_SECRET:-$(kyoyu_local_secret jwt-secret)}"
-KYOYU_API_KEY_SECRET="${KYOYU_API_KEY_SECRET:-$(kyoyu_local_secret api-key-secret)}"
 # Keys the owner tag of run ids and the ids derived from Idempotency-Keys: changing it orphans existing runs.
 KYOYU_ID_SECRET="${KYOYU_ID_SECRET:-$(kyoyu_local_secret id-secret)}"
-export KYOYU_JWT_SECRET KYOYU_API_KEY_SECRET KYOYU_ID_SECRET
+export KYOYU_JWT_SECRET KYOYU_ID_SECRET

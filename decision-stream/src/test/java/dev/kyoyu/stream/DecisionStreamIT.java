@@ -7,15 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyoyu.ingest.IngestApp;
 import dev.kyoyu.ingest.IngestConfig;
 import dev.kyoyu.schemas.event.EventJson;
-import dev.kyoyu.service.auth.ApiKeys;
-import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.sink.SinkApp;
 import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.testsupport.Await;
 import dev.kyoyu.testsupport.HttpJson;
+import dev.kyoyu.testsupport.TestAgents;
 import dev.kyoyu.testsupport.ServiceEnv;
 import dev.kyoyu.testsupport.TestDatabase;
-import dev.kyoyu.testsupport.TestSecrets;
 import dev.kyoyu.testsupport.TestTopics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,7 +66,7 @@ class DecisionStreamIT {
     }
 
     private static String tokenFor(HttpJson api, String agent) {
-        return api.token(agent, new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor(agent));
+        return TestAgents.token(agent);
     }
 
     private static JsonNode post(HttpJson api, String path, String token, String json) throws Exception {

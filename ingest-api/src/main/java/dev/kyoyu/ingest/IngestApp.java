@@ -1,5 +1,9 @@
 package dev.kyoyu.ingest;
 
+import dev.kyoyu.ingest.admin.AdminActions;
+import dev.kyoyu.ingest.admin.AdminPublisher;
+import dev.kyoyu.ingest.admin.AdminRoutes;
+import dev.kyoyu.ingest.admin.AuditTrail;
 import dev.kyoyu.ingest.http.AuthRoutes;
 import dev.kyoyu.ingest.http.EventStreamRoutes;
 import dev.kyoyu.ingest.http.IdempotencyKeys;
@@ -11,7 +15,7 @@ import dev.kyoyu.ingest.kafka.EventPublisher;
 import dev.kyoyu.ingest.ownership.RunOwnership;
 import dev.kyoyu.schemas.event.EventValidator;
 import dev.kyoyu.schemas.event.IdKey;
-import dev.kyoyu.service.auth.ApiKeys;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.auth.Authenticator;
 import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.http.ApiErrors;
@@ -25,6 +29,7 @@ import dev.kyoyu.service.http.HealthAndMetricsRoutes;
 import dev.kyoyu.service.http.JsonBodies;
 import dev.kyoyu.service.http.OpenApiRoute;
 import dev.kyoyu.service.http.RouteLog;
+import dev.kyoyu.service.identity.IdentityView;
 import dev.kyoyu.service.limits.Limit;
 import dev.kyoyu.service.limits.RateLimiter;
 import dev.kyoyu.service.limits.RequestRateFilter;
@@ -49,12 +54,14 @@ public final class IngestApp implements AutoCloseable {
     private final EventPublisher publisher;
     private final IdentityView identities;
     private final IdentityFollower follower;
+    private final AdminPublisher adminPublisher;
 
-    private IngestApp(WebServer server, EventPublisher publisher, RouteLog routeLog, IdentityView identities,
-                      IdentityFollower follower) {
+    private IngestApp(WebServer server, EventPublisher publisher, AdminPublisher adminPublisher, RouteLog routeLog,
+                      IdentityView identities, IdentityFollower follower) {
         this.server = server;
         this.routeLog = routeLog;
         this.publisher = publisher;
+        this.adminPublisher = adminPublisher;
         this.identities = identities;
         this.follower = follower;
     }
@@ -71,7 +78,8 @@ public final class IngestApp implements AutoCloseable {
         IdentityFollower follower = IdentityFollower.start(config.kafkaBootstrap(), config.identities(), identities, registry);
         RateLimiter limiter = RateLimiter.inProcess(config.rateLimits(), registry);
         EventPublisher publisher = new EventPublisher(config, telemetry.getPropagators().getTextMapPropagator(), (agentId, events) ->
-                limiter.charge(Limit.INGEST_EVENTS, agentId, config.adminAgents().contains(agentId), events));
+                limiter.charge(Limit.INGEST_EVENTS, agentId,
+                        identities.agent(agentId).filter(a -> a.role() == Role.ADMIN).isPresent(), events));
         Tokens tokens = new Tokens(config.jwtSecret(), config.tokenLifetime(), clock);
         ReadDeadlines deadlines = new ReadDeadlines(config.http());
         JsonBodies bodies = new JsonBodies(JsonLimits.of(config.maxBodyBytes(), config.maxJsonNestingDepth(), config.maxJsonTokens()),
@@ -84,6 +92,9 @@ public final class IngestApp implements AutoCloseable {
         IngestRoutesContext routes = new IngestRoutesContext(bodies, authenticator,
                 new EventValidator(config.eventLimits(), clock), publisher, clock, new IngestMetrics(registry),
                 new IdempotencyKeys(idKey), new RunOwnership(idKey));
+        AdminPublisher adminPublisher = new AdminPublisher(config.kafkaBootstrap(), config.identities().topic(), config.eventsTopic(),
+                config.ackTimeout(), identities);
+        AdminActions adminActions = new AdminActions(identities, adminPublisher, new AuditTrail(routes.ownership()), clock);
 
         // A streamed request holds one line and the acknowledgements of what it sent, not its body.
         long streamReservation = config.eventLimits().maxPayloadBytes() + 1024 * 1024;
@@ -107,7 +118,9 @@ public final class IngestApp implements AutoCloseable {
                     admission.install(routing);
                     ApiErrors.install(routing);
                     HealthAndMetricsRoutes.install(routing, registry, () -> health(config, follower));
-                    routing.register("/auth", new AuthRoutes(tokenBodies, new ApiKeys(config.apiKeySecret()), tokens, config.adminAgents(), registry));
+                    routing.register("/auth", new AuthRoutes(tokenBodies, identities, tokens, config.tokenLifetime(), clock, registry));
+                    routing.register("/v1/admin", new AdminRoutes(bodies, authenticator, identities, adminActions,
+                            config.keyRotationOverlap(), clock));
                     routing.register("/v1/runs", new RunRoutes(routes, config.maxEventsPerRequest()));
                     routing.register("/v1/trace", new TraceRoutes(routes, config.maxEventsPerRequest(), config.maxDecisionBytes()));
                     // A line holds one event: its payload plus room for the envelope fields.
@@ -118,7 +131,7 @@ public final class IngestApp implements AutoCloseable {
                 })
                 .build()
                 .start();
-        return new IngestApp(server, publisher, routeLog, identities, follower);
+        return new IngestApp(server, publisher, adminPublisher, routeLog, identities, follower);
     }
 
     /** Ready while the identity view is current: a stale view could admit a revoked token. */
@@ -148,5 +161,6 @@ public final class IngestApp implements AutoCloseable {
         server.stop();
         publisher.close();
         follower.close();
+        adminPublisher.close();
     }
 }

@@ -9,10 +9,7 @@ import dev.kyoyu.service.limits.Limit;
 import dev.kyoyu.service.limits.RateLimits;
 import dev.kyoyu.service.http.HttpServerSettings;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Everything the ingest API is told from outside, read once and validated together.
@@ -22,7 +19,7 @@ import java.util.stream.Collectors;
  * @param maxEventsPerRequest events in one batch request (400 beyond it)
  * @param idSecret           keys the owner tag in run ids and the ids derived from Idempotency-Keys (no default:
  *                           every replica must share it, and a changed secret orphans the runs tagged before)
- * @param adminAgents        agents whose tokens may read every agent's traces
+ * @param keyRotationOverlap how long an agent's old API keys stay usable after a rotation that names no overlap
  * @param maxStreamBytes     body limit of the streamed NDJSON endpoint
  * @param maxStreamEvents    events in one NDJSON request
  * @param maxDecisionBytes   a traced decision with its alternatives and evidence, serialized; must stay
@@ -45,9 +42,8 @@ public record IngestConfig(
         String kafkaBootstrap,
         String eventsTopic,
         Secret jwtSecret,
-        Secret apiKeySecret,
         Secret idSecret,
-        Set<String> adminAgents,
+        Duration keyRotationOverlap,
         Duration tokenLifetime,
         Duration ackTimeout,
         long maxBodyBytes,
@@ -75,10 +71,8 @@ public record IngestConfig(
                 r.required("KYOYU_KAFKA_BOOTSTRAP", "127.0.0.1:59092"),
                 r.string("KYOYU_EVENTS_TOPIC", Topics.EVENTS),
                 r.requiredSecret("KYOYU_JWT_SECRET"),
-                r.requiredSecret("KYOYU_API_KEY_SECRET"),
                 r.requiredSecret("KYOYU_ID_SECRET"),
-                Arrays.stream(r.string("KYOYU_ADMIN_AGENTS", "admin").split(","))
-                        .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet()),
+                r.duration("KYOYU_KEY_ROTATION_OVERLAP", Duration.ofHours(1)),
                 r.duration("KYOYU_TOKEN_LIFETIME", Duration.ofHours(1)),
                 r.duration("KYOYU_INGEST_ACK_TIMEOUT", Duration.ofSeconds(10)),
                 r.integer("KYOYU_INGEST_MAX_BODY_BYTES", 16 * 1024 * 1024, 1024, Integer.MAX_VALUE),
@@ -104,6 +98,9 @@ public record IngestConfig(
             r.problem("KYOYU_RATE_INGEST_EVENTS=" + config.rateLimits().rate(Limit.INGEST_EVENTS) + " with KYOYU_RATE_BURST="
                     + config.rateLimits().burst() + " holds fewer events than one request may carry (KYOYU_INGEST_MAX_EVENTS_PER_REQUEST="
                     + config.maxEventsPerRequest() + ", plus 3)");
+        }
+        if (config.keyRotationOverlap().isNegative()) {
+            r.problem("KYOYU_KEY_ROTATION_OVERLAP=" + config.keyRotationOverlap() + " is negative; 0 ends old keys at once");
         }
         r.finish();
         return config;

@@ -6,11 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kyoyu.service.auth.ApiKeys;
-import dev.kyoyu.service.auth.Secret;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.testsupport.HttpJson;
+import dev.kyoyu.testsupport.TestAgents;
 import dev.kyoyu.testsupport.RawHttp;
-import dev.kyoyu.testsupport.TestSecrets;
 import dev.kyoyu.testsupport.TestTopics;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -44,7 +43,7 @@ class IngestHttpLimitsIT {
                 "KYOYU_HTTP_IDLE_TIMEOUT", "2s"));
         http = new HttpJson(app.port());
         raw = new RawHttp(app.port());
-        token = http.token("http-limits", new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor("http-limits"));
+        token = TestAgents.token("http-limits");
     }
 
     @AfterAll
@@ -79,7 +78,7 @@ class IngestHttpLimitsIT {
                 "Transfer-Encoding: chunked") + chunk, concat(new String(fourMegabytes, StandardCharsets.US_ASCII), "\r\n0\r\n\r\n".getBytes())));
         chunked.assertError(413, "PAYLOAD_TOO_LARGE");
 
-        http.token("http-limits", new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor("http-limits"));
+        http.token("http-limits", TestAgents.apiKey(http, "http-limits", Role.AGENT));
         startsARun();
     }
 

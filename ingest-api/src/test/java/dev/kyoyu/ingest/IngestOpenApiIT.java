@@ -3,12 +3,11 @@ package dev.kyoyu.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kyoyu.service.auth.ApiKeys;
-import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.service.http.RouteLog;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.testsupport.HttpJson;
+import dev.kyoyu.testsupport.TestAgents;
 import dev.kyoyu.testsupport.OpenApiContract;
-import dev.kyoyu.testsupport.TestSecrets;
 import dev.kyoyu.testsupport.TestTopics;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,7 @@ class IngestOpenApiIT {
                 "KYOYU_INGEST_MAX_BODY_BYTES", "100000",
                 "KYOYU_INGEST_MAX_RECORD_BYTES", "65536"));
         http = new HttpJson(app.port());
-        token = http.token(AGENT, new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor(AGENT));
+        token = TestAgents.token(AGENT);
     }
 
     @AfterAll
@@ -55,7 +54,8 @@ class IngestOpenApiIT {
 
     @Test
     void servesEveryDocumentedRouteAndNothingElse() {
-        CONTRACT.assertServesExactlyTheDocumentedRoutes(http, token, Map.of("run_id", UUID.randomUUID().toString()));
+        CONTRACT.assertServesExactlyTheDocumentedRoutes(http, token, Map.of("run_id", UUID.randomUUID().toString(),
+                "agent_id", AGENT, "key_id", "0123456789abcdef", "role", "reader", "grantee", AGENT, "owner", AGENT));
     }
 
     @Test
@@ -69,7 +69,7 @@ class IngestOpenApiIT {
     @Test
     void answersWithTheDocumentedStatusesAndEnvelopes() {
         check("POST", "/auth/token", http.postJson("/auth/token", null, Map.of("agent_id", AGENT,
-                "api_key", new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor(AGENT))), 200);
+                "api_key", TestAgents.apiKey(http, AGENT, Role.AGENT))), 200);
         check("POST", "/auth/token", http.postJson("/auth/token", null, Map.of("agent_id", AGENT, "api_key", "0".repeat(64))), 401);
         check("POST", "/auth/token", http.postJson("/auth/token", null, Map.of("api_key", "x")), 400);
         check("POST", "/auth/token", http.post("/auth/token", null, "text/plain", "agent"), 415);
@@ -108,6 +108,35 @@ class IngestOpenApiIT {
 
         check("GET", "/health", http.get("/health", null), 200);
         check("GET", "/metrics", http.get("/metrics", null), 200);
+    }
+
+    @Test
+    void adminAnswersMatchTheDocument() {
+        String admin = TestAgents.adminToken();
+        String agent = AGENT + "-managed";
+        String owner = AGENT + "-owner";
+        HttpJson.Response created = http.postJson("/v1/admin/agents", admin, Map.of("agent_id", agent, "role", "agent"));
+        check("POST", "/v1/admin/agents", created, 201);
+        check("POST", "/v1/admin/agents", http.postJson("/v1/admin/agents", admin, Map.of("agent_id", agent)), 409);
+        check("POST", "/v1/admin/agents", http.postJson("/v1/admin/agents", token, Map.of("agent_id", owner)), 403);
+        check("POST", "/v1/admin/agents", http.postJson("/v1/admin/agents", admin, Map.of("agent_id", owner)), 201);
+        check("GET", "/v1/admin/agents", http.get("/v1/admin/agents", admin), 200);
+        check("GET", "/v1/admin/agents/{agent_id}", http.get("/v1/admin/agents/" + agent, admin), 200);
+        check("GET", "/v1/admin/agents/{agent_id}", http.get("/v1/admin/agents/" + agent + "-none", admin), 404);
+        check("POST", "/v1/admin/agents/{agent_id}/keys", http.postJson("/v1/admin/agents/" + agent + "/keys", admin,
+                Map.of("overlap_seconds", 60)), 201);
+        check("DELETE", "/v1/admin/agents/{agent_id}/keys/{key_id}", http.send("DELETE", "/v1/admin/agents/" + agent + "/keys/"
+                + created.data().path("key_id").asText(), admin, null, null), 200);
+        check("PUT", "/v1/admin/agents/{agent_id}/role", http.send("PUT", "/v1/admin/agents/" + agent + "/role", admin,
+                "application/json", "{\"role\":\"reader\"}"), 200);
+        check("POST", "/v1/admin/roles/{role}/revoke-tokens", http.postJson("/v1/admin/roles/reader/revoke-tokens", admin, Map.of()), 200);
+        check("PUT", "/v1/admin/grants/{grantee}/{owner}", http.send("PUT", "/v1/admin/grants/" + agent + "/" + owner, admin,
+                "application/json", "{\"expires_at\":\"yesterday\"}"), 400);
+        check("PUT", "/v1/admin/grants/{grantee}/{owner}", http.send("PUT", "/v1/admin/grants/" + agent + "/" + owner, admin,
+                "application/json", "{}"), 200);
+        check("DELETE", "/v1/admin/grants/{grantee}/{owner}", http.send("DELETE", "/v1/admin/grants/" + agent + "/" + owner, admin,
+                null, null), 200);
+        check("POST", "/v1/admin/agents/{agent_id}/revoke", http.postJson("/v1/admin/agents/" + agent + "/revoke", admin, Map.of()), 200);
     }
 
     private static void check(String method, String template, HttpJson.Response answer, int expectedStatus) {

@@ -17,7 +17,6 @@ final class IngestTestApp {
                 "KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap(),
                 "KYOYU_EVENTS_TOPIC", topic,
                 "KYOYU_JWT_SECRET", TestSecrets.JWT,
-                "KYOYU_API_KEY_SECRET", TestSecrets.API_KEY,
                 "KYOYU_ID_SECRET", TestSecrets.ID,
                 "KYOYU_IDENTITIES_TOPIC", ServiceEnv.identitiesTopic()));
         env.putAll(settings);

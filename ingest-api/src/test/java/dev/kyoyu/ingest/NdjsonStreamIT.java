@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyoyu.schemas.event.EventJson;
-import dev.kyoyu.service.auth.ApiKeys;
-import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.testsupport.ChildService;
 import dev.kyoyu.testsupport.HttpJson;
+import dev.kyoyu.testsupport.TestAgents;
 import dev.kyoyu.testsupport.TestSecrets;
 import dev.kyoyu.testsupport.TestStack;
 import dev.kyoyu.testsupport.TestTopics;
@@ -43,11 +42,11 @@ class NdjsonStreamIT {
                 "KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap(),
                 "KYOYU_EVENTS_TOPIC", topic,
                 "KYOYU_JWT_SECRET", TestSecrets.JWT,
-                "KYOYU_API_KEY_SECRET", TestSecrets.API_KEY,
+                "KYOYU_IDENTITIES_TOPIC", TestTopics.create("ndjson-identities", 1),
                 "KYOYU_ID_SECRET", TestSecrets.ID,
                 "KYOYU_INGEST_PRODUCER_BUFFER_BYTES", Integer.toString(8 * 1024 * 1024)),
                 "KYOYU_INGEST_PORT", "64m");
-        token = new HttpJson(ingest.port()).token(AGENT, new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor(AGENT));
+        token = TestAgents.token(AGENT);
     }
 
     @AfterAll

@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyoyu.schemas.event.AgentEvent;
 import dev.kyoyu.schemas.event.EventJson;
-import dev.kyoyu.service.auth.ApiKeys;
-import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.testsupport.HttpJson;
+import dev.kyoyu.testsupport.TestAgents;
 import dev.kyoyu.testsupport.TestSecrets;
 import dev.kyoyu.testsupport.TestTopics;
 import java.time.Duration;
@@ -49,9 +48,8 @@ class RunOwnershipIT {
         replica = start(TestSecrets.ID);
         otherSecret = start(OTHER_SECRET);
         http = new HttpJson(app.port());
-        ApiKeys keys = new ApiKeys(new Secret(TestSecrets.API_KEY));
-        ownerToken = http.token(OWNER, keys.keyFor(OWNER));
-        intruderToken = http.token(INTRUDER, keys.keyFor(INTRUDER));
+        ownerToken = TestAgents.token(OWNER);
+        intruderToken = TestAgents.token(INTRUDER);
     }
 
     @AfterAll

@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -32,9 +31,9 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A whole Kyoyu stack of the test's own: its own Kafka, PostgreSQL cluster and service processes,
@@ -60,6 +59,7 @@ public final class LocalStack implements AutoCloseable {
     private static final int PORT_FLOOR = 20000;
     private static final int PORT_CEILING = 32000;
     /** Settings the launcher reads that are not the instance's own: kept from the test's environment. */
+    private static final Pattern API_KEY = Pattern.compile("kyoyu_[0-9a-f]{16}_[A-Za-z0-9_-]{43}");
     private static final Set<String> INHERITED = Set.of("KYOYU_CACHE", "KYOYU_DEBIAN_MIRROR");
     private static final String OWNER_FILE = "owner.pid";
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -101,7 +101,6 @@ public final class LocalStack implements AutoCloseable {
         e.put("KYOYU_PG_REPLICA_PORT", Integer.toString(freePorts(taken, 1)));
         // Generated here rather than by the launcher, so the test can mint API keys without reading files.
         e.put("KYOYU_JWT_SECRET", randomSecret());
-        e.put("KYOYU_API_KEY_SECRET", randomSecret());
         e.put("KYOYU_ID_SECRET", randomSecret());
         // A drill's cluster sits beside a developer's; it needs far less than the default 512MB.
         e.put("KYOYU_PG_SHARED_BUFFERS", "128MB");
@@ -290,15 +289,13 @@ public final class LocalStack implements AutoCloseable {
         return n == 1 ? "sink-worker" : "sink-worker-" + n;
     }
 
-    /** The agent's API key, as {@code ./kyoyu api-key} prints it: hex HMAC-SHA256 of the id. */
+    /** A working API key of the agent, as {@code ./kyoyu api-key} prints it (the agent is created, or its key rotated). */
     public String apiKey(String agentId) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(env.get("KYOYU_API_KEY_SECRET").getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(agentId.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is always available", e);
+        Matcher key = API_KEY.matcher(run("api-key", agentId));
+        if (!key.find()) {
+            throw new AssertionError("./kyoyu api-key " + agentId + " printed no key");
         }
+        return key.group();
     }
 
     public Connection connect() throws SQLException {

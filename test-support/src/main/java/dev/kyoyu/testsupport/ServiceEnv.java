@@ -24,7 +24,7 @@ public final class ServiceEnv {
         env.put("KYOYU_PG_USER", TestStack.pgUser());
         env.put("KYOYU_PG_PASSWORD", TestStack.pgPassword());
         env.put("KYOYU_JWT_SECRET", TestSecrets.JWT);
-        env.put("KYOYU_API_KEY_SECRET", TestSecrets.API_KEY);
+        env.put("KYOYU_IDENTITIES_TOPIC", TestTopics.create("identities", 1));
         env.put("KYOYU_ID_SECRET", TestSecrets.ID);
         env.put("KYOYU_IDENTITIES_TOPIC", identitiesTopic());
         return env;

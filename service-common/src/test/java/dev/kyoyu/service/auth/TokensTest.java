@@ -73,15 +73,4 @@ class TokensTest {
             return this;
         }
     }
-
-    @Test
-    void apiKeysAreBoundToTheAgent() {
-        ApiKeys keys = new ApiKeys(SECRET);
-        String key = keys.keyFor("agent-a");
-        assertEquals(64, key.length());
-        assertTrue(keys.matches("agent-a", key));
-        assertFalse(keys.matches("agent-b", key));
-        assertFalse(keys.matches("agent-a", key.substring(1)));
-        assertFalse(keys.matches("agent-a", null));
-    }
 }

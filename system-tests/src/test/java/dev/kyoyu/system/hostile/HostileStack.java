@@ -6,15 +6,13 @@ import dev.kyoyu.ingest.IngestApp;
 import dev.kyoyu.ingest.IngestConfig;
 import dev.kyoyu.query.QueryApp;
 import dev.kyoyu.query.QueryConfig;
-import dev.kyoyu.service.auth.ApiKeys;
-import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.sink.SinkApp;
 import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.testsupport.Await;
 import dev.kyoyu.testsupport.HttpJson;
+import dev.kyoyu.testsupport.TestAgents;
 import dev.kyoyu.testsupport.ServiceEnv;
 import dev.kyoyu.testsupport.TestDatabase;
-import dev.kyoyu.testsupport.TestSecrets;
 import dev.kyoyu.testsupport.TestTopics;
 import java.time.Duration;
 import java.util.List;
@@ -54,9 +52,8 @@ final class HostileStack implements AutoCloseable {
         agentA = name + "-a";
         agentB = name + "-b";
         HttpJson api = new HttpJson(ingest.port());
-        ApiKeys keys = new ApiKeys(new Secret(TestSecrets.API_KEY));
-        tokenA = api.token(agentA, keys.keyFor(agentA));
-        tokenB = api.token(agentB, keys.keyFor(agentB));
+        tokenA = TestAgents.token(agentA);
+        tokenB = TestAgents.token(agentB);
         runA = startRun(api, tokenA);
         runB = startRun(api, tokenB);
         HttpJson.Response traced = api.postJson("/v1/trace", tokenB, Map.of("decision", Map.of(

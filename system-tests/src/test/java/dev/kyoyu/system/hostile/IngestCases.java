@@ -6,10 +6,10 @@ import static dev.kyoyu.system.hostile.Meta.url;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyoyu.schemas.event.EventJson;
-import dev.kyoyu.service.auth.ApiKeys;
-import dev.kyoyu.service.auth.Secret;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.testsupport.RawHttp;
-import dev.kyoyu.testsupport.TestSecrets;
+import dev.kyoyu.testsupport.HttpJson;
+import dev.kyoyu.testsupport.TestAgents;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ final class IngestCases {
     }
 
     List<Endpoint> endpoints() {
-        String key = new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor(s.agentA);
+        String key = TestAgents.apiKey(new HttpJson(s.ingest.port()), s.agentA, Role.AGENT);
         return List.of(
                 Endpoint.json("/auth/token", "{\"agent_id\":\"" + s.agentA + "\",\"api_key\":\"" + key + "\"}"),
                 Endpoint.optionalJson("/v1/runs", "{\"metadata\":{\"k\":\"v\"}}"),
