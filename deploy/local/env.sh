@@ -36,6 +36,8 @@ export KYOYU_STREAM_PORT="${KYOYU_STREAM_PORT:-8079}"
 export KYOYU_STREAM_STATE_DIR="${KYOYU_STREAM_STATE_DIR:-$KYOYU_HOME/state/decision-stream}"
 # The sink stores what the decision stream publishes (decisions, revisions, conflicts).
 export KYOYU_SINK_DECISIONS="${KYOYU_SINK_DECISIONS:-true}"
+# redis-server (only on request: ./kyoyu up --redis); the services share rate-limit buckets through it.
+export KYOYU_REDIS_PORT="${KYOYU_REDIS_PORT:-56379}"
 export KYOYU_PG_REPLICA_PORT="${KYOYU_PG_REPLICA_PORT:-$((KYOYU_PG_PORT + 1))}"
 
 export KYOYU_KAFKA_BOOTSTRAP="${KYOYU_KAFKA_BOOTSTRAP:-127.0.0.1:$KYOYU_KAFKA_PORT}"
