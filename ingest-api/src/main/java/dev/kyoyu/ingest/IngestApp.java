@@ -45,9 +45,11 @@ public final class IngestApp implements AutoCloseable {
     private final WebServer server;
     private final RouteLog routeLog;
     private final EventPublisher publisher;
+    private final RateLimiter limiter;
 
-    private IngestApp(WebServer server, EventPublisher publisher, RouteLog routeLog) {
+    private IngestApp(WebServer server, EventPublisher publisher, RouteLog routeLog, RateLimiter limiter) {
         this.server = server;
+        this.limiter = limiter;
         this.routeLog = routeLog;
         this.publisher = publisher;
     }
@@ -59,9 +61,9 @@ public final class IngestApp implements AutoCloseable {
     public static IngestApp start(IngestConfig config, OpenTelemetry telemetry) {
         Clock clock = Clock.systemUTC();
         PrometheusMeterRegistry registry = Metrics.newRegistry("ingest-api");
-        RateLimiter limiter = RateLimiter.inProcess(config.rateLimits(), registry);
+        RateLimiter limiter = RateLimiter.create(config.rateLimits(), registry);
         EventPublisher publisher = new EventPublisher(config, telemetry.getPropagators().getTextMapPropagator(), (agentId, events) ->
-                limiter.charge(Limit.INGEST_EVENTS, agentId, config.adminAgents().contains(agentId), events));
+                limiter.charge(Limit.INGEST_EVENTS, agentId, RequestRateFilter.roleOf(agentId), events));
         Tokens tokens = new Tokens(config.jwtSecret(), config.tokenLifetime(), clock);
         ReadDeadlines deadlines = new ReadDeadlines(config.http());
         JsonBodies bodies = new JsonBodies(JsonLimits.of(config.maxBodyBytes(), config.maxJsonNestingDepth(), config.maxJsonTokens()),
@@ -109,7 +111,7 @@ public final class IngestApp implements AutoCloseable {
                 })
                 .build()
                 .start();
-        return new IngestApp(server, publisher, routeLog);
+        return new IngestApp(server, publisher, routeLog, limiter);
     }
 
     /** Every route the server registered, as the routing was built. */
@@ -126,5 +128,6 @@ public final class IngestApp implements AutoCloseable {
     public void close() {
         server.stop();
         publisher.close();
+        limiter.close();
     }
 }

@@ -55,13 +55,15 @@ public final class QueryApp implements AutoCloseable {
     private final ReadPools pools;
     private final LiveFeed feed;
     private final QueryEmbedder embedder;
+    private final RateLimiter limiter;
 
-    private QueryApp(WebServer server, ReadPools pools, LiveFeed feed, QueryEmbedder embedder, RouteLog routeLog) {
+    private QueryApp(WebServer server, ReadPools pools, LiveFeed feed, QueryEmbedder embedder, RouteLog routeLog, RateLimiter limiter) {
         this.server = server;
         this.routeLog = routeLog;
         this.pools = pools;
         this.feed = feed;
         this.embedder = embedder;
+        this.limiter = limiter;
     }
 
     public static QueryApp start(QueryConfig config) {
@@ -74,7 +76,7 @@ public final class QueryApp implements AutoCloseable {
                 config.pgPassword(), config.poolSize(), config.replicaMaxLag(), config.statementTimeout()), registry, Clock.systemUTC());
         Tokens tokens = new Tokens(config.jwtSecret(), Duration.ofHours(1), Clock.systemUTC());
         Authenticator authenticator = new Authenticator(tokens, registry);
-        RateLimiter limiter = RateLimiter.inProcess(config.rateLimits(), registry);
+        RateLimiter limiter = RateLimiter.create(config.rateLimits(), registry);
         Tracer tracer = telemetry.getTracer("dev.kyoyu.query");
         QueryMetrics metrics = new QueryMetrics(registry);
         // Grants are always read on the primary, so a revoke applies at once even while replicas lag.
@@ -118,7 +120,7 @@ public final class QueryApp implements AutoCloseable {
                 })
                 .build()
                 .start();
-        return new QueryApp(server, pools, feed, embedder, routeLog);
+        return new QueryApp(server, pools, feed, embedder, routeLog, limiter);
     }
 
     /**
@@ -155,5 +157,6 @@ public final class QueryApp implements AutoCloseable {
         server.stop();
         embedder.close();
         pools.close();
+        limiter.close();
     }
 }
