@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kyoyu.schemas.event.EventIds;
 import dev.kyoyu.schemas.event.EventJson;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.auth.ApiKeys;
+import dev.kyoyu.service.auth.Caller;
 import dev.kyoyu.service.auth.Secret;
+import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.KafkaProbe;
 import dev.kyoyu.testsupport.TestSecrets;
@@ -15,6 +18,7 @@ import dev.kyoyu.testsupport.TestTopics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,7 +33,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Per-agent rate limits on the real ingest API and broker, with limits tiny enough to reach in a few requests:
- * 3 requests and 8 events per hour and agent, no burst beyond that.
+ * 3 requests and 8 events per hour and agent (6 requests for admins), no burst beyond that.
  */
 class IngestRateLimitIT {
     private static final String PREFIX = "rate-it-" + UUID.randomUUID().toString().substring(0, 6) + "-";
@@ -45,6 +49,7 @@ class IngestRateLimitIT {
                 "KYOYU_INGEST_MAX_EVENTS_PER_REQUEST", "5",
                 "KYOYU_RATE_INGEST_REQUESTS", "3/h",
                 "KYOYU_RATE_INGEST_EVENTS", "8/h",
+                "KYOYU_RATE_INGEST_REQUESTS_ADMIN", "6/h",
                 "KYOYU_RATE_BURST", "1"));
         http = new HttpJson(app.port());
         keys = new ApiKeys(new Secret(TestSecrets.API_KEY));
@@ -164,6 +169,22 @@ class IngestRateLimitIT {
         assertEquals(0, header(refused.raw(), "RateLimit-Remaining"));
         Set<UUID> inTopic = eventIdsInTopic();
         assertTrue(ids.subList(7, 9).stream().noneMatch(inTopic::contains), "nothing from the line over the limit on is in Kafka");
+    }
+
+    @Test
+    void anAdminIsCountedInABucketOfItsRolesSize() {
+        String admin = new Tokens(new Secret(TestSecrets.JWT), Duration.ofMinutes(10), Clock.systemUTC())
+                .issue(new Caller(PREFIX + "ops", Role.ADMIN)).token();
+        for (int remaining = 5; remaining >= 0; remaining--) {
+            HttpJson.Response run = http.postJson("/v1/runs", admin, Map.of());
+            assertEquals(201, run.status(), run.raw().body());
+            assertEquals(6, header(run.raw(), "RateLimit-Limit"), "KYOYU_RATE_INGEST_REQUESTS_ADMIN, not the agents' 3");
+            assertEquals(remaining, header(run.raw(), "RateLimit-Remaining"));
+        }
+        HttpJson.Response refused = http.postJson("/v1/runs", admin, Map.of());
+        assertEquals(429, refused.status(), refused.raw().body());
+        assertTrue(refused.error().path("message").asText().contains("6 requests/h"), refused.raw().body());
+        assertTrue(header(refused.raw(), "Retry-After") >= 1);
     }
 
     private final List<UUID> refusedEventIds = new ArrayList<>();
