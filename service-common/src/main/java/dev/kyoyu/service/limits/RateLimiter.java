@@ -12,12 +12,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Counts what each identity spends against its limits (one token bucket per identity and limit, sized by its role)
  * and refuses what would go over, so the caller can refuse before doing any work.
  */
 public final class RateLimiter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
     private final RateLimits limits;
     private final AgentBuckets buckets;
     private final Map<Limit, Map<Role, Bandwidth>> bandwidths = new EnumMap<>(Limit.class);
@@ -34,6 +37,9 @@ public final class RateLimiter implements AutoCloseable {
             refused.put(limit, Counter.builder("kyoyu.rate.limited").tag("limit", limit.unit())
                     .description("requests refused with 429 because the identity was over this limit").register(registry));
         });
+        if (!limits.enabled()) {
+            LOG.warn("rate limits are off (KYOYU_RATE_LIMITS=off): no identity is limited");
+        }
         Gauge.builder("kyoyu.rate.buckets", buckets, AgentBuckets::size)
                 .description("per-identity rate-limit buckets held in this process's memory").register(registry);
     }
@@ -66,6 +72,9 @@ public final class RateLimiter implements AutoCloseable {
                     + " here (" + limit.setting(role) + "=" + RateLimits.NONE + ")", Map.of("role", role.wireName(), "limit", limit.unit()));
         }
         long capacity = limits.capacity(limit, role);
+        if (!limits.enabled()) {
+            return new Allowance(limit, capacity, capacity, Duration.ZERO, Duration.ZERO);
+        }
         Rate rate = limits.rate(limit, role).orElseThrow();
         if (units > capacity) {
             throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "this request carries " + units + " " + limit.unit()

@@ -17,8 +17,10 @@ import java.util.Optional;
  * @param maxAgents identities tracked at once, per limit, by one process; the memory bound (a bucket takes a few hundred
  *                  bytes). With Redis it bounds the fallback buckets only
  * @param shared    Redis, where the buckets every replica shares live; null: each process has its own
+ * @param enabled   {@code KYOYU_RATE_LIMITS=off} counts nothing: only for measuring what counting costs (the ingest
+ *                  benchmark's reference run), never for a deployment others share
  */
-public record RateLimits(Map<Limit, Map<Role, Rate>> rates, int burst, int maxAgents, RedisSettings shared) {
+public record RateLimits(Map<Limit, Map<Role, Rate>> rates, int burst, int maxAgents, RedisSettings shared, boolean enabled) {
     /** The one value that means "none of it": any other rate must be at least 1 per period. */
     public static final String NONE = "0";
 
@@ -44,8 +46,11 @@ public record RateLimits(Map<Limit, Map<Role, Rate>> rates, int burst, int maxAg
         return new RateLimits(rates,
                 r.integer("KYOYU_RATE_BURST", 2, 1, 60),
                 r.integer("KYOYU_RATE_MAX_AGENTS", 10_000, 10, 1_000_000),
-                RedisSettings.read(r));
+                RedisSettings.read(r),
+                r.choice("KYOYU_RATE_LIMITS", Switch.class, Switch.ON) == Switch.ON);
     }
+
+    private enum Switch { ON, OFF }
 
     private static Optional<Rate> readRate(EnvReader r, String name, String defaultValue) {
         String text = r.string(name, defaultValue).trim();

@@ -23,7 +23,7 @@ class RateLimiterTest {
     private RateLimiter limiter(int maxBuckets) {
         RateLimits limits = new RateLimits(Map.of(
                 Limit.INGEST_REQUESTS, Map.of(Role.AGENT, perSecond(2), Role.ADMIN, perSecond(20), Role.READER, perSecond(1)),
-                Limit.INGEST_EVENTS, Map.of(Role.AGENT, perSecond(10), Role.ADMIN, perSecond(100))), 2, 10, null);
+                Limit.INGEST_EVENTS, Map.of(Role.AGENT, perSecond(10), Role.ADMIN, perSecond(100))), 2, 10, null, true);
         return new RateLimiter(limits, AgentBuckets.inProcess(maxBuckets, limits.fillTime(), clock), registry);
     }
 
@@ -32,7 +32,7 @@ class RateLimiterTest {
     }
 
     private static RateLimits oneLimit(Limit limit, Rate rate, int burst) {
-        return new RateLimits(Map.of(limit, Map.of(Role.AGENT, rate)), burst, 10, null);
+        return new RateLimits(Map.of(limit, Map.of(Role.AGENT, rate)), burst, 10, null, true);
     }
 
     @Test
@@ -89,6 +89,15 @@ class RateLimiterTest {
         assertEquals(5, refused.allowance().remaining());
         assertEquals(Duration.ofMillis(500), refused.allowance().retryAfter(), "five more events take half a second");
         assertEquals(0, limiter.charge(Limit.INGEST_EVENTS, "agent-e", Role.AGENT, 5).remaining());
+    }
+
+    @Test
+    void switchedOffItCountsNothing() {
+        RateLimits off = new RateLimits(Map.of(Limit.INGEST_REQUESTS, Map.of(Role.AGENT, perSecond(1))), 1, 10, null, false);
+        RateLimiter limiter = new RateLimiter(off, AgentBuckets.inProcess(10, off.fillTime(), clock), registry);
+        for (int i = 0; i < 100; i++) {
+            assertTrue(limiter.charge(Limit.INGEST_REQUESTS, "agent-off", Role.AGENT, 1).granted());
+        }
     }
 
     @Test

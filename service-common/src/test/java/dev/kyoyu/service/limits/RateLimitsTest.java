@@ -37,6 +37,7 @@ class RateLimitsTest {
         assertEquals(Optional.empty(), limits.rate(Limit.INGEST_EVENTS, Role.READER), "readers send no events");
         assertEquals(0, limits.capacity(Limit.INGEST_EVENTS, Role.READER));
         assertEquals(null, limits.shared(), "no Redis unless KYOYU_REDIS_URL is set");
+        assertTrue(limits.enabled(), "on unless KYOYU_RATE_LIMITS=off");
     }
 
     @Test
