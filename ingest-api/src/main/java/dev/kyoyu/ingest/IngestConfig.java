@@ -2,12 +2,12 @@ package dev.kyoyu.ingest;
 
 import dev.kyoyu.schemas.Topics;
 import dev.kyoyu.schemas.event.EventLimits;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.service.config.EnvReader;
 import dev.kyoyu.service.limits.Limit;
 import dev.kyoyu.service.limits.RateLimits;
 import dev.kyoyu.service.limits.RoleDefaults;
-import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.http.HttpServerSettings;
 import java.time.Duration;
 import java.util.Arrays;

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Per-agent rate limits on the real ingest API and broker, with limits tiny enough to reach in a few requests:
- * 3 requests and 8 events per hour and agent (6 requests for admins), no burst beyond that.
+ * 3 requests and 8 events per hour and agent (6 requests and 12 events for admins), no burst beyond that.
  */
 class IngestRateLimitIT {
     private static final String PREFIX = "rate-it-" + UUID.randomUUID().toString().substring(0, 6) + "-";
@@ -50,6 +50,7 @@ class IngestRateLimitIT {
                 "KYOYU_RATE_INGEST_REQUESTS", "3/h",
                 "KYOYU_RATE_INGEST_EVENTS", "8/h",
                 "KYOYU_RATE_INGEST_REQUESTS_ADMIN", "6/h",
+                "KYOYU_RATE_INGEST_EVENTS_ADMIN", "12/h",
                 "KYOYU_RATE_BURST", "1"));
         http = new HttpJson(app.port());
         keys = new ApiKeys(new Secret(TestSecrets.API_KEY));
@@ -185,6 +186,22 @@ class IngestRateLimitIT {
         assertEquals(429, refused.status(), refused.raw().body());
         assertTrue(refused.error().path("message").asText().contains("6 requests/h"), refused.raw().body());
         assertTrue(header(refused.raw(), "Retry-After") >= 1);
+    }
+
+    @Test
+    void anAdminsEventsAreChargedToTheAdminsEventBucket() {
+        String admin = new Tokens(new Secret(TestSecrets.JWT), Duration.ofMinutes(10), Clock.systemUTC())
+                .issue(new Caller(PREFIX + "ops-events", Role.ADMIN)).token();
+        String runId = startRun(admin);
+        postEvents(admin, runId, 5, 202);
+        // 1 + 5 + 5 = 11: more than an agent's 8, within an admin's 12.
+        postEvents(admin, runId, 5, 202);
+        HttpJson.Response refused = http.postJson("/v1/runs/" + runId + "/events", admin, Map.of("events", List.of(
+                event(), event(), event(), event(), event())));
+        assertEquals(429, refused.status(), refused.raw().body());
+        assertEquals("events", refused.error().path("details").path("limit").asText());
+        assertEquals(12, header(refused.raw(), "RateLimit-Limit"), "KYOYU_RATE_INGEST_EVENTS_ADMIN");
+        assertEquals(1, header(refused.raw(), "RateLimit-Remaining"));
     }
 
     private final List<UUID> refusedEventIds = new ArrayList<>();
