@@ -39,6 +39,8 @@ export KYOYU_SINK_DECISIONS="${KYOYU_SINK_DECISIONS:-true}"
 # The sink materializes the identity topic (agents, API keys, role token floors, access grants) into PostgreSQL;
 # query-api reads access grants from there.
 export KYOYU_SINK_IDENTITIES="${KYOYU_SINK_IDENTITIES:-true}"
+# redis-server (only on request: ./kyoyu up --redis); the services share rate-limit buckets through it.
+export KYOYU_REDIS_PORT="${KYOYU_REDIS_PORT:-56379}"
 export KYOYU_PG_REPLICA_PORT="${KYOYU_PG_REPLICA_PORT:-$((KYOYU_PG_PORT + 1))}"
 
 export KYOYU_KAFKA_BOOTSTRAP="${KYOYU_KAFKA_BOOTSTRAP:-127.0.0.1:$KYOYU_KAFKA_PORT}"

@@ -55,10 +55,12 @@ public final class IngestApp implements AutoCloseable {
     private final IdentityView identities;
     private final IdentityFollower follower;
     private final AdminPublisher adminPublisher;
+    private final RateLimiter limiter;
 
     private IngestApp(WebServer server, EventPublisher publisher, AdminPublisher adminPublisher, RouteLog routeLog,
-                      IdentityView identities, IdentityFollower follower) {
+                      IdentityView identities, IdentityFollower follower, RateLimiter limiter) {
         this.server = server;
+        this.limiter = limiter;
         this.routeLog = routeLog;
         this.publisher = publisher;
         this.adminPublisher = adminPublisher;
@@ -76,10 +78,9 @@ public final class IngestApp implements AutoCloseable {
         // Before anything serves: a replica answers only once it holds every revocation the topic held at start.
         IdentityView identities = new IdentityView();
         IdentityFollower follower = IdentityFollower.start(config.kafkaBootstrap(), config.identities(), identities, registry);
-        RateLimiter limiter = RateLimiter.inProcess(config.rateLimits(), registry);
+        RateLimiter limiter = RateLimiter.create(config.rateLimits(), registry);
         EventPublisher publisher = new EventPublisher(config, telemetry.getPropagators().getTextMapPropagator(), (agentId, events) ->
-                limiter.charge(Limit.INGEST_EVENTS, agentId,
-                        identities.agent(agentId).filter(a -> a.role() == Role.ADMIN).isPresent(), events));
+                limiter.charge(Limit.INGEST_EVENTS, agentId, RequestRateFilter.roleOf(agentId), events));
         Tokens tokens = new Tokens(config.jwtSecret(), config.tokenLifetime(), clock);
         ReadDeadlines deadlines = new ReadDeadlines(config.http());
         JsonBodies bodies = new JsonBodies(JsonLimits.of(config.maxBodyBytes(), config.maxJsonNestingDepth(), config.maxJsonTokens()),
@@ -131,7 +132,7 @@ public final class IngestApp implements AutoCloseable {
                 })
                 .build()
                 .start();
-        return new IngestApp(server, publisher, adminPublisher, routeLog, identities, follower);
+        return new IngestApp(server, publisher, adminPublisher, routeLog, identities, follower, limiter);
     }
 
     /** Ready while the identity view is current: a stale view could admit a revoked token. */
@@ -162,5 +163,6 @@ public final class IngestApp implements AutoCloseable {
         publisher.close();
         follower.close();
         adminPublisher.close();
+        limiter.close();
     }
 }

@@ -2,11 +2,13 @@ package dev.kyoyu.ingest;
 
 import dev.kyoyu.schemas.Topics;
 import dev.kyoyu.schemas.event.EventLimits;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.service.config.EnvReader;
 import dev.kyoyu.service.identity.IdentityFollowerSettings;
 import dev.kyoyu.service.limits.Limit;
 import dev.kyoyu.service.limits.RateLimits;
+import dev.kyoyu.service.limits.RoleDefaults;
 import dev.kyoyu.service.http.HttpServerSettings;
 import java.time.Duration;
 import java.util.Map;
@@ -29,8 +31,9 @@ import java.util.Map;
  *                           (1 MB by default) must be at least this.
  * @param bodyBudgetBytes    request bodies being worked on at once, all requests together (memory bound)
  * @param bodyBudgetWait     how long a request waits for room in that budget before a 503
- * @param rateLimits         per agent: requests/s (counted at the door) and events/s (counted once a request's events
- *                           are validated, before any is sent); defaults well above what the ingest bench sends per agent
+ * @param rateLimits         per identity, by role: requests/s (counted at the door) and events/s (counted once a
+ *                           request's events are validated, before any is sent); the agent defaults are well above what
+ *                           the ingest bench sends per agent, admins get ten times them, readers send no events
  * @param http               read and idle timeouts of the listener
  * @param tokenMaxBodyBytes  body limit of {@code POST /auth/token}: the one body read before authentication
  * @param maxJsonTokens      JSON tokens in one request body (or NDJSON line): bounds the tree a body becomes
@@ -88,16 +91,23 @@ public record IngestConfig(
                 r.integer("KYOYU_INGEST_MAX_RECORD_BYTES", 1024 * 1024, 64 * 1024, 64 * 1024 * 1024),
                 r.integer("KYOYU_INGEST_BODY_BUDGET_BYTES", 24 * 1024 * 1024, 64 * 1024, Integer.MAX_VALUE),
                 r.duration("KYOYU_INGEST_BODY_BUDGET_WAIT", Duration.ofSeconds(2)),
-                RateLimits.read(r, Map.of(Limit.INGEST_REQUESTS, "1000/s", Limit.INGEST_EVENTS, "20000/s")),
+                RateLimits.read(r, Map.of(
+                        // A reader's requests are all refused (it writes nothing); a few per second keep its 403s cheap.
+                        Limit.INGEST_REQUESTS, new RoleDefaults("1000/s", "10000/s", "10/s"),
+                        Limit.INGEST_EVENTS, new RoleDefaults("20000/s", "200000/s", RateLimits.NONE))),
                 HttpServerSettings.read(r),
                 r.integer("KYOYU_INGEST_TOKEN_MAX_BODY_BYTES", 4096, 256, 64 * 1024),
                 r.integer("KYOYU_INGEST_MAX_JSON_TOKENS", 1_000_000, 1000, 100_000_000),
                 IdentityFollowerSettings.read(r));
         // A trace adds up to three lifecycle events to the ones it carries.
-        if (config.rateLimits().capacity(Limit.INGEST_EVENTS, false) < config.maxEventsPerRequest() + 3L) {
-            r.problem("KYOYU_RATE_INGEST_EVENTS=" + config.rateLimits().rate(Limit.INGEST_EVENTS) + " with KYOYU_RATE_BURST="
-                    + config.rateLimits().burst() + " holds fewer events than one request may carry (KYOYU_INGEST_MAX_EVENTS_PER_REQUEST="
-                    + config.maxEventsPerRequest() + ", plus 3)");
+        for (Role role : Role.values()) {
+            long capacity = config.rateLimits().capacity(Limit.INGEST_EVENTS, role);
+            if (role.canWrite() && capacity < config.maxEventsPerRequest() + 3L) {
+                r.problem(Limit.INGEST_EVENTS.setting(role) + "=" + config.rateLimits().rate(Limit.INGEST_EVENTS, role).map(Object::toString)
+                        .orElse(RateLimits.NONE) + " with KYOYU_RATE_BURST=" + config.rateLimits().burst()
+                        + " holds fewer events than one request may carry (KYOYU_INGEST_MAX_EVENTS_PER_REQUEST="
+                        + config.maxEventsPerRequest() + ", plus 3)");
+            }
         }
         if (config.keyRotationOverlap().isNegative()) {
             r.problem("KYOYU_KEY_ROTATION_OVERLAP=" + config.keyRotationOverlap() + " is negative; 0 ends old keys at once");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kyoyu.schemas.event.EventIds;
 import dev.kyoyu.schemas.event.EventJson;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.TestAgents;
 import dev.kyoyu.testsupport.KafkaProbe;
@@ -13,6 +14,7 @@ import dev.kyoyu.testsupport.TestTopics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Per-agent rate limits on the real ingest API and broker, with limits tiny enough to reach in a few requests:
- * 3 requests and 8 events per hour and agent, no burst beyond that.
+ * 3 requests and 8 events per hour and agent (6 requests and 12 events for admins), no burst beyond that.
  */
 class IngestRateLimitIT {
     private static final String PREFIX = "rate-it-" + UUID.randomUUID().toString().substring(0, 6) + "-";
@@ -42,6 +44,8 @@ class IngestRateLimitIT {
                 "KYOYU_INGEST_MAX_EVENTS_PER_REQUEST", "5",
                 "KYOYU_RATE_INGEST_REQUESTS", "3/h",
                 "KYOYU_RATE_INGEST_EVENTS", "8/h",
+                "KYOYU_RATE_INGEST_REQUESTS_ADMIN", "6/h",
+                "KYOYU_RATE_INGEST_EVENTS_ADMIN", "12/h",
                 "KYOYU_RATE_BURST", "1"));
         http = new HttpJson(app.port());
     }
@@ -160,6 +164,36 @@ class IngestRateLimitIT {
         assertEquals(0, header(refused.raw(), "RateLimit-Remaining"));
         Set<UUID> inTopic = eventIdsInTopic();
         assertTrue(ids.subList(7, 9).stream().noneMatch(inTopic::contains), "nothing from the line over the limit on is in Kafka");
+    }
+
+    @Test
+    void anAdminIsCountedInABucketOfItsRolesSize() {
+        String admin = TestAgents.minted(PREFIX + "ops", Role.ADMIN);
+        for (int remaining = 5; remaining >= 0; remaining--) {
+            HttpJson.Response run = http.postJson("/v1/runs", admin, Map.of());
+            assertEquals(201, run.status(), run.raw().body());
+            assertEquals(6, header(run.raw(), "RateLimit-Limit"), "KYOYU_RATE_INGEST_REQUESTS_ADMIN, not the agents' 3");
+            assertEquals(remaining, header(run.raw(), "RateLimit-Remaining"));
+        }
+        HttpJson.Response refused = http.postJson("/v1/runs", admin, Map.of());
+        assertEquals(429, refused.status(), refused.raw().body());
+        assertTrue(refused.error().path("message").asText().contains("6 requests/h"), refused.raw().body());
+        assertTrue(header(refused.raw(), "Retry-After") >= 1);
+    }
+
+    @Test
+    void anAdminsEventsAreChargedToTheAdminsEventBucket() {
+        String admin = TestAgents.minted(PREFIX + "ops-events", Role.ADMIN);
+        String runId = startRun(admin);
+        postEvents(admin, runId, 5, 202);
+        // 1 + 5 + 5 = 11: more than an agent's 8, within an admin's 12.
+        postEvents(admin, runId, 5, 202);
+        HttpJson.Response refused = http.postJson("/v1/runs/" + runId + "/events", admin, Map.of("events", List.of(
+                event(), event(), event(), event(), event())));
+        assertEquals(429, refused.status(), refused.raw().body());
+        assertEquals("events", refused.error().path("details").path("limit").asText());
+        assertEquals(12, header(refused.raw(), "RateLimit-Limit"), "KYOYU_RATE_INGEST_EVENTS_ADMIN");
+        assertEquals(1, header(refused.raw(), "RateLimit-Remaining"));
     }
 
     private final List<UUID> refusedEventIds = new ArrayList<>();

@@ -59,9 +59,10 @@ public final class QueryApp implements AutoCloseable {
     private final QueryEmbedder embedder;
     private final IdentityView identities;
     private final IdentityFollower follower;
+    private final RateLimiter limiter;
 
     private QueryApp(WebServer server, ReadPools pools, LiveFeed feed, QueryEmbedder embedder, RouteLog routeLog,
-                     IdentityView identities, IdentityFollower follower) {
+                     IdentityView identities, IdentityFollower follower, RateLimiter limiter) {
         this.server = server;
         this.identities = identities;
         this.follower = follower;
@@ -69,6 +70,7 @@ public final class QueryApp implements AutoCloseable {
         this.pools = pools;
         this.feed = feed;
         this.embedder = embedder;
+        this.limiter = limiter;
     }
 
     public static QueryApp start(QueryConfig config) {
@@ -84,7 +86,7 @@ public final class QueryApp implements AutoCloseable {
                 config.pgPassword(), config.poolSize(), config.replicaMaxLag(), config.statementTimeout()), registry, Clock.systemUTC());
         Tokens tokens = new Tokens(config.jwtSecret(), Duration.ofHours(1), Clock.systemUTC());
         Authenticator authenticator = new Authenticator(tokens, identities, registry);
-        RateLimiter limiter = RateLimiter.inProcess(config.rateLimits(), registry);
+        RateLimiter limiter = RateLimiter.create(config.rateLimits(), registry);
         Tracer tracer = telemetry.getTracer("dev.kyoyu.query");
         QueryMetrics metrics = new QueryMetrics(registry);
         // Grants are always read on the primary, so a revoke applies at once even while replicas lag.
@@ -128,7 +130,7 @@ public final class QueryApp implements AutoCloseable {
                 })
                 .build()
                 .start();
-        return new QueryApp(server, pools, feed, embedder, routeLog, identities, follower);
+        return new QueryApp(server, pools, feed, embedder, routeLog, identities, follower, limiter);
     }
 
     /**
@@ -174,5 +176,6 @@ public final class QueryApp implements AutoCloseable {
         follower.close();
         embedder.close();
         pools.close();
+        limiter.close();
     }
 }

@@ -3,11 +3,13 @@ package dev.kyoyu.query;
 import dev.kyoyu.embedder.provider.EmbeddingSettings;
 import dev.kyoyu.query.decisions.SearchTuning;
 import dev.kyoyu.schemas.Topics;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.service.config.EnvReader;
 import dev.kyoyu.service.identity.IdentityFollowerSettings;
 import dev.kyoyu.service.limits.Limit;
 import dev.kyoyu.service.limits.RateLimits;
+import dev.kyoyu.service.limits.RoleDefaults;
 import dev.kyoyu.service.http.HttpServerSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +47,8 @@ import java.util.Set;
  * @param statementTimeout     PostgreSQL's statement_timeout on every connection of every query pool (primary and
  *                             replicas): a query running longer is cancelled and answered 503 (1ms..10m)
  * @param searchEmbedQueue     search queries that may wait for an embedding thread; beyond it a search is 503 (0..10000)
- * @param subscribeMaxPerAgent subscriptions one agent may hold open on one process at once
+ * @param subscribeMaxPerAgent subscriptions one identity may hold open on one process at once, by role
+ *                             (KYOYU_SUBSCRIBE_MAX_PER_AGENT for role agent, _ADMIN and _READER for the others)
  * @param identities           how this replica follows the identity topic (revocations, keys, roles)
  */
 public record QueryConfig(
@@ -81,7 +84,7 @@ public record QueryConfig(
         Duration bodyBudgetWait,
         Duration statementTimeout,
         int searchEmbedQueue,
-        int subscribeMaxPerAgent,
+        Map<Role, Integer> subscribeMaxPerAgent,
         IdentityFollowerSettings identities) {
 
     public QueryConfig {
@@ -115,7 +118,9 @@ public record QueryConfig(
                 r.integer("KYOYU_SUBSCRIBE_MAX_SUBSCRIBERS", 1000, 1, 100_000),
                 r.duration("KYOYU_SUBSCRIBE_GRANT_REFRESH", Duration.ofSeconds(5)),
                 EmbeddingSettings.read(r),
-                RateLimits.read(r, Map.of(Limit.QUERIES, "6000/m", Limit.SEARCHES, "600/m")),
+                RateLimits.read(r, Map.of(
+                        Limit.QUERIES, new RoleDefaults("6000/m", "60000/m", "6000/m"),
+                        Limit.SEARCHES, new RoleDefaults("600/m", "6000/m", "600/m"))),
                 HttpServerSettings.read(r),
                 r.integer("KYOYU_QUERY_MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
                 r.integer("KYOYU_QUERY_MAX_JSON_TOKENS", 100_000, 1000, 10_000_000),
@@ -123,7 +128,7 @@ public record QueryConfig(
                 r.duration("KYOYU_QUERY_BODY_BUDGET_WAIT", Duration.ofSeconds(2)),
                 r.duration("KYOYU_QUERY_STATEMENT_TIMEOUT", Duration.ofSeconds(5)),
                 r.integer("KYOYU_SEARCH_EMBED_QUEUE", 32, 0, 10_000),
-                r.integer("KYOYU_SUBSCRIBE_MAX_PER_AGENT", 5, 1, 100_000),
+                new RoleDefaults("5", "50", "5").readIntegers(r, "KYOYU_SUBSCRIBE_MAX_PER_AGENT", 1, 100_000),
                 IdentityFollowerSettings.read(r));
         within(r, "KYOYU_SUBSCRIBE_GRANT_REFRESH", config.subscribeGrantRefresh(), Duration.ofMillis(100), Duration.ofSeconds(30));
         within(r, "KYOYU_QUERY_STATEMENT_TIMEOUT", config.statementTimeout(), Duration.ofMillis(1), Duration.ofMinutes(10));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.config.ConfigException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -63,7 +64,7 @@ class QueryConfigTest {
         QueryConfig config = QueryConfig.fromEnv(env());
         assertEquals(Duration.ofSeconds(5), config.statementTimeout());
         assertEquals(Duration.ofSeconds(5), config.subscribeGrantRefresh());
-        assertEquals(5, config.subscribeMaxPerAgent());
+        assertEquals(Map.of(Role.AGENT, 5, Role.ADMIN, 50, Role.READER, 5), config.subscribeMaxPerAgent());
         assertEquals(32, config.searchEmbedQueue());
     }
 

@@ -25,6 +25,11 @@ public final class TestStack {
         return System.getenv().getOrDefault("KYOYU_TEST_PG_PASSWORD", "");
     }
 
+    /** The real redis-server ./kyoyu test starts, for the rate limits shared by replicas. */
+    public static String redisUrl() {
+        return env("KYOYU_TEST_REDIS_URL");
+    }
+
     /** The repository root, for tests that drive ./kyoyu itself. */
     public static String stackDir() {
         return env("KYOYU_TEST_STACK_DIR");
@@ -34,7 +39,7 @@ public final class TestStack {
         String value = System.getenv(name);
         if (value == null || value.isBlank()) {
             throw new IllegalStateException(name + " is not set: run the integration tests through ./kyoyu test, "
-                    + "which starts the real Kafka and PostgreSQL and sets it");
+                    + "which starts the real Kafka, PostgreSQL and Redis and sets it");
         }
         return value;
     }

@@ -70,10 +70,8 @@ public final class IngestBench {
             String topic = topics.create("ingest", partitions);
             String jwtSecret = randomSecret();
             String apiKeySecret = randomSecret();
-            int port = Ports.free();
             Map<String, String> childEnv = new LinkedHashMap<>();
             childEnv.put("KYOYU_INGEST_HOST", "127.0.0.1");
-            childEnv.put("KYOYU_INGEST_PORT", Integer.toString(port));
             childEnv.put("KYOYU_KAFKA_BOOTSTRAP", env.kafkaBootstrap());
             childEnv.put("KYOYU_EVENTS_TOPIC", topic);
             childEnv.put("KYOYU_JWT_SECRET", jwtSecret);
@@ -89,34 +87,9 @@ public final class IngestBench {
             List<Integer> warmupPool = List.of(Math.min(100, options.batchSizes().getLast()));
             pools.computeIfAbsent(warmupPool.getFirst(), b -> bodies(b, new IngestResults(options, env, topic, partitions)));
 
-            List<String> jvm = new ArrayList<>(List.of("-Xmx" + env.serviceHeap()));
-            jvm.addAll(options.serviceJvmArgs());
-            ChildProcess service = ChildProcess.startJava("ingest-api", jvm,
-                    env.classpathOf("ingest-api"), MAIN, List.of(), childEnv, workDir.resolve("ingest-api.log"));
-            try (service) {
-                Ports.awaitHealthy(service, port, Duration.ofSeconds(60));
-                results.startupPeakRssKib = service.peakRssKib();
-                HttpLoad load = new HttpLoad(port);
-                List<String> agentIds = IntStream.range(0, options.clients()).mapToObj(i -> String.format("bench-agent-%04d", i)).toList();
-                List<HttpLoad.Agent> agents = load.signIn(agentIds, agent -> apiKey(apiKeySecret, agent));
-                CpuMeter cpu = new CpuMeter().addProcess("ingest-api", service.pid());
-                env.kafkaBrokerPid().ifPresent(pid -> cpu.addProcess("kafka broker", pid));
-                cpu.addSelf("load client (this JVM)");
-
-                System.err.printf("warming up for %ds at batch %d with %d clients…%n", options.warmup().toSeconds(),
-                        warmupPool.getFirst(), options.clients());
-                load.phase("warm-up", agents, warmupPool.getFirst(), pools.get(warmupPool.getFirst()), Duration.ZERO,
-                        options.warmup(), service, cpu);
-                for (int batch : options.batchSizes()) {
-                    HttpLoad.PhaseResult phase = load.phase(String.format("batch %,d", batch), agents, batch, pools.get(batch),
-                            options.rampUp(), options.measure(), service, cpu);
-                    results.phases.add(phase);
-                    System.err.printf("batch %,d: %,.0f events/s, %,.0f requests/s, p99 %.1f ms, %d errors%n", batch,
-                            phase.eventsPerSecond(), phase.requestsPerSecond(), phase.latencyNanos().at(99) / 1e6, phase.errorCount());
-                }
-                results.lifetimePeakRssKib = service.peakRssKib();
+            for (String mode : options.rateModes()) {
+                results.modes.add(runMode(mode, childEnv, apiKeySecret, pools, warmupPool.getFirst()));
             }
-            results.serviceExitCode = service.process().exitValue();
 
             System.err.println("measuring the records the ingest API published…");
             Path payloadFile = workDir.resolve("published-events.ndjson");
@@ -127,6 +100,78 @@ public final class IngestBench {
             results.write(workDir);
             return 0;
         }
+    }
+
+    /** Every phase on a fresh ingest-api whose rate limiting is {@code mode}: off, in-process or redis. */
+    private IngestResults.ModeRun runMode(String mode, Map<String, String> baseEnv, String apiKeySecret,
+                                          Map<Integer, List<byte[]>> pools, int warmupBatch) throws Exception {
+        int port = Ports.free();
+        Map<String, String> childEnv = new LinkedHashMap<>(baseEnv);
+        childEnv.put("KYOYU_INGEST_PORT", Integer.toString(port));
+        childEnv.putAll(rateLimitEnv(mode));
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + env.serviceHeap()));
+        jvm.addAll(options.serviceJvmArgs());
+        List<HttpLoad.PhaseResult> phases = new ArrayList<>();
+        long startupPeak;
+        long lifetimePeak;
+        ChildProcess service = ChildProcess.startJava("ingest-api", jvm, env.classpathOf("ingest-api"), MAIN, List.of(), childEnv,
+                workDir.resolve("ingest-api-" + mode + ".log"));
+        try (service) {
+            Ports.awaitHealthy(service, port, Duration.ofSeconds(60));
+            startupPeak = service.peakRssKib();
+            HttpLoad load = new HttpLoad(port);
+            // Agents of their own per mode: a mode never starts with buckets another mode emptied.
+            List<String> agentIds = IntStream.range(0, options.clients())
+                    .mapToObj(i -> String.format("bench-%s-%04d", mode, i)).toList();
+            List<HttpLoad.Agent> agents = load.signIn(agentIds, agent -> apiKey(apiKeySecret, agent));
+            CpuMeter cpu = new CpuMeter().addProcess("ingest-api", service.pid());
+            env.kafkaBrokerPid().ifPresent(pid -> cpu.addProcess("kafka broker", pid));
+            cpu.addSelf("load client (this JVM)");
+
+            System.err.printf("rate limits %s: warming up for %ds at batch %d with %d clients…%n", mode, options.warmup().toSeconds(),
+                    warmupBatch, options.clients());
+            load.phase("warm-up", agents, warmupBatch, pools.get(warmupBatch), Duration.ZERO, options.warmup(), service, cpu);
+            for (int batch : options.batchSizes()) {
+                HttpLoad.PhaseResult phase = load.phase(String.format("%s, batch %,d", mode, batch), agents, batch, pools.get(batch),
+                        options.rampUp(), options.measure(), service, cpu);
+                phases.add(phase);
+                System.err.printf("rate limits %s, batch %,d: %,.0f events/s, %,.0f requests/s, p99 %.1f ms, %d errors%n", mode, batch,
+                        phase.eventsPerSecond(), phase.requestsPerSecond(), phase.latencyNanos().at(99) / 1e6, phase.errorCount());
+            }
+            lifetimePeak = service.peakRssKib();
+        }
+        return new IngestResults.ModeRun(mode, phases, startupPeak, lifetimePeak, service.process().exitValue());
+    }
+
+    /**
+     * Limits far above anything the load sends (nothing is refused), so "in-process" and "redis" measure the cost of
+     * charging every request and its events; "off" switches the limiter off, the reference.
+     */
+    static Map<String, String> rateLimitEnv(String mode) {
+        Map<String, String> limits = Map.of("KYOYU_RATE_INGEST_REQUESTS", "1000000/s", "KYOYU_RATE_INGEST_EVENTS", "100000000/s");
+        return switch (mode) {
+            case "off" -> Map.of("KYOYU_RATE_LIMITS", "off");
+            case "in-process" -> limits;
+            case "redis" -> {
+                Map<String, String> shared = new LinkedHashMap<>(limits);
+                shared.put("KYOYU_REDIS_URL", redisUrl());
+                yield shared;
+            }
+            default -> throw new IllegalArgumentException("no rate-limit mode " + mode);
+        };
+    }
+
+    /** The stack's redis-server (./kyoyu bench starts it): KYOYU_REDIS_URL, or the loopback on KYOYU_REDIS_PORT. */
+    private static String redisUrl() {
+        String url = System.getenv("KYOYU_REDIS_URL");
+        if (url != null && !url.isBlank()) {
+            return url;
+        }
+        String port = System.getenv("KYOYU_REDIS_PORT");
+        if (port == null || port.isBlank()) {
+            throw new IllegalStateException("--rate-limits=redis needs KYOYU_REDIS_PORT (run through ./kyoyu bench, which starts Redis)");
+        }
+        return "redis://127.0.0.1:" + port.trim();
     }
 
     /** The raw producer at the published record size, on a fresh topic with the same partition count. */

@@ -14,10 +14,14 @@ import java.util.List;
  * @param partitions      partitions of the bench topics; 0 = as many as kyoyu.events.v1 has on this broker
  * @param baselineRecords records each ProducerPerformance baseline sends (a tenth more as its warm-up)
  * @param serviceJvmArgs  extra JVM flags for ingest-api, for diagnosis (GC logs, native memory tracking)
+ * @param rateModes       how ingest-api counts rate limits, one fresh ingest-api and every phase each: {@code off},
+ *                        {@code in-process}, {@code redis} (limits far above the load, so what is measured is the cost
+ *                        of charging, not refusals)
  */
 public record IngestOptions(int clients, List<Integer> batchSizes, Duration warmup, Duration rampUp, Duration measure,
                             int partitions, long baselineRecords, List<String> serviceJvmArgs, Path outDir,
-                            boolean keep) {
+                            boolean keep, List<String> rateModes) {
+    static final List<String> RATE_MODES = List.of("off", "in-process", "redis");
 
     static final String USAGE = """
             BenchMain ingest [options]   drive ingest-api over HTTP; baseline: Kafka's ProducerPerformance
@@ -31,7 +35,10 @@ public record IngestOptions(int clients, List<Integer> batchSizes, Duration warm
               --service-jvm-args="-Xlog:gc …"
                                      extra JVM flags for ingest-api, after -Xmx (diagnosis; the report names them)
               --out=DIR              where the .md and .png go (default docs/benchmarks of the checkout)
-              --keep                 keep the bench topics""";
+              --keep                 keep the bench topics
+              --rate-limits=in-process
+                                     off, in-process and/or redis (comma list): ingest-api's rate limiting, limits
+                                     far above the load; each mode runs every phase on a fresh ingest-api""";
 
     static IngestOptions parse(List<String> args, Path repo) {
         Options o = new Options(args);
@@ -45,7 +52,12 @@ public record IngestOptions(int clients, List<Integer> batchSizes, Duration warm
                 o.number("baseline-records", 3_000_000, 10_000, 1_000_000_000),
                 Options.words(o.string("service-jvm-args", "")),
                 Path.of(o.string("out", repo.resolve("docs").resolve("benchmarks").toString())),
-                o.flag("keep"));
+                o.flag("keep"),
+                Options.words(o.string("rate-limits", "in-process").replace(',', ' ')));
+        if (options.rateModes().isEmpty() || !RATE_MODES.containsAll(options.rateModes())
+                || options.rateModes().stream().distinct().count() != options.rateModes().size()) {
+            o.problem("--rate-limits takes distinct values among " + String.join(", ", RATE_MODES));
+        }
         if (options.measure().isZero()) {
             o.problem("--phase-seconds must be at least 1");
         }

@@ -29,12 +29,17 @@ final class IngestResults {
     final int partitions;
     final SizeProfile sizes = new SizeProfile();
     final Map<Integer, Percentiles> bodySizes = new LinkedHashMap<>();
-    final List<HttpLoad.PhaseResult> phases = new ArrayList<>();
+    /** One per rate-limit mode, in the order run; each on a fresh ingest-api. */
+    final List<ModeRun> modes = new ArrayList<>();
     final List<ProducerBaseline.Result> baselines = new ArrayList<>();
     double idleMachineBusy;
-    long startupPeakRssKib;
-    long lifetimePeakRssKib;
-    int serviceExitCode;
+
+    /** Every phase of ingest-api with its rate limiting {@code mode} (off, in-process, redis). */
+    record ModeRun(String mode, List<HttpLoad.PhaseResult> phases, long startupPeakRssKib, long lifetimePeakRssKib, int exitCode) {
+        long peakRssKib() {
+            return Math.max(lifetimePeakRssKib, phases.stream().mapToLong(HttpLoad.PhaseResult::peakRssKib).max().orElse(0));
+        }
+    }
     TopicSample.Sizes topicSizes;
     List<String> topics = List.of();
 
@@ -47,14 +52,17 @@ final class IngestResults {
 
     void write(Path workDir) throws IOException {
         ProducerBaseline.Result raw = baselines.getFirst();
-        Table results = new Table("batch size", "requests", "events", "events/s", "requests/s", "p50 ms", "p95 ms",
+        Table results = new Table("rate limits", "batch size", "requests", "events", "events/s", "requests/s", "p50 ms", "p95 ms",
                 "p99 ms", "max ms", "errors", "peak RSS MiB", "events/s ÷ raw producer");
-        for (HttpLoad.PhaseResult p : phases) {
-            results.row(String.format("%,d", p.batchSize()), String.format("%,d", p.requests()), String.format("%,d", p.events()),
-                    p.eventsPerSecond(), p.requestsPerSecond(), ms(p.latencyNanos().at(50)), ms(p.latencyNanos().at(95)),
-                    ms(p.latencyNanos().at(99)), ms(p.latencyNanos().max()), errors(p), Table.mib(p.peakRssKib()),
-                    ratio(p.eventsPerSecond() / raw.recordsPerSecond()));
+        for (ModeRun m : modes) {
+            for (HttpLoad.PhaseResult p : m.phases()) {
+                results.row(m.mode(), String.format("%,d", p.batchSize()), String.format("%,d", p.requests()),
+                        String.format("%,d", p.events()), p.eventsPerSecond(), p.requestsPerSecond(), ms(p.latencyNanos().at(50)),
+                        ms(p.latencyNanos().at(95)), ms(p.latencyNanos().at(99)), ms(p.latencyNanos().max()), errors(p),
+                        Table.mib(p.peakRssKib()), ratio(p.eventsPerSecond() / raw.recordsPerSecond()));
+            }
         }
+        Table rateModes = rateModeTable(raw);
         Table baselineTable = new Table("baseline", "records", "records/s", "MB/s", "avg ms", "p50 ms", "p95 ms", "p99 ms",
                 "max ms", "settings");
         for (ProducerBaseline.Result b : baselines) {
@@ -72,6 +80,8 @@ final class IngestResults {
         System.out.println();
         System.out.print(results.markdown());
         System.out.println();
+        System.out.print(rateModes.markdown());
+        System.out.println();
         System.out.print(baselineTable.markdown());
         System.out.println();
         System.out.print(cpu.markdown());
@@ -81,6 +91,15 @@ final class IngestResults {
                 .paragraph(verdict)
                 .table(results)
                 .chart("events/s per batch size against the raw producer")
+                .heading("Rate limiting: what charging costs")
+                .paragraph("Each mode is a fresh ingest-api running every phase. off: KYOYU_RATE_LIMITS=off, nothing is "
+                        + "counted. in-process: every request and its events are charged to the agent's Bucket4j buckets in "
+                        + "the process. redis: the same buckets in the stack's redis-server (Bucket4j's Lettuce integration, "
+                        + "compare-and-swap: a round trip or two per charge). Limits are set far above the load "
+                        + "(1,000,000 requests/s, 100,000,000 events/s per agent), so nothing is refused and the difference "
+                        + "is the cost of charging. The modes run one after the other: on a shared machine compare the "
+                        + "events per ingest-api core-second as well as events/s.")
+                .table(rateModes)
                 .heading("Baseline: Kafka's ProducerPerformance, same broker, same run")
                 .paragraph("Ratio = ingest-api events/s ÷ the first row's records/s (the raw producer at the mean size of the "
                         + "records the ingest API published). The second row sends the very records the ingest API published, "
@@ -115,23 +134,53 @@ final class IngestResults {
 
     private String verdict(ProducerBaseline.Result raw) {
         StringBuilder out = new StringBuilder();
-        phases.stream().filter(p -> p.batchSize() == 100).findFirst().ifPresent(p -> out.append(String.format(Locale.ROOT,
-                "**Batch 100: %,.0f events/s = %.2f × the raw producer's %,.0f records/s (bar ≥ %.1f: %s).** ",
-                p.eventsPerSecond(), p.eventsPerSecond() / raw.recordsPerSecond(), raw.recordsPerSecond(), BAR,
-                p.eventsPerSecond() / raw.recordsPerSecond() >= BAR ? "met" : "NOT met")));
-        long peak = Math.max(lifetimePeakRssKib, phases.stream().mapToLong(HttpLoad.PhaseResult::peakRssKib).max().orElse(0));
+        for (ModeRun m : modes) {
+            m.phases().stream().filter(p -> p.batchSize() == 100).findFirst().ifPresent(p -> out.append(String.format(Locale.ROOT,
+                    "**Batch 100, rate limits %s: %,.0f events/s = %.2f × the raw producer's %,.0f records/s (bar ≥ %.1f: %s).** ",
+                    m.mode(), p.eventsPerSecond(), p.eventsPerSecond() / raw.recordsPerSecond(), raw.recordsPerSecond(), BAR,
+                    p.eventsPerSecond() / raw.recordsPerSecond() >= BAR ? "met" : "NOT met")));
+        }
+        long peak = modes.stream().mapToLong(ModeRun::peakRssKib).max().orElse(0);
         out.append(String.format(Locale.ROOT, "ingest-api peak RSS %s MiB with -Xmx%s (limit 512 MiB: %s). ", Table.mib(peak),
                 env.serviceHeap(), peak < RSS_LIMIT_KIB ? "kept" : "EXCEEDED"));
-        long errors = phases.stream().mapToLong(HttpLoad.PhaseResult::errorCount).sum();
+        long errors = allPhases().stream().mapToLong(HttpLoad.PhaseResult::errorCount).sum();
         out.append(errors == 0 ? "No errors." : errors + " failed requests (see the errors column).");
-        out.append(String.format(Locale.ROOT, " %d concurrent clients; after SIGTERM ingest-api exited with code %d.",
-                options.clients(), serviceExitCode));
+        out.append(String.format(Locale.ROOT, " %d concurrent clients; after SIGTERM ingest-api exited with code %s.",
+                options.clients(), modes.stream().map(m -> Integer.toString(m.exitCode())).distinct().collect(Collectors.joining(", "))));
         return out.toString();
+    }
+
+    /** Per mode and batch size: the ratio to the raw producer, against the mode "off" when it ran, and peak RSS. */
+    private Table rateModeTable(ProducerBaseline.Result raw) {
+        Table table = new Table("rate limits", "batch size", "events/s", "÷ raw producer", "÷ off", "events per ingest-api core-second",
+                "p99 ms", "peak RSS MiB (whole run)");
+        Map<Integer, Double> off = new LinkedHashMap<>();
+        modes.stream().filter(m -> m.mode().equals("off")).findFirst()
+                .ifPresent(m -> m.phases().forEach(p -> off.put(p.batchSize(), p.eventsPerSecond())));
+        for (ModeRun m : modes) {
+            for (HttpLoad.PhaseResult p : m.phases()) {
+                Double reference = off.get(p.batchSize());
+                table.row(m.mode(), String.format("%,d", p.batchSize()), p.eventsPerSecond(), ratio(p.eventsPerSecond() / raw.recordsPerSecond()),
+                        reference == null ? "–" : ratio(p.eventsPerSecond() / reference), perCore(p), ms(p.latencyNanos().at(99)),
+                        Table.mib(m.peakRssKib()));
+            }
+        }
+        return table;
+    }
+
+    /** On a shared machine the cores ingest-api got vary between windows; events per core it used compare better. */
+    private static String perCore(HttpLoad.PhaseResult p) {
+        Double cores = p.cores().get("ingest-api");
+        return cores == null || cores <= 0 ? "–" : String.format(Locale.ROOT, "%,.0f", p.eventsPerSecond() / cores);
+    }
+
+    private List<HttpLoad.PhaseResult> allPhases() {
+        return modes.stream().flatMap(m -> m.phases().stream()).toList();
     }
 
     private Table cpuTable() {
         List<String> names = new ArrayList<>();
-        phases.forEach(p -> p.cores().keySet().forEach(n -> {
+        allPhases().forEach(p -> p.cores().keySet().forEach(n -> {
             if (!names.contains(n)) {
                 names.add(n);
             }
@@ -148,7 +197,7 @@ final class IngestResults {
         List<String> header = new ArrayList<>(List.of("phase"));
         header.addAll(names);
         Table table = new Table(header.toArray(String[]::new));
-        phases.forEach(p -> table.row(cpuRow(String.format("batch %,d", p.batchSize()), names, p.cores())));
+        modes.forEach(m -> m.phases().forEach(p -> table.row(cpuRow(String.format("%s, batch %,d", m.mode(), p.batchSize()), names, p.cores()))));
         baselines.forEach(b -> table.row(cpuRow(b.label(), names, b.cores())));
         return table;
     }
@@ -172,8 +221,9 @@ final class IngestResults {
                 "error = any answer but 202 with every event accepted, or no answer",
                 "ingest-api: its own process (`java -Xmx" + env.serviceHeap() + extraFlags(options.serviceJvmArgs()) + " -cp ingest-api/target/ingest-api.jar:"
                         + "ingest-api/target/lib/*`), its defaults, on its own topic `" + topic + "` (" + partitions + " partitions, "
-                        + "as many as kyoyu.events.v1); peak RSS = VmHWM, reset at each window's start (startup peak "
-                        + Table.mib(startupPeakRssKib) + " MiB, whole-life peak " + Table.mib(lifetimePeakRssKib) + " MiB)",
+                        + "as many as kyoyu.events.v1); peak RSS = VmHWM, reset at each window's start; startup and whole-life peaks: "
+                        + modes.stream().map(m -> m.mode() + " " + Table.mib(m.startupPeakRssKib()) + " / " + Table.mib(m.lifetimePeakRssKib())
+                                + " MiB").collect(Collectors.joining(", ")),
                 "topics used (deleted afterwards unless --keep): " + String.join(", ", topics),
                 "child logs: " + workDir);
     }
@@ -184,14 +234,14 @@ final class IngestResults {
 
     private List<String> chartCategories() {
         List<String> categories = new ArrayList<>();
-        phases.forEach(p -> categories.add(String.format("ingest, batch %,d", p.batchSize())));
+        modes.forEach(m -> m.phases().forEach(p -> categories.add(String.format("ingest %s, batch %,d", m.mode(), p.batchSize()))));
         baselines.forEach(b -> categories.add(b.label()));
         return categories;
     }
 
     private List<Double> chartValues() {
         List<Double> values = new ArrayList<>();
-        phases.forEach(p -> values.add(p.eventsPerSecond()));
+        allPhases().forEach(p -> values.add(p.eventsPerSecond()));
         baselines.forEach(b -> values.add(b.recordsPerSecond()));
         return values;
     }

@@ -8,6 +8,7 @@ import dev.kyoyu.query.live.Subscriber;
 import dev.kyoyu.query.live.Subscription;
 import dev.kyoyu.query.live.SubscriptionFilter;
 import dev.kyoyu.query.live.SubscriptionSlots;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.auth.AgentIds;
 import dev.kyoyu.service.auth.Authenticator;
 import dev.kyoyu.service.auth.Caller;
@@ -44,7 +45,7 @@ public final class SubscribeRoutes implements HttpService {
 
     /** How subscriptions behave; see QueryConfig for each setting's variable and default. */
     public record Settings(Duration heartbeat, int queueCapacity, int resumeLookback, int maxSubscribers,
-                           Duration grantRefresh, int maxPerAgent) {
+                           Duration grantRefresh, Map<Role, Integer> maxPerAgent) {
     }
 
     private final Authenticator authenticator;
@@ -86,11 +87,12 @@ public final class SubscribeRoutes implements HttpService {
             throw ApiException.unavailable("this query-api process serves its maximum of " + settings.maxSubscribers()
                     + " subscriptions; retry, ideally against another replica", Duration.ofSeconds(5), null);
         }
-        try (SubscriptionSlots.Slot slot = slots.take(caller.agentId())) {
+        try (SubscriptionSlots.Slot slot = slots.take(caller.agentId(), caller.role())) {
             if (slot == null) {
-                throw new ApiException(ErrorCode.RATE_LIMITED, "agent " + caller.agentId() + " already holds "
-                        + slots.perAgent() + " open subscriptions, the most one agent may hold on this process; close one first",
-                        Map.of("limit", slots.perAgent()));
+                int cap = slots.perAgent(caller.role());
+                throw new ApiException(ErrorCode.RATE_LIMITED, "agent " + caller.agentId() + " already holds " + cap
+                        + " open subscriptions, the most one identity of role " + caller.role().wireName()
+                        + " may hold on this process; close one first", Map.of("limit", cap));
             }
             stream(req, res, caller, filter, scope, resume);
         }

@@ -1,8 +1,12 @@
 package dev.kyoyu.service.limits;
 
+import dev.kyoyu.schemas.identity.Role;
+import java.util.Locale;
+
 /**
- * What is counted against an agent, each in a bucket of its own; set by {@code KYOYU_RATE_<NAME>}.
- * Searches have their own limit because one costs an embedding and a vector scan, many times a structured query.
+ * What is counted against an identity, each in a bucket of its own; set per role by {@code KYOYU_RATE_<NAME>} (role
+ * agent), {@code KYOYU_RATE_<NAME>_ADMIN} and {@code KYOYU_RATE_<NAME>_READER}. Searches have their own limit because
+ * one costs an embedding and a vector scan, many times a structured query.
  */
 public enum Limit {
     INGEST_REQUESTS("requests"),
@@ -21,7 +25,13 @@ public enum Limit {
         return unit;
     }
 
-    public String setting() {
-        return "KYOYU_RATE_" + name();
+    /** The setting for {@code role}: the agent role's is the plain name, the others carry the role as a suffix. */
+    public String setting(Role role) {
+        return settingFor("KYOYU_RATE_" + name(), role);
+    }
+
+    /** {@code base} for role agent, {@code base_ADMIN} / {@code base_READER} for the others. */
+    public static String settingFor(String base, Role role) {
+        return role == Role.AGENT ? base : base + "_" + role.name().toUpperCase(Locale.ROOT);
     }
 }

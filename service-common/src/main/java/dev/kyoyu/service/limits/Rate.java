@@ -37,7 +37,7 @@ public record Rate(long amount, Duration period) {
         String text = r.string(name, defaultValue);
         Rate rate = parse(text);
         if (rate == null) {
-            r.problem(name + "=" + text + " is not a rate (e.g. 500/s, 6000/m, 100/h; at least 1)");
+            r.problem(name + "=" + text + " is not a rate (e.g. 500/s, 6000/m, 100/h; at least 1, or 0 for none)");
             return parse(defaultValue);
         }
         return rate;

@@ -1,5 +1,6 @@
 package dev.kyoyu.service.limits;
 
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.auth.Authenticator;
 import dev.kyoyu.service.auth.Caller;
 import io.helidon.webserver.http.FilterChain;
@@ -16,6 +17,9 @@ import java.util.Optional;
  * uncounted, and its route answers 401: a limit needs an identity.
  */
 public final class RequestRateFilter {
+    /** The caller of the request this thread is working on, for what is charged deeper down (events): see {@link #roleOf}. */
+    private static final ThreadLocal<Caller> CURRENT = new ThreadLocal<>();
+
     private final Authenticator authenticator;
     private final RateLimiter limiter;
     private final Map<String, Limit> limitByPathPrefix;
@@ -40,10 +44,28 @@ public final class RequestRateFilter {
             // Verified once per request (the routes reuse it); a failure is the route's to answer and count.
             Optional<Caller> caller = authenticator.caller(req);
             if (caller.isPresent()) {
-                RateLimitHeaders.write(res, limiter.charge(limit, caller.get().agentId(), caller.get().admin(), 1));
+                RateLimitHeaders.write(res, limiter.charge(limit, caller.get().agentId(), caller.get().role(), 1));
+                // Helidon runs a request's filters and route on one thread: the route's charges see this caller.
+                CURRENT.set(caller.get());
+                try {
+                    chain.proceed();
+                } finally {
+                    CURRENT.remove();
+                }
+                return;
             }
         }
         chain.proceed();
+    }
+
+    /**
+     * The role of {@code agentId} as the token of the request being handled on this thread says; {@link Role#AGENT}
+     * when this thread handles no counted request of that identity. Lets what is charged after the routes parsed the
+     * request (events) use the bucket of the caller's role without the routes passing it down.
+     */
+    public static Role roleOf(String agentId) {
+        Caller caller = CURRENT.get();
+        return caller != null && caller.agentId().equals(agentId) ? caller.role() : Role.AGENT;
     }
 
     private Limit limitFor(String path) {
