@@ -112,6 +112,16 @@ class ConfigurationDocTest {
         assertEquals(List.of(), problems);
     }
 
+    /** A default the README or a doc repeats in prose must be the code's. */
+    @Test
+    void theProseDocsRepeatNoDefaultWrongly() {
+        Map<String, SettingRead> settings = new TreeMap<>();
+        byName.forEach((name, reads) -> settings.put(name, reads.values().iterator().next()));
+        List<String> mismatches = ProseDefaults.mismatches(repo, settings);
+        assertTrue(mismatches.isEmpty(), "defaults in the docs that differ from the code's; fix the doc (or link to "
+                + ConfigurationDoc.FILE + " instead of repeating it):\n  " + String.join("\n  ", mismatches));
+    }
+
     /** A setting read some other way than through EnvReader would be missing from the reference: none may be. */
     @Test
     void everySettingNamedInServiceCodeIsInTheReference() throws IOException {
