@@ -43,7 +43,7 @@ final class ConfigurationDoc {
         line("");
         line("Formats: durations `100ms`, `5s`, `2m`, `1h` or ISO-8601 (`PT0.5S`); sizes in bytes; rates `<n>/s`, `<n>/m`");
         line("or `<n>/h`; booleans `true` or `false`; choices in lower case. An unset or blank variable takes the default.");
-        line("Secrets are never printed, here or in logs. `./kyoyu replay` reads the sink-worker's settings; the migrations");
+        line("Secret values are never shown here. `./kyoyu replay` reads the sink-worker's settings; the migrations");
         line("`./kyoyu up` applies (schemas' MigrateMain) read `KYOYU_PG_URL`, `KYOYU_PG_USER` and `KYOYU_PG_PASSWORD`.");
         byProcess.forEach((process, settings) -> {
             line("");

@@ -3,11 +3,12 @@ package dev.kyoyu.system.config;
 import dev.kyoyu.embedder.EmbedderConfig;
 import dev.kyoyu.ingest.IngestConfig;
 import dev.kyoyu.query.QueryConfig;
-import dev.kyoyu.service.config.ConfigException;
 import dev.kyoyu.service.config.SettingRead;
 import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.stream.StreamConfig;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -36,7 +37,7 @@ final class ProcessSettings {
         Map<String, Map<String, SettingRead>> byProcess = new LinkedHashMap<>();
         PROCESSES.forEach((process, fromEnv) -> {
             Map<String, SettingRead> settings = new TreeMap<>();
-            for (SettingRead read : SettingRead.recordDuring(() -> readIgnoringMissing(fromEnv))) {
+            for (SettingRead read : readWithRequiredSet(process, fromEnv)) {
                 SettingRead earlier = settings.putIfAbsent(read.name(), read);
                 if (earlier != null && !earlier.equals(read)) {
                     throw new AssertionError(process + " reads " + read.name() + " twice, differently: " + earlier + " and " + read);
@@ -47,12 +48,34 @@ final class ProcessSettings {
         return byProcess;
     }
 
-    /** An empty environment lacks the required settings; that problem is expected, the reads are what counts. */
-    private static void readIgnoringMissing(Consumer<Map<String, String>> fromEnv) {
+    /**
+     * Reads once on an empty environment to learn the required settings, then again with each of them set (to its
+     * example, or a long enough secret), so that no config stops early for want of one. Defaults are the same both
+     * times: no default depends on a required setting.
+     */
+    private static List<SettingRead> readWithRequiredSet(String process, Consumer<Map<String, String>> fromEnv) {
+        Map<String, String> env = new HashMap<>();
+        for (SettingRead read : SettingRead.recordDuring(() -> readIgnoringProblems(fromEnv, Map.of()))) {
+            switch (read.kind()) {
+                case REQUIRED -> env.put(read.name(), read.detail().replaceFirst("^e\\.g\\. ", ""));
+                case SECRET -> env.put(read.name(), "s".repeat(32));
+                default -> { }
+            }
+        }
         try {
-            fromEnv.accept(Map.of());
-        } catch (ConfigException expected) {
-            // every read happened before finish() threw
+            return SettingRead.recordDuring(() -> fromEnv.accept(env));
+        } catch (RuntimeException e) {
+            throw new AssertionError(process + "'s config does not start with only its required settings set, each to its"
+                    + " example (" + env.keySet() + "): give every required setting a valid example", e);
+        }
+    }
+
+    /** The problems of a partial environment are expected; the reads are what counts. */
+    private static void readIgnoringProblems(Consumer<Map<String, String>> fromEnv, Map<String, String> env) {
+        try {
+            fromEnv.accept(env);
+        } catch (RuntimeException expected) {
+            // the reads before it are recorded; the second pass, with the required settings set, must not throw
         }
     }
 
