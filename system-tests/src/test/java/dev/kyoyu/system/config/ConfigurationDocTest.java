@@ -33,6 +33,7 @@ class ConfigurationDocTest {
     private static final List<String> SERVICE_MODULES =
             List.of("schemas", "service-common", "ingest-api", "sink-worker", "decision-stream", "embedder", "query-api");
     private static final Pattern SETTING_NAME = Pattern.compile("KYOYU_[A-Z0-9_]+");
+    private static final Pattern JAVA_FALLBACK = Pattern.compile("getOrDefault\\(\\s*\"(KYOYU_[A-Z0-9_]+)\",\\s*\"([^\"]*)\"\\)");
 
     private final Path repo = repoRoot();
     private final Map<String, Map<String, SettingRead>> byProcess = ProcessSettings.read();
@@ -143,6 +144,31 @@ class ConfigurationDocTest {
             }
         }
         assertTrue(unknown.isEmpty(), "settings named in code that no config class reads through EnvReader: " + unknown);
+    }
+
+    /** Code that reads a service setting beside EnvReader (the migrations, the bench) may not disagree on its default. */
+    @Test
+    void javaOutsideTheConfigsRestatesNoDefaultDifferently() throws IOException {
+        List<String> problems = new ArrayList<>();
+        try (Stream<Path> modules = Files.list(repo)) {
+            for (Path main : modules.map(m -> m.resolve("src/main/java")).filter(Files::isDirectory).toList()) {
+                try (Stream<Path> files = Files.walk(main)) {
+                    for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                        Matcher m = JAVA_FALLBACK.matcher(Files.readString(file));
+                        while (m.find()) {
+                            Map<String, SettingRead> reads = byName.get(m.group(1));
+                            String code = reads == null ? null : ConfigurationDoc.written(reads.values().iterator().next());
+                            // "" for a setting without a default (an optional password) means the same: none
+                            if (reads != null && !m.group(2).equals(code == null ? "" : code)) {
+                                problems.add(repo.relativize(file) + " falls back to " + m.group(1) + "=\"" + m.group(2)
+                                        + "\", the default is " + code);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
     }
 
     /** The service settings env.sh gives a value, with the first such line. */
