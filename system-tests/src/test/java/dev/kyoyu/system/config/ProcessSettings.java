@@ -3,6 +3,7 @@ package dev.kyoyu.system.config;
 import dev.kyoyu.embedder.EmbedderConfig;
 import dev.kyoyu.ingest.IngestConfig;
 import dev.kyoyu.query.QueryConfig;
+import dev.kyoyu.service.config.ConfigException;
 import dev.kyoyu.service.config.SettingRead;
 import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.stream.StreamConfig;
@@ -62,12 +63,16 @@ final class ProcessSettings {
                 default -> { }
             }
         }
-        try {
-            return SettingRead.recordDuring(() -> fromEnv.accept(env));
-        } catch (RuntimeException e) {
-            throw new AssertionError(process + "'s config does not start with only its required settings set, each to its"
-                    + " example (" + env.keySet() + "): give every required setting a valid example", e);
-        }
+        return SettingRead.recordDuring(() -> {
+            try {
+                fromEnv.accept(env);
+            } catch (ConfigException e) {
+                // a rule across settings the examples break; every read happened before finish() threw
+            } catch (RuntimeException e) {
+                throw new AssertionError(process + "'s config threw instead of reporting a problem, with only its required"
+                        + " settings set, each to its example (" + env.keySet() + ")", e);
+            }
+        });
     }
 
     /** The problems of a partial environment are expected; the reads are what counts. */
