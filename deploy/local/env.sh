@@ -25,6 +25,9 @@ export KYOYU_CACHE
 export KYOYU_KAFKA_PORT="${KYOYU_KAFKA_PORT:-59092}"
 export KYOYU_KAFKA_CONTROLLER_PORT="${KYOYU_KAFKA_CONTROLLER_PORT:-59093}"
 export KYOYU_PG_PORT="${KYOYU_PG_PORT:-55432}"
+# The services' HTTP ports: their defaults in the config classes, restated because the launcher probes them
+# (ConfigurationDocTest fails if the two ever differ). Every other service setting is left to the code's
+# default unless the local stack needs another value, which then says why (docs/configuration.md lists them).
 export KYOYU_INGEST_PORT="${KYOYU_INGEST_PORT:-8080}"
 export KYOYU_QUERY_PORT="${KYOYU_QUERY_PORT:-8081}"
 # sink-worker serves only /health and /metrics on this port; extra workers of the same consumer
@@ -33,21 +36,25 @@ export KYOYU_SINK_PORT="${KYOYU_SINK_PORT:-8082}"
 # Below 8080: sink-worker-N take KYOYU_SINK_PORT+N-1 (8082…8090).
 export KYOYU_EMBEDDER_PORT="${KYOYU_EMBEDDER_PORT:-8078}"
 export KYOYU_STREAM_PORT="${KYOYU_STREAM_PORT:-8079}"
+# Local stack: the stream's state belongs to the instance (wiped with it), not to the temp directory.
 export KYOYU_STREAM_STATE_DIR="${KYOYU_STREAM_STATE_DIR:-$KYOYU_HOME/state/decision-stream}"
-# The sink stores what the decision stream publishes (decisions, revisions, conflicts).
+# Local stack: the decision stream runs here, so the sink stores what it publishes (decisions, revisions,
+# conflicts); the code's default (off) keeps a worker from reading topics it was not pointed at.
 export KYOYU_SINK_DECISIONS="${KYOYU_SINK_DECISIONS:-true}"
-# The sink materializes the identity topic (agents, API keys, role token floors, access grants) into PostgreSQL;
+# Local stack: the sink materializes the identity topic (agents, API keys, role token floors, access grants) into PostgreSQL;
 # query-api reads access grants from there.
 export KYOYU_SINK_IDENTITIES="${KYOYU_SINK_IDENTITIES:-true}"
 # redis-server (only on request: ./kyoyu up --redis); the services share rate-limit buckets through it.
 export KYOYU_REDIS_PORT="${KYOYU_REDIS_PORT:-56379}"
 export KYOYU_PG_REPLICA_PORT="${KYOYU_PG_REPLICA_PORT:-$((KYOYU_PG_PORT + 1))}"
 
+# Local stack: required, no default; this instance's broker.
 export KYOYU_KAFKA_BOOTSTRAP="${KYOYU_KAFKA_BOOTSTRAP:-127.0.0.1:$KYOYU_KAFKA_PORT}"
+# Local stack: required, no default; this instance's database.
 export KYOYU_PG_URL="${KYOYU_PG_URL:-jdbc:postgresql://127.0.0.1:$KYOYU_PG_PORT/kyoyu}"
+# The role the local cluster is created with (initdb -U); the services' default too.
 export KYOYU_PG_USER="${KYOYU_PG_USER:-kyoyu}"
-# The local cluster trusts loopback connections; the password only satisfies clients that want one.
-export KYOYU_PG_PASSWORD="${KYOYU_PG_PASSWORD:-kyoyu}"
+# KYOYU_PG_PASSWORD is left unset (the services' default: none): the local cluster trusts loopback connections.
 # PostgreSQL's shared_buffers; drills running beside a developer's stack ask for less.
 export KYOYU_PG_SHARED_BUFFERS="${KYOYU_PG_SHARED_BUFFERS:-512MB}"
 
@@ -89,7 +96,9 @@ kyoyu_local_secret() {
   cat "$file"
 }
 
+# Local stack: required, no default; generated once per instance, so tokens survive restarts.
 KYOYU_JWT_SECRET="${KYOYU_JWT_SECRET:-$(kyoyu_local_secret jwt-secret)}"
-# Keys the owner tag of run ids and the ids derived from Idempotency-Keys: changing it orphans existing runs.
+# Local stack: required, no default; generated once per instance. Keys the owner tag of run ids and the ids
+# derived from Idempotency-Keys: changing it orphans existing runs.
 KYOYU_ID_SECRET="${KYOYU_ID_SECRET:-$(kyoyu_local_secret id-secret)}"
 export KYOYU_JWT_SECRET KYOYU_ID_SECRET

@@ -20,7 +20,8 @@ source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
 PG_BIN="/usr/lib/postgresql/17/bin"
 REPLICA_NAME="${KYOYU_PG_REPLICA_NAME:-replica}"
-REPLICA_PORT="${KYOYU_PG_REPLICA_PORT:-$((KYOYU_PG_PORT + 1))}"
+# Its default is in env.sh (sourced by lib.sh), the one place for the local stack's defaults.
+REPLICA_PORT="$KYOYU_PG_REPLICA_PORT"
 # The replica only serves reads; it needs far less cache than the primary's default.
 REPLICA_SHARED_BUFFERS="${KYOYU_PG_REPLICA_SHARED_BUFFERS:-128MB}"
 READY_SECONDS=120

@@ -1,6 +1,7 @@
 package dev.kyoyu.service.config;
 
 import dev.kyoyu.service.auth.Secret;
+import dev.kyoyu.service.config.SettingRead.Kind;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -29,12 +30,20 @@ public final class EnvReader {
     }
 
     public String string(String name, String defaultValue) {
+        SettingRead.note(name, Kind.TEXT, defaultValue, null);
+        String value = raw(name);
+        return value == null ? defaultValue : value;
+    }
+
+    /** The trimmed value, null when unset or blank; not recorded (the public readers record what they read). */
+    private String raw(String name) {
         String value = env.get(name);
-        return value == null || value.isBlank() ? defaultValue : value.trim();
+        return value == null || value.isBlank() ? null : value.trim();
     }
 
     public String required(String name, String example) {
-        String value = string(name, null);
+        SettingRead.note(name, Kind.REQUIRED, null, "e.g. " + example);
+        String value = raw(name);
         if (value == null) {
             problems.add(name + " is required (e.g. " + example + ")");
         }
@@ -42,7 +51,8 @@ public final class EnvReader {
     }
 
     public Secret requiredSecret(String name) {
-        String value = string(name, null);
+        SettingRead.note(name, Kind.SECRET, null, "at least 32 characters");
+        String value = raw(name);
         if (value == null) {
             problems.add(name + " is required (a random secret of at least 32 characters)");
             return null;
@@ -54,7 +64,17 @@ public final class EnvReader {
     }
 
     public int integer(String name, int defaultValue, int min, int max) {
-        String value = string(name, null);
+        SettingRead.note(name, Kind.INTEGER, defaultValue, min + ".." + max);
+        return parseInteger(name, defaultValue, min, max);
+    }
+
+    public int port(String name, int defaultValue) {
+        SettingRead.note(name, Kind.PORT, defaultValue, "0..65535");
+        return parseInteger(name, defaultValue, 0, 65535);
+    }
+
+    private int parseInteger(String name, int defaultValue, int min, int max) {
+        String value = raw(name);
         if (value == null) {
             return defaultValue;
         }
@@ -70,13 +90,10 @@ public final class EnvReader {
         }
     }
 
-    public int port(String name, int defaultValue) {
-        return integer(name, defaultValue, 0, 65535);
-    }
-
     /** {@code 100ms}, {@code 5s}, {@code 2m}, {@code 1h}, or ISO-8601 such as {@code PT0.5S}. */
     public Duration duration(String name, Duration defaultValue) {
-        String value = string(name, null);
+        SettingRead.note(name, Kind.DURATION, defaultValue, null);
+        String value = raw(name);
         if (value == null) {
             return defaultValue;
         }
@@ -100,7 +117,8 @@ public final class EnvReader {
 
     /** {@code true} or {@code false}; anything else is a problem, never read as false. */
     public boolean bool(String name, boolean defaultValue) {
-        String value = string(name, null);
+        SettingRead.note(name, Kind.BOOLEAN, defaultValue, "true|false");
+        String value = raw(name);
         if (value == null) {
             return defaultValue;
         }
@@ -113,7 +131,10 @@ public final class EnvReader {
 
     /** A lower-case enum name; an unknown value is a problem, never a silent default. */
     public <E extends Enum<E>> E choice(String name, Class<E> type, E defaultValue) {
-        String value = string(name, null);
+        String choices = Arrays.stream(type.getEnumConstants())
+                .map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining("|"));
+        SettingRead.note(name, Kind.CHOICE, defaultValue == null ? null : defaultValue.name().toLowerCase(Locale.ROOT), choices);
+        String value = raw(name);
         if (value == null) {
             return defaultValue;
         }
@@ -122,20 +143,21 @@ public final class EnvReader {
                 return constant;
             }
         }
-        problems.add(name + "=" + value + " is not one of " + Arrays.stream(type.getEnumConstants())
-                .map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining("|")));
+        problems.add(name + "=" + value + " is not one of " + choices);
         return defaultValue;
     }
 
     /** A secret that may be absent (then null); printed as [REDACTED] like every {@link Secret}. */
     public Secret optionalSecret(String name) {
-        String value = string(name, null);
+        SettingRead.note(name, Kind.OPTIONAL_SECRET, null, null);
+        String value = raw(name);
         return value == null ? null : new Secret(value);
     }
 
     /** An http(s) URL, or null when the variable is unset. */
     public URI optionalHttpUrl(String name) {
-        String value = string(name, null);
+        SettingRead.note(name, Kind.HTTP_URL, null, null);
+        String value = raw(name);
         if (value == null) {
             return null;
         }
