@@ -12,7 +12,9 @@ import dev.kyoyu.ingest.ownership.RunOwnership;
 import dev.kyoyu.schemas.event.EventValidator;
 import dev.kyoyu.schemas.event.IdKey;
 import dev.kyoyu.service.auth.ApiKeys;
+import dev.kyoyu.service.auth.Audience;
 import dev.kyoyu.service.auth.Authenticator;
+import dev.kyoyu.service.auth.Revocations;
 import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.http.ApiErrors;
 import dev.kyoyu.service.http.BodyAdmission;
@@ -62,14 +64,16 @@ public final class IngestApp implements AutoCloseable {
         RateLimiter limiter = RateLimiter.inProcess(config.rateLimits(), registry);
         EventPublisher publisher = new EventPublisher(config, telemetry.getPropagators().getTextMapPropagator(), (agentId, events) ->
                 limiter.charge(Limit.INGEST_EVENTS, agentId, config.adminAgents().contains(agentId), events));
-        Tokens tokens = new Tokens(config.jwtSecret(), config.tokenLifetime(), clock);
+        Tokens tokens = Tokens.issuing(config.tokenKeys(), config.tokenLifetime(), clock);
         ReadDeadlines deadlines = new ReadDeadlines(config.http());
         JsonBodies bodies = new JsonBodies(JsonLimits.of(config.maxBodyBytes(), config.maxJsonNestingDepth(), config.maxJsonTokens()),
                 deadlines);
         JsonBodies streams = new JsonBodies(JsonLimits.of(config.maxStreamBytes(), config.maxJsonNestingDepth(), config.maxJsonTokens()),
                 deadlines);
         JsonBodies tokenBodies = new JsonBodies(AuthRoutes.limits(config.tokenMaxBodyBytes()), deadlines);
-        Authenticator authenticator = new Authenticator(tokens, registry);
+        // Until the identity follower's view is wired in, tokens are judged by their signature, expiry and audience alone.
+        Revocations revocations = Revocations.NONE;
+        Authenticator authenticator = new Authenticator(tokens, revocations, Audience.INGEST, registry);
         IdKey idKey = new IdKey(config.idSecret().bytes());
         IngestRoutesContext routes = new IngestRoutesContext(bodies, authenticator,
                 new EventValidator(config.eventLimits(), clock), publisher, clock, new IngestMetrics(registry),

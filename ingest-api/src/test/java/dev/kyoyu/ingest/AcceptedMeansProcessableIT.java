@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyoyu.schemas.event.AgentEvent;
 import dev.kyoyu.schemas.event.EventJson;
-import dev.kyoyu.service.auth.ApiKeys;
-import dev.kyoyu.service.auth.Secret;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.testsupport.HttpJson;
-import dev.kyoyu.testsupport.TestSecrets;
+import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.TestTopics;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +37,7 @@ class AcceptedMeansProcessableIT {
         topic = TestTopics.create("door", 1);
         app = IngestTestApp.start(topic, Map.of());
         http = new HttpJson(app.port());
-        token = http.token(AGENT, new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor(AGENT));
+        token = TestTokens.token(AGENT, Role.AGENT);
     }
 
     @AfterAll

@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kyoyu.schemas.event.EventIds;
 import dev.kyoyu.schemas.event.EventJson;
-import dev.kyoyu.service.auth.ApiKeys;
-import dev.kyoyu.service.auth.Secret;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.KafkaProbe;
-import dev.kyoyu.testsupport.TestSecrets;
 import dev.kyoyu.testsupport.TestStack;
+import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.TestTopics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +35,6 @@ class IngestRateLimitIT {
     private static String topic;
     private static IngestApp app;
     private static HttpJson http;
-    private static ApiKeys keys;
 
     @BeforeAll
     static void start() {
@@ -47,7 +45,6 @@ class IngestRateLimitIT {
                 "KYOYU_RATE_INGEST_EVENTS", "8/h",
                 "KYOYU_RATE_BURST", "1"));
         http = new HttpJson(app.port());
-        keys = new ApiKeys(new Secret(TestSecrets.API_KEY));
     }
 
     @AfterAll
@@ -56,7 +53,7 @@ class IngestRateLimitIT {
     }
 
     private static String token(String agent) {
-        return http.token(agent, keys.keyFor(agent));
+        return TestTokens.token(agent, Role.AGENT);
     }
 
     private static String startRun(String token) {

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyoyu.schemas.event.AgentEvent;
 import dev.kyoyu.schemas.event.EventJson;
-import dev.kyoyu.service.auth.ApiKeys;
-import dev.kyoyu.service.auth.Secret;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.TestSecrets;
+import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.TestTopics;
 import java.time.Duration;
 import java.util.List;
@@ -49,9 +49,8 @@ class RunOwnershipIT {
         replica = start(TestSecrets.ID);
         otherSecret = start(OTHER_SECRET);
         http = new HttpJson(app.port());
-        ApiKeys keys = new ApiKeys(new Secret(TestSecrets.API_KEY));
-        ownerToken = http.token(OWNER, keys.keyFor(OWNER));
-        intruderToken = http.token(INTRUDER, keys.keyFor(INTRUDER));
+        ownerToken = TestTokens.token(OWNER, Role.AGENT);
+        intruderToken = TestTokens.token(INTRUDER, Role.AGENT);
     }
 
     @AfterAll

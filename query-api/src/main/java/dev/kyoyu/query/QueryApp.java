@@ -15,7 +15,9 @@ import dev.kyoyu.query.live.LiveFeed;
 import dev.kyoyu.query.metrics.QueryMetrics;
 import dev.kyoyu.query.runs.RunReader;
 import dev.kyoyu.query.search.QueryEmbedder;
+import dev.kyoyu.service.auth.Audience;
 import dev.kyoyu.service.auth.Authenticator;
+import dev.kyoyu.service.auth.Revocations;
 import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.http.ApiErrors;
 import dev.kyoyu.service.http.BodyAdmission;
@@ -37,7 +39,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,8 +73,10 @@ public final class QueryApp implements AutoCloseable {
         PrometheusMeterRegistry registry = Metrics.newRegistry("query-api");
         ReadPools pools = new ReadPools(new ReadPools.Settings(config.pgUrl(), config.replicaUrls(), config.pgUser(),
                 config.pgPassword(), config.poolSize(), config.replicaMaxLag(), config.statementTimeout()), registry, Clock.systemUTC());
-        Tokens tokens = new Tokens(config.jwtSecret(), Duration.ofHours(1), Clock.systemUTC());
-        Authenticator authenticator = new Authenticator(tokens, registry);
+        Tokens tokens = Tokens.verifying(config.tokenKeys(), Clock.systemUTC());
+        // Until the identity follower's view is wired in, tokens are judged by their signature, expiry and audience alone.
+        Revocations revocations = Revocations.NONE;
+        Authenticator authenticator = new Authenticator(tokens, revocations, Audience.QUERY, registry);
         RateLimiter limiter = RateLimiter.inProcess(config.rateLimits(), registry);
         Tracer tracer = telemetry.getTracer("dev.kyoyu.query");
         QueryMetrics metrics = new QueryMetrics(registry);

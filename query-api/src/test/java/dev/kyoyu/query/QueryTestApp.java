@@ -1,21 +1,15 @@
 package dev.kyoyu.query;
 
-import dev.kyoyu.service.auth.Caller;
 import dev.kyoyu.schemas.identity.Role;
-import dev.kyoyu.service.auth.Secret;
-import dev.kyoyu.service.auth.Tokens;
+import dev.kyoyu.service.auth.TokenKeys;
 import dev.kyoyu.testsupport.TestDatabase;
-import dev.kyoyu.testsupport.TestSecrets;
 import dev.kyoyu.testsupport.TestStack;
-import java.time.Clock;
-import java.time.Duration;
+import dev.kyoyu.testsupport.TestTokens;
 import java.util.HashMap;
 import java.util.Map;
 
 /** Starts query-api the way QueryMain does, on the test's own database (and topics, when given), and mints tokens. */
 final class QueryTestApp {
-    private static final Tokens TOKENS = new Tokens(new Secret(TestSecrets.JWT), Duration.ofMinutes(10), Clock.systemUTC());
-
     private QueryTestApp() {
     }
 
@@ -25,7 +19,7 @@ final class QueryTestApp {
         env.put("KYOYU_PG_URL", db.url());
         env.put("KYOYU_PG_USER", TestStack.pgUser());
         env.put("KYOYU_PG_PASSWORD", TestStack.pgPassword());
-        env.put("KYOYU_JWT_SECRET", TestSecrets.JWT);
+        env.put(TokenKeys.VERIFY_KEYS, TestTokens.verifySettings(TestTokens.PRIMARY));
         env.put("KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap());
         return env;
     }
@@ -35,10 +29,10 @@ final class QueryTestApp {
     }
 
     static String token(String agentId) {
-        return TOKENS.issue(new Caller(agentId, Role.AGENT)).token();
+        return TestTokens.token(agentId, Role.AGENT);
     }
 
     static String adminToken() {
-        return TOKENS.issue(new Caller("ops", Role.ADMIN)).token();
+        return TestTokens.token("ops", Role.ADMIN);
     }
 }

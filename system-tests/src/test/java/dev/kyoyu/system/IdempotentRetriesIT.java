@@ -8,8 +8,7 @@ import dev.kyoyu.ingest.IngestConfig;
 import dev.kyoyu.ingest.IngestMain;
 import dev.kyoyu.schemas.event.AgentEvent;
 import dev.kyoyu.schemas.event.EventJson;
-import dev.kyoyu.service.auth.ApiKeys;
-import dev.kyoyu.service.auth.Secret;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.sink.SinkApp;
 import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.testsupport.Await;
@@ -17,7 +16,7 @@ import dev.kyoyu.testsupport.ChildService;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.ServiceEnv;
 import dev.kyoyu.testsupport.TestDatabase;
-import dev.kyoyu.testsupport.TestSecrets;
+import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.TestTopics;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,7 +71,7 @@ class IdempotentRetriesIT {
     void retriesAcrossReplicasAreStoredOnce() throws Exception {
         HttpJson a = new HttpJson(ingestA.port());
         HttpJson b = new HttpJson(ingestB.port());
-        String token = a.token(AGENT, new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor(AGENT));
+        String token = TestTokens.token(AGENT, Role.AGENT);
 
         HttpJson.Response runA = postWithKey(a, "/v1/runs", token, "run-key-1", Map.of());
         HttpJson.Response runB = postWithKey(b, "/v1/runs", token, "run-key-1", Map.of());

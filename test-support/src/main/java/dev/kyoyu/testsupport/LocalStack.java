@@ -99,8 +99,8 @@ public final class LocalStack implements AutoCloseable {
         e.put("KYOYU_STREAM_PORT", Integer.toString(freePorts(taken, 1)));
         e.put("KYOYU_EMBEDDER_PORT", Integer.toString(freePorts(taken, 1)));
         e.put("KYOYU_PG_REPLICA_PORT", Integer.toString(freePorts(taken, 1)));
-        // Generated here rather than by the launcher, so the test can mint API keys without reading files.
-        e.put("KYOYU_JWT_SECRET", randomSecret());
+        // Generated here rather than by the launcher, so the test can mint API keys and tokens without reading files.
+        e.putAll(TestTokens.env());
         e.put("KYOYU_API_KEY_SECRET", randomSecret());
         e.put("KYOYU_ID_SECRET", randomSecret());
         // A drill's cluster sits beside a developer's; it needs far less than the default 512MB.

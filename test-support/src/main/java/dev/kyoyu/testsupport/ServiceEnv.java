@@ -23,7 +23,7 @@ public final class ServiceEnv {
         env.put("KYOYU_PG_URL", db.url());
         env.put("KYOYU_PG_USER", TestStack.pgUser());
         env.put("KYOYU_PG_PASSWORD", TestStack.pgPassword());
-        env.put("KYOYU_JWT_SECRET", TestSecrets.JWT);
+        env.putAll(TestTokens.env());
         env.put("KYOYU_API_KEY_SECRET", TestSecrets.API_KEY);
         env.put("KYOYU_ID_SECRET", TestSecrets.ID);
         return env;

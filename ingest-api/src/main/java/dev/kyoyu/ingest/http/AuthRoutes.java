@@ -3,7 +3,6 @@ package dev.kyoyu.ingest.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyoyu.service.auth.AgentIds;
 import dev.kyoyu.service.auth.ApiKeys;
-import dev.kyoyu.service.auth.Caller;
 import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.http.ApiException;
@@ -65,7 +64,9 @@ public final class AuthRoutes implements HttpService {
             badKeys.increment();
             throw new ApiException(ErrorCode.UNAUTHORIZED, "api_key is not valid for agent " + agentId);
         }
-        Tokens.Issued issued = tokens.issue(new Caller(agentId, adminAgents.contains(agentId) ? Role.ADMIN : Role.AGENT));
+        Role role = adminAgents.contains(agentId) ? Role.ADMIN : Role.AGENT;
+        // The agent id stands in for the API key id until keys are stored identities with ids of their own.
+        Tokens.Issued issued = tokens.issue(agentId, role, agentId, Tokens.defaultAudiences(role));
         Envelope.send(req, res, 200, Map.of("token", issued.token(), "expires_at", issued.expiresAt().toString()));
     }
 }

@@ -2,8 +2,7 @@ package dev.kyoyu.system.generative;
 
 import dev.kyoyu.ingest.IngestApp;
 import dev.kyoyu.ingest.IngestConfig;
-import dev.kyoyu.service.auth.ApiKeys;
-import dev.kyoyu.service.auth.Secret;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.sink.SinkApp;
 import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.stream.StreamApp;
@@ -11,8 +10,8 @@ import dev.kyoyu.stream.StreamConfig;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.ServiceEnv;
 import dev.kyoyu.testsupport.TestDatabase;
-import dev.kyoyu.testsupport.TestSecrets;
 import dev.kyoyu.testsupport.TestStack;
+import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.TestTopics;
 import dev.kyoyu.testsupport.generative.CaseOracle;
 import dev.kyoyu.testsupport.generative.DeadLetterWatch;
@@ -68,7 +67,7 @@ final class PipelineUnderTest implements AutoCloseable {
         SinkApp sink = SinkApp.start(SinkConfig.fromEnv(env));
         DeadLetterWatch watch = new DeadLetterWatch(TestStack.kafkaBootstrap(), List.of(dlq, rejected));
         String agent = name + "-agent";
-        String token = new HttpJson(ingest.port()).token(agent, new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor(agent));
+        String token = TestTokens.token(agent, Role.AGENT);
         CaseOracle oracle = new CaseOracle(ingest.port(), token, db.url(), TestStack.pgUser(), TestStack.pgPassword(), watch, SETTLE);
         return new PipelineUnderTest(db, ingest, stream, sink, watch, oracle);
     }
