@@ -11,11 +11,12 @@ import dev.kyoyu.bench.stack.CpuMeter;
 import dev.kyoyu.bench.stack.Ports;
 import dev.kyoyu.schemas.Topics;
 import dev.kyoyu.schemas.event.EventJson;
+import dev.kyoyu.schemas.identity.Role;
+import dev.kyoyu.testsupport.TestTokens;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,8 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Issue 3 item 7: ingest-api events/s over HTTP at batches of 1, 100 and 1,000 against Kafka's own
@@ -68,7 +67,6 @@ public final class IngestBench {
         try (BenchTopics topics = new BenchTopics(env.kafkaBootstrap(), options.keep())) {
             int partitions = options.partitions() > 0 ? options.partitions() : stackPartitions(topics);
             String topic = topics.create("ingest", partitions);
-            String jwtSecret = randomSecret();
             String apiKeySecret = randomSecret();
             int port = Ports.free();
             Map<String, String> childEnv = new LinkedHashMap<>();
@@ -76,7 +74,7 @@ public final class IngestBench {
             childEnv.put("KYOYU_INGEST_PORT", Integer.toString(port));
             childEnv.put("KYOYU_KAFKA_BOOTSTRAP", env.kafkaBootstrap());
             childEnv.put("KYOYU_EVENTS_TOPIC", topic);
-            childEnv.put("KYOYU_JWT_SECRET", jwtSecret);
+            childEnv.putAll(TestTokens.env());
             childEnv.put("KYOYU_API_KEY_SECRET", apiKeySecret);
             childEnv.put("KYOYU_ID_SECRET", randomSecret());
 
@@ -98,7 +96,7 @@ public final class IngestBench {
                 results.startupPeakRssKib = service.peakRssKib();
                 HttpLoad load = new HttpLoad(port);
                 List<String> agentIds = IntStream.range(0, options.clients()).mapToObj(i -> String.format("bench-agent-%04d", i)).toList();
-                List<HttpLoad.Agent> agents = load.signIn(agentIds, agent -> apiKey(apiKeySecret, agent));
+                List<HttpLoad.Agent> agents = load.signIn(agentIds, agent -> TestTokens.token(agent, Role.AGENT));
                 CpuMeter cpu = new CpuMeter().addProcess("ingest-api", service.pid());
                 env.kafkaBrokerPid().ifPresent(pid -> cpu.addProcess("kafka broker", pid));
                 cpu.addSelf("load client (this JVM)");
@@ -184,17 +182,6 @@ public final class IngestBench {
         }
         results.bodySizes.put(batch, new Percentiles(bodySizes));
         return bodies;
-    }
-
-    /** An agent's API key as ingest-api derives it: HMAC-SHA256 of the agent id under the API-key secret. */
-    public static String apiKey(String secret, String agentId) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(agentId.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is always available", e);
-        }
     }
 
     /** The bench's own secrets for its own ingest-api: it never needs the stack's. */
