@@ -121,15 +121,15 @@ public final class Tokens {
     }
 
     /**
+     * Which audiences a role may have is the issuing route's policy ({@link #defaultAudiences}); the write routes
+     * refuse a reader whatever its token says.
+     *
      * @param requestedLifetime how long the client wants the token; empty or longer than {@link #lifetime()} gives
      *                          {@link #lifetime()}
      */
     public Issued issue(String agentId, Role role, String apiKeyId, Set<Audience> audiences, Optional<Duration> requestedLifetime) {
         if (audiences.isEmpty()) {
             throw new IllegalArgumentException("a token needs at least one audience");
-        }
-        if (!role.canWrite() && audiences.contains(Audience.INGEST)) {
-            throw new IllegalArgumentException("a " + role.wireName() + " token is not meant for ingest");
         }
         Duration life = requestedLifetime.filter(d -> d.compareTo(lifetime) < 0).orElse(lifetime);
         if (life.isNegative() || life.isZero()) {
