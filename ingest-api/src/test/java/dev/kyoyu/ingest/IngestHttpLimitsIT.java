@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.auth.ApiKeys;
 import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.RawHttp;
 import dev.kyoyu.testsupport.TestSecrets;
+import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.TestTopics;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -44,7 +46,7 @@ class IngestHttpLimitsIT {
                 "KYOYU_HTTP_IDLE_TIMEOUT", "2s"));
         http = new HttpJson(app.port());
         raw = new RawHttp(app.port());
-        token = http.token("http-limits", new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor("http-limits"));
+        token = TestTokens.token("http-limits", Role.AGENT);
     }
 
     @AfterAll

@@ -3,12 +3,14 @@ package dev.kyoyu.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.auth.ApiKeys;
 import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.service.http.RouteLog;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.OpenApiContract;
 import dev.kyoyu.testsupport.TestSecrets;
+import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.TestTopics;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +36,7 @@ class IngestOpenApiIT {
                 "KYOYU_INGEST_MAX_BODY_BYTES", "100000",
                 "KYOYU_INGEST_MAX_RECORD_BYTES", "65536"));
         http = new HttpJson(app.port());
-        token = http.token(AGENT, new ApiKeys(new Secret(TestSecrets.API_KEY)).keyFor(AGENT));
+        token = TestTokens.token(AGENT, Role.AGENT);
     }
 
     @AfterAll

@@ -1,5 +1,7 @@
 package dev.kyoyu.testsupport;
 
+import dev.kyoyu.schemas.identity.Role;
+import dev.kyoyu.testsupport.TestTokens;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -13,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -33,8 +34,6 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A whole Kyoyu stack of the test's own: its own Kafka, PostgreSQL cluster and service processes,
@@ -290,15 +289,9 @@ public final class LocalStack implements AutoCloseable {
         return n == 1 ? "sink-worker" : "sink-worker-" + n;
     }
 
-    /** The agent's API key, as {@code ./kyoyu api-key} prints it: hex HMAC-SHA256 of the id. */
-    public String apiKey(String agentId) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(env.get("KYOYU_API_KEY_SECRET").getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(agentId.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is always available", e);
-        }
+    /** A bearer token of the agent (role agent), which the instance's services accept: they trust {@link TestTokens}. */
+    public String token(String agentId) {
+        return TestTokens.token(agentId, Role.AGENT);
     }
 
     public Connection connect() throws SQLException {
