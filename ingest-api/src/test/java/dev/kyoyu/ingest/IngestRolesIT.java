@@ -7,6 +7,7 @@ import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.auth.Audience;
 import dev.kyoyu.testsupport.Await;
 import dev.kyoyu.testsupport.HttpJson;
+import dev.kyoyu.testsupport.OpenApiContract;
 import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.TestTopics;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** Who may write through ingest-api: agents and admins with a token meant for it; a reader never. */
 class IngestRolesIT {
+    private static final OpenApiContract CONTRACT = OpenApiContract.load("openapi/ingest-api.yaml");
     private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 6);
     private static IngestApp app;
     private static HttpJson http;
@@ -48,18 +50,21 @@ class IngestRolesIT {
         // A token for ingest is not issued to readers; even one that says so writes nothing.
         String token = TestTokens.token(reader, Role.READER, Audience.INGEST, Audience.QUERY);
         String runId = UUID.randomUUID().toString();
-        List<HttpJson.Response> answers = List.of(
-                http.postJson("/v1/runs", token, Map.of()),
-                http.postJson("/v1/runs/" + runId + "/events", token, Map.of("events", List.of(Map.of("event_type", "ToolCalled")))),
-                http.postJson("/v1/runs/" + runId + "/complete", token, Map.of()),
-                http.postJson("/v1/trace", token, Map.of("decision", Map.of("decision_type", "t", "outcome", "o"))),
-                http.post("/v1/events", token, "application/x-ndjson", "{\"run_id\":\"" + runId + "\",\"event_type\":\"ToolCalled\"}\n"));
-        for (HttpJson.Response answer : answers) {
-            assertEquals(403, answer.status(), answer.raw().body());
+        Map<String, HttpJson.Response> answers = Map.of(
+                "/v1/runs", http.postJson("/v1/runs", token, Map.of()),
+                "/v1/runs/{run_id}/events", http.postJson("/v1/runs/" + runId + "/events", token,
+                        Map.of("events", List.of(Map.of("event_type", "ToolCalled")))),
+                "/v1/runs/{run_id}/complete", http.postJson("/v1/runs/" + runId + "/complete", token, Map.of()),
+                "/v1/trace", http.postJson("/v1/trace", token, Map.of("decision", Map.of("decision_type", "t", "outcome", "o"))),
+                "/v1/events", http.post("/v1/events", token, "application/x-ndjson",
+                        "{\"run_id\":\"" + runId + "\",\"event_type\":\"ToolCalled\"}\n"));
+        answers.forEach((template, answer) -> {
+            assertEquals(403, answer.status(), template + ": " + answer.raw().body());
+            CONTRACT.check("POST", template, answer);
             assertEquals("FORBIDDEN", answer.error().path("code").asText());
             assertTrue(answer.error().path("message").asText().contains("agent " + reader + " has role reader"),
                     answer.raw().body());
-        }
+        });
     }
 
     @Test
