@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kyoyu.service.auth.TokenKeys;
 import dev.kyoyu.service.config.ConfigException;
 import dev.kyoyu.testsupport.TestTokens;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,5 +106,14 @@ class QueryConfigTest {
         env.remove(TokenKeys.VERIFY_KEYS);
         ConfigException e = assertThrows(ConfigException.class, () -> QueryConfig.fromEnv(env));
         assertTrue(e.getMessage().contains(TokenKeys.VERIFY_KEYS + " is required"), e.getMessage());
+    }
+
+    @Test
+    void aVerifyKeyOnAnotherCurveIsRefused() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp384r1"));
+        String p384 = Base64.getEncoder().encodeToString(generator.generateKeyPair().getPublic().getEncoded());
+        ConfigException e = assertThrows(ConfigException.class, () -> QueryConfig.fromEnv(env(TokenKeys.VERIFY_KEYS, "big:" + p384)));
+        assertTrue(e.getMessage().contains(TokenKeys.VERIFY_KEYS + " entry 1 (key id big) is not a P-256 key"), e.getMessage());
     }
 }
