@@ -96,9 +96,34 @@ kyoyu_local_secret() {
   cat "$file"
 }
 
-# Local stack: required, no default; generated once per instance, so tokens survive restarts.
-KYOYU_JWT_SECRET="${KYOYU_JWT_SECRET:-$(kyoyu_local_secret jwt-secret)}"
 # Local stack: required, no default; generated once per instance. Keys the owner tag of run ids and the ids
 # derived from Idempotency-Keys: changing it orphans existing runs.
 KYOYU_ID_SECRET="${KYOYU_ID_SECRET:-$(kyoyu_local_secret id-secret)}"
-export KYOYU_JWT_SECRET KYOYU_ID_SECRET
+export KYOYU_ID_SECRET
+
+# The instance's token signing key: an EC P-256 private key (PKCS#8 DER) in $KYOYU_HOME/secrets, generated once so
+# tokens stay valid across restarts. Its key id is derived from the public key, so a new key gets a new id.
+kyoyu_token_signing_key_file() {
+  local file="$KYOYU_HOME/secrets/token-signing-key.der"
+  if [[ ! -s $file ]]; then
+    mkdir -p "$KYOYU_HOME/secrets"
+    chmod 700 "$KYOYU_HOME/secrets"
+    # pkcs8 -topk8: genpkey's DER output of an EC key is the traditional (SEC1) form, Java reads PKCS#8.
+    (umask 077 && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -pkeyopt ec_param_enc:named_curve \
+      | openssl pkcs8 -topk8 -nocrypt -outform DER -out "$file.$$" && { ln "$file.$$" "$file" 2>/dev/null || true; } \
+      && rm -f "$file.$$")
+  fi
+  printf '%s\n' "$file"
+}
+
+# Set both from outside to run with keys of your own (several verify keys while a signing key rotates:
+# KYOYU_TOKEN_VERIFY_KEYS=new-kid:...,old-kid:...); otherwise the instance's own key pair is used.
+if [[ -z ${KYOYU_TOKEN_SIGNING_KEY:-} ]]; then
+  kyoyu_token_key_der=$(kyoyu_token_signing_key_file)
+  kyoyu_token_public_b64=$(openssl pkey -inform DER -in "$kyoyu_token_key_der" -pubout -outform DER | openssl base64 -A)
+  kyoyu_token_kid="local-$(printf %s "$kyoyu_token_public_b64" | openssl base64 -d -A | openssl dgst -sha256 -r | cut -c1-8)"
+  KYOYU_TOKEN_SIGNING_KEY="$kyoyu_token_kid:$(openssl base64 -A -in "$kyoyu_token_key_der")"
+  KYOYU_TOKEN_VERIFY_KEYS="${KYOYU_TOKEN_VERIFY_KEYS:-$kyoyu_token_kid:$kyoyu_token_public_b64}"
+  unset kyoyu_token_key_der kyoyu_token_public_b64 kyoyu_token_kid
+fi
+export KYOYU_TOKEN_SIGNING_KEY KYOYU_TOKEN_VERIFY_KEYS

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyoyu.ingest.IngestApp;
 import dev.kyoyu.ingest.IngestConfig;
 import dev.kyoyu.schemas.event.EventJson;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.sink.SinkApp;
 import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.testsupport.Await;
@@ -14,6 +15,7 @@ import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.TestAgents;
 import dev.kyoyu.testsupport.ServiceEnv;
 import dev.kyoyu.testsupport.TestDatabase;
+import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.TestTopics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,7 +68,7 @@ class DecisionStreamIT {
     }
 
     private static String tokenFor(HttpJson api, String agent) {
-        return TestAgents.token(agent);
+        return TestTokens.token(agent, Role.AGENT);
     }
 
     private static JsonNode post(HttpJson api, String path, String token, String json) throws Exception {

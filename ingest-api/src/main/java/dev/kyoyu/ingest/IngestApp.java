@@ -16,6 +16,7 @@ import dev.kyoyu.ingest.ownership.RunOwnership;
 import dev.kyoyu.schemas.event.EventValidator;
 import dev.kyoyu.schemas.event.IdKey;
 import dev.kyoyu.schemas.identity.Role;
+import dev.kyoyu.service.auth.Audience;
 import dev.kyoyu.service.auth.Authenticator;
 import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.http.ApiErrors;
@@ -81,14 +82,14 @@ public final class IngestApp implements AutoCloseable {
         RateLimiter limiter = RateLimiter.create(config.rateLimits(), registry);
         EventPublisher publisher = new EventPublisher(config, telemetry.getPropagators().getTextMapPropagator(), (agentId, events) ->
                 limiter.charge(Limit.INGEST_EVENTS, agentId, RequestRateFilter.roleOf(agentId), events));
-        Tokens tokens = new Tokens(config.jwtSecret(), config.tokenLifetime(), clock);
+        Tokens tokens = Tokens.issuing(config.tokenKeys(), config.tokenLifetime(), clock);
         ReadDeadlines deadlines = new ReadDeadlines(config.http());
         JsonBodies bodies = new JsonBodies(JsonLimits.of(config.maxBodyBytes(), config.maxJsonNestingDepth(), config.maxJsonTokens()),
                 deadlines);
         JsonBodies streams = new JsonBodies(JsonLimits.of(config.maxStreamBytes(), config.maxJsonNestingDepth(), config.maxJsonTokens()),
                 deadlines);
         JsonBodies tokenBodies = new JsonBodies(AuthRoutes.limits(config.tokenMaxBodyBytes()), deadlines);
-        Authenticator authenticator = new Authenticator(tokens, identities, registry);
+        Authenticator authenticator = new Authenticator(tokens, identities, Audience.INGEST, registry);
         IdKey idKey = new IdKey(config.idSecret().bytes());
         IngestRoutesContext routes = new IngestRoutesContext(bodies, authenticator,
                 new EventValidator(config.eventLimits(), clock), publisher, clock, new IngestMetrics(registry),
@@ -119,7 +120,7 @@ public final class IngestApp implements AutoCloseable {
                     admission.install(routing);
                     ApiErrors.install(routing);
                     HealthAndMetricsRoutes.install(routing, registry, () -> health(config, follower));
-                    routing.register("/auth", new AuthRoutes(tokenBodies, identities, tokens, config.tokenLifetime(), clock, registry));
+                    routing.register("/auth", new AuthRoutes(tokenBodies, identities, tokens, clock, registry));
                     routing.register("/v1/admin", new AdminRoutes(bodies, authenticator, identities, adminActions,
                             config.keyRotationOverlap(), clock));
                     routing.register("/v1/runs", new RunRoutes(routes, config.maxEventsPerRequest()));

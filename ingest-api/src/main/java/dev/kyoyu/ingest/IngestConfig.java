@@ -4,6 +4,8 @@ import dev.kyoyu.schemas.Topics;
 import dev.kyoyu.schemas.event.EventLimits;
 import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.auth.Secret;
+import dev.kyoyu.service.auth.TokenKeys;
+import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.config.EnvReader;
 import dev.kyoyu.service.identity.IdentityFollowerSettings;
 import dev.kyoyu.service.limits.Limit;
@@ -21,6 +23,9 @@ import java.util.Map;
  * @param maxEventsPerRequest events in one batch request (400 beyond it)
  * @param idSecret           keys the owner tag in run ids and the ids derived from Idempotency-Keys (no default:
  *                           every replica must share it, and a changed secret orphans the runs tagged before)
+ * @param tokenKeys          the key tokens are signed with ({@code KYOYU_TOKEN_SIGNING_KEY}) and every key a token
+ *                           may be signed by ({@code KYOYU_TOKEN_VERIFY_KEYS})
+ * @param tokenLifetime      how long a token lives unless its request asks for less (at most {@link Tokens#MAX_LIFETIME})
  * @param keyRotationOverlap how long an agent's old API keys stay usable after a rotation that names no overlap
  * @param maxStreamBytes     body limit of the streamed NDJSON endpoint
  * @param maxStreamEvents    events in one NDJSON request
@@ -44,7 +49,7 @@ public record IngestConfig(
         int port,
         String kafkaBootstrap,
         String eventsTopic,
-        Secret jwtSecret,
+        TokenKeys tokenKeys,
         Secret idSecret,
         Duration keyRotationOverlap,
         Duration tokenLifetime,
@@ -73,10 +78,10 @@ public record IngestConfig(
                 r.port("KYOYU_INGEST_PORT", 8080),
                 r.required("KYOYU_KAFKA_BOOTSTRAP", "127.0.0.1:59092"),
                 r.string("KYOYU_EVENTS_TOPIC", Topics.EVENTS),
-                r.requiredSecret("KYOYU_JWT_SECRET"),
+                TokenKeys.signingAndVerifying(r),
                 r.requiredSecret("KYOYU_ID_SECRET"),
                 r.duration("KYOYU_KEY_ROTATION_OVERLAP", Duration.ofHours(1)),
-                r.duration("KYOYU_TOKEN_LIFETIME", Duration.ofHours(1)),
+                r.duration("KYOYU_TOKEN_LIFETIME", Tokens.DEFAULT_LIFETIME),
                 r.duration("KYOYU_INGEST_ACK_TIMEOUT", Duration.ofSeconds(10)),
                 r.integer("KYOYU_INGEST_MAX_BODY_BYTES", 16 * 1024 * 1024, 1024, Integer.MAX_VALUE),
                 r.integer("KYOYU_INGEST_MAX_EVENTS_PER_REQUEST", 5000, 1, 100_000),
@@ -99,6 +104,10 @@ public record IngestConfig(
                 r.integer("KYOYU_INGEST_TOKEN_MAX_BODY_BYTES", 4096, 256, 64 * 1024),
                 r.integer("KYOYU_INGEST_MAX_JSON_TOKENS", 1_000_000, 1000, 100_000_000),
                 IdentityFollowerSettings.read(r));
+        if (config.tokenLifetime().isZero() || config.tokenLifetime().isNegative()
+                || config.tokenLifetime().compareTo(Tokens.MAX_LIFETIME) > 0) {
+            r.problem("KYOYU_TOKEN_LIFETIME=" + config.tokenLifetime() + " must be positive and at most 1h: tokens are short-lived by design");
+        }
         // A trace adds up to three lifecycle events to the ones it carries.
         for (Role role : Role.values()) {
             long capacity = config.rateLimits().capacity(Limit.INGEST_EVENTS, role);

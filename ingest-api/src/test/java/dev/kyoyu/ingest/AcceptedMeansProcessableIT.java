@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyoyu.schemas.event.AgentEvent;
 import dev.kyoyu.schemas.event.EventJson;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.testsupport.HttpJson;
-import dev.kyoyu.testsupport.TestAgents;
+import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.TestTopics;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +37,7 @@ class AcceptedMeansProcessableIT {
         topic = TestTopics.create("door", 1);
         app = IngestTestApp.start(topic, Map.of());
         http = new HttpJson(app.port());
-        token = TestAgents.token(AGENT);
+        token = TestTokens.token(AGENT, Role.AGENT);
     }
 
     @AfterAll

@@ -3,9 +3,10 @@ package dev.kyoyu.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.testsupport.Await;
 import dev.kyoyu.testsupport.HttpJson;
-import dev.kyoyu.testsupport.TestAgents;
+import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.TestTopics;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -23,7 +24,7 @@ class BodyAdmissionIT {
                 "KYOYU_INGEST_BODY_BUDGET_BYTES", "65536",
                 "KYOYU_INGEST_BODY_BUDGET_WAIT", "200ms"))) {
             HttpJson http = new HttpJson(app.port());
-            String token = TestAgents.token("admitted");
+            String token = TestTokens.token("admitted", Role.AGENT);
             HttpJson.Response run = http.postJson("/v1/runs", token, Map.of());
             assertEquals(201, run.status(), run.raw().body());
             String path = "/v1/runs/" + run.data().path("id").asText() + "/events";

@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyoyu.schemas.event.AgentEvent;
 import dev.kyoyu.schemas.event.EventJson;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.testsupport.HttpJson;
-import dev.kyoyu.testsupport.TestAgents;
+import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.TestTopics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ class IngestApiIT {
                 "KYOYU_INGEST_MAX_JSON_DEPTH", "16",
                 "KYOYU_INGEST_MAX_DECISION_BYTES", "2048"));
         http = new HttpJson(app.port());
-        token = TestAgents.token(AGENT);
+        token = TestTokens.token(AGENT, Role.AGENT);
     }
 
     @AfterAll

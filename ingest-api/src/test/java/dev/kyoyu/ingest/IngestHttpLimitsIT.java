@@ -1,5 +1,6 @@
 package dev.kyoyu.ingest;
 
+import dev.kyoyu.testsupport.TestTokens;
 import static dev.kyoyu.testsupport.RawHttp.concat;
 import static dev.kyoyu.testsupport.RawHttp.head;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,7 +44,7 @@ class IngestHttpLimitsIT {
                 "KYOYU_HTTP_IDLE_TIMEOUT", "2s"));
         http = new HttpJson(app.port());
         raw = new RawHttp(app.port());
-        token = TestAgents.token("http-limits");
+        token = TestTokens.token("http-limits", Role.AGENT);
     }
 
     @AfterAll

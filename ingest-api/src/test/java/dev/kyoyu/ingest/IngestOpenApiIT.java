@@ -1,5 +1,6 @@
 package dev.kyoyu.ingest;
 
+import dev.kyoyu.testsupport.TestTokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,7 +34,7 @@ class IngestOpenApiIT {
                 "KYOYU_INGEST_MAX_BODY_BYTES", "100000",
                 "KYOYU_INGEST_MAX_RECORD_BYTES", "65536"));
         http = new HttpJson(app.port());
-        token = TestAgents.token(AGENT);
+        token = TestTokens.token(AGENT, Role.AGENT);
     }
 
     @AfterAll

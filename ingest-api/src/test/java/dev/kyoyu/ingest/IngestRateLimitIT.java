@@ -10,6 +10,7 @@ import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.TestAgents;
 import dev.kyoyu.testsupport.KafkaProbe;
 import dev.kyoyu.testsupport.TestStack;
+import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.TestTopics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,7 +57,7 @@ class IngestRateLimitIT {
     }
 
     private static String token(String agent) {
-        return TestAgents.token(agent);
+        return TestTokens.token(agent, Role.AGENT);
     }
 
     private static String startRun(String token) {
@@ -168,7 +169,7 @@ class IngestRateLimitIT {
 
     @Test
     void anAdminIsCountedInABucketOfItsRolesSize() {
-        String admin = TestAgents.minted(PREFIX + "ops", Role.ADMIN);
+        String admin = TestTokens.token(PREFIX + "ops", Role.ADMIN);
         for (int remaining = 5; remaining >= 0; remaining--) {
             HttpJson.Response run = http.postJson("/v1/runs", admin, Map.of());
             assertEquals(201, run.status(), run.raw().body());
@@ -183,7 +184,7 @@ class IngestRateLimitIT {
 
     @Test
     void anAdminsEventsAreChargedToTheAdminsEventBucket() {
-        String admin = TestAgents.minted(PREFIX + "ops-events", Role.ADMIN);
+        String admin = TestTokens.token(PREFIX + "ops-events", Role.ADMIN);
         String runId = startRun(admin);
         postEvents(admin, runId, 5, 202);
         // 1 + 5 + 5 = 11: more than an agent's 8, within an admin's 12.

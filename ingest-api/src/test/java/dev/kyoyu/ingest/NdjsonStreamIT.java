@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyoyu.schemas.event.EventJson;
+import dev.kyoyu.schemas.identity.Role;
+import dev.kyoyu.service.auth.TokenKeys;
 import dev.kyoyu.testsupport.ChildService;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.TestAgents;
 import dev.kyoyu.testsupport.TestSecrets;
 import dev.kyoyu.testsupport.TestStack;
+import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.TestTopics;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -41,12 +44,13 @@ class NdjsonStreamIT {
         ingest = ChildService.start(IngestMain.class, Map.of(
                 "KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap(),
                 "KYOYU_EVENTS_TOPIC", topic,
-                "KYOYU_JWT_SECRET", TestSecrets.JWT,
+                TokenKeys.SIGNING_KEY, TestTokens.PRIMARY.signingSetting(),
+                TokenKeys.VERIFY_KEYS, TestTokens.verifySettings(TestTokens.PRIMARY),
                 "KYOYU_IDENTITIES_TOPIC", TestTopics.create("ndjson-identities", 1),
                 "KYOYU_ID_SECRET", TestSecrets.ID,
                 "KYOYU_INGEST_PRODUCER_BUFFER_BYTES", Integer.toString(8 * 1024 * 1024)),
                 "KYOYU_INGEST_PORT", "64m");
-        token = TestAgents.token(AGENT);
+        token = TestTokens.token(AGENT, Role.AGENT);
     }
 
     @AfterAll

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyoyu.schemas.event.AgentEvent;
 import dev.kyoyu.schemas.event.EventJson;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.TestAgents;
 import dev.kyoyu.testsupport.TestSecrets;
+import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.TestTopics;
 import java.time.Duration;
 import java.util.List;
@@ -48,8 +50,8 @@ class RunOwnershipIT {
         replica = start(TestSecrets.ID);
         otherSecret = start(OTHER_SECRET);
         http = new HttpJson(app.port());
-        ownerToken = TestAgents.token(OWNER);
-        intruderToken = TestAgents.token(INTRUDER);
+        ownerToken = TestTokens.token(OWNER, Role.AGENT);
+        intruderToken = TestTokens.token(INTRUDER, Role.AGENT);
     }
 
     @AfterAll

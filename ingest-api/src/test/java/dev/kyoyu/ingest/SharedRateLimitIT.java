@@ -1,5 +1,6 @@
 package dev.kyoyu.ingest;
 
+import dev.kyoyu.testsupport.TestTokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,7 +34,6 @@ import org.junit.jupiter.api.Test;
  */
 class SharedRateLimitIT {
     private static final String PREFIX = "shared-rate-" + UUID.randomUUID().toString().substring(0, 6) + "-";
-    private static final Tokens TOKENS = new Tokens(new Secret(TestSecrets.JWT), Duration.ofMinutes(10), Clock.systemUTC());
     private static final int REQUESTS = 12;
     private static String topic;
 
@@ -54,7 +54,7 @@ class SharedRateLimitIT {
     }
 
     private static String token(String agent, Role role) {
-        return TOKENS.issue(new Caller(agent, role)).token();
+        return TestTokens.token(agent, role);
     }
 
     /** Creates runs, alternating between the replicas; the statuses in order. */

@@ -15,6 +15,7 @@ import dev.kyoyu.query.live.LiveFeed;
 import dev.kyoyu.query.metrics.QueryMetrics;
 import dev.kyoyu.query.runs.RunReader;
 import dev.kyoyu.query.search.QueryEmbedder;
+import dev.kyoyu.service.auth.Audience;
 import dev.kyoyu.service.auth.Authenticator;
 import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.http.ApiErrors;
@@ -39,7 +40,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,8 +84,8 @@ public final class QueryApp implements AutoCloseable {
         IdentityFollower follower = IdentityFollower.start(config.kafkaBootstrap(), config.identities(), identities, registry);
         ReadPools pools = new ReadPools(new ReadPools.Settings(config.pgUrl(), config.replicaUrls(), config.pgUser(),
                 config.pgPassword(), config.poolSize(), config.replicaMaxLag(), config.statementTimeout()), registry, Clock.systemUTC());
-        Tokens tokens = new Tokens(config.jwtSecret(), Duration.ofHours(1), Clock.systemUTC());
-        Authenticator authenticator = new Authenticator(tokens, identities, registry);
+        Tokens tokens = Tokens.verifying(config.tokenKeys(), Clock.systemUTC());
+        Authenticator authenticator = new Authenticator(tokens, identities, Audience.QUERY, registry);
         RateLimiter limiter = RateLimiter.create(config.rateLimits(), registry);
         Tracer tracer = telemetry.getTracer("dev.kyoyu.query");
         QueryMetrics metrics = new QueryMetrics(registry);

@@ -5,6 +5,7 @@ import dev.kyoyu.query.decisions.SearchTuning;
 import dev.kyoyu.schemas.Topics;
 import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.auth.Secret;
+import dev.kyoyu.service.auth.TokenKeys;
 import dev.kyoyu.service.config.EnvReader;
 import dev.kyoyu.service.identity.IdentityFollowerSettings;
 import dev.kyoyu.service.limits.Limit;
@@ -24,6 +25,7 @@ import java.util.Set;
  * @param replicaUrls          JDBC URLs of streaming replicas that take reads (KYOYU_QUERY_REPLICA_URLS, comma-separated);
  *                             empty: every read goes to the primary
  * @param replicaMaxLag        a replica serves reads only while its data is at most this far behind the primary
+ * @param tokenKeys            public keys a token may be signed by ({@code KYOYU_TOKEN_VERIFY_KEYS}); no private key
  * @param maxEventsPerPage     the most events {@code GET /v1/runs/{id}} returns in one answer
  * @param maxResults           the largest {@code limit} of /v1/query, /v1/query/temporal, history and conflicts
  * @param maxSearchResults     the largest {@code limit} of /v1/search
@@ -60,7 +62,7 @@ public record QueryConfig(
         int poolSize,
         List<String> replicaUrls,
         Duration replicaMaxLag,
-        Secret jwtSecret,
+        TokenKeys tokenKeys,
         int maxEventsPerPage,
         int maxResults,
         int maxSearchResults,
@@ -102,7 +104,7 @@ public record QueryConfig(
                 r.integer("KYOYU_QUERY_POOL_SIZE", 8, 1, 200),
                 replicaUrls(r),
                 r.duration("KYOYU_QUERY_REPLICA_MAX_LAG", Duration.ofSeconds(5)),
-                r.requiredSecret("KYOYU_JWT_SECRET"),
+                TokenKeys.verifying(r),
                 r.integer("KYOYU_QUERY_MAX_EVENTS_PER_PAGE", 10_000, 1, 1_000_000),
                 r.integer("KYOYU_QUERY_MAX_RESULTS", 1000, 1, 10_000),
                 r.integer("KYOYU_SEARCH_MAX_RESULTS", 100, 1, 1000),

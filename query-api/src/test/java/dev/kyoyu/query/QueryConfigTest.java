@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kyoyu.schemas.identity.Role;
+import dev.kyoyu.service.auth.TokenKeys;
 import dev.kyoyu.service.config.ConfigException;
+import dev.kyoyu.testsupport.TestTokens;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +25,7 @@ class QueryConfigTest {
     private static Map<String, String> env(String... pairs) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "KYOYU_PG_URL", PRIMARY,
-                "KYOYU_JWT_SECRET", "0123456789abcdef0123456789abcdef",
+                TokenKeys.VERIFY_KEYS, TestTokens.verifySettings(TestTokens.PRIMARY, TestTokens.SECOND),
                 "KYOYU_KAFKA_BOOTSTRAP", "127.0.0.1:59092"));
         for (int i = 0; i < pairs.length; i += 2) {
             env.put(pairs[i], pairs[i + 1]);
@@ -77,5 +82,39 @@ class QueryConfigTest {
                 "KYOYU_SEARCH_EMBED_QUEUE")) {
             assertTrue(e.getMessage().contains(name), e.getMessage());
         }
+    }
+
+    @Test
+    void readsSeveralVerifyKeysAndNoSigningKey() {
+        QueryConfig config = QueryConfig.fromEnv(env());
+        assertEquals(java.util.Set.of(TestTokens.PRIMARY.keyId(), TestTokens.SECOND.keyId()), config.tokenKeys().verify().keySet());
+        assertTrue(config.tokenKeys().signing().isEmpty());
+    }
+
+    @Test
+    void namesEachBadVerifyKeyEntry() {
+        ConfigException e = assertThrows(ConfigException.class, () -> QueryConfig.fromEnv(env(
+                TokenKeys.VERIFY_KEYS, TestTokens.PRIMARY.verifySetting() + ",no-colon,k2:bm90IGEga2V5," + TestTokens.PRIMARY.verifySetting())));
+        String message = e.getMessage();
+        assertTrue(message.contains(TokenKeys.VERIFY_KEYS + " entry 2 must be <kid>:<base64 X.509 DER>"), message);
+        assertTrue(message.contains(TokenKeys.VERIFY_KEYS + " entry 3 (key id k2) is not a base64 X.509 DER EC public key"), message);
+        assertTrue(message.contains(TokenKeys.VERIFY_KEYS + " entry 4 repeats key id " + TestTokens.PRIMARY.keyId()), message);
+    }
+
+    @Test
+    void theVerifyKeysAreRequired() {
+        Map<String, String> env = env();
+        env.remove(TokenKeys.VERIFY_KEYS);
+        ConfigException e = assertThrows(ConfigException.class, () -> QueryConfig.fromEnv(env));
+        assertTrue(e.getMessage().contains(TokenKeys.VERIFY_KEYS + " is required"), e.getMessage());
+    }
+
+    @Test
+    void aVerifyKeyOnAnotherCurveIsRefused() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp384r1"));
+        String p384 = Base64.getEncoder().encodeToString(generator.generateKeyPair().getPublic().getEncoded());
+        ConfigException e = assertThrows(ConfigException.class, () -> QueryConfig.fromEnv(env(TokenKeys.VERIFY_KEYS, "big:" + p384)));
+        assertTrue(e.getMessage().contains(TokenKeys.VERIFY_KEYS + " entry 1 (key id big) is not a P-256 key"), e.getMessage());
     }
 }

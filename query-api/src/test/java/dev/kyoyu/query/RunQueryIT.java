@@ -4,18 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kyoyu.service.auth.Caller;
 import dev.kyoyu.schemas.identity.Role;
-import dev.kyoyu.service.auth.Secret;
-import dev.kyoyu.service.auth.Tokens;
+import dev.kyoyu.service.auth.TokenKeys;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.TestDatabase;
-import dev.kyoyu.testsupport.TestSecrets;
 import dev.kyoyu.testsupport.TestStack;
+import dev.kyoyu.testsupport.TestTokens;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -26,7 +22,6 @@ import org.junit.jupiter.api.Test;
 /** GET /v1/runs/{id} over HTTP against rows in a real PostgreSQL. */
 class RunQueryIT {
     private static final UUID RUN = UUID.randomUUID();
-    private static final Tokens TOKENS = new Tokens(new Secret(TestSecrets.JWT), Duration.ofMinutes(10), Clock.systemUTC());
     private static TestDatabase db;
     private static QueryApp app;
     private static HttpJson http;
@@ -70,7 +65,7 @@ class RunQueryIT {
                 "KYOYU_PG_URL", db.url(),
                 "KYOYU_PG_USER", TestStack.pgUser(),
                 "KYOYU_PG_PASSWORD", TestStack.pgPassword(),
-                "KYOYU_JWT_SECRET", TestSecrets.JWT,
+                TokenKeys.VERIFY_KEYS, TestTokens.verifySettings(TestTokens.PRIMARY),
                 "KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap())));
         http = new HttpJson(app.port());
     }
@@ -82,7 +77,7 @@ class RunQueryIT {
     }
 
     private static String token(String agent, boolean admin) {
-        return TOKENS.issue(new Caller(agent, admin ? Role.ADMIN : Role.AGENT)).token();
+        return TestTokens.token(agent, admin ? Role.ADMIN : Role.AGENT);
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.kyoyu.query.QueryConfig;
 import dev.kyoyu.sink.SinkApp;
 import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.schemas.identity.Role;
+import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.Await;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.ServiceEnv;
@@ -51,7 +52,7 @@ class AdminAuditIT {
     @Test
     void anAdminActionIsARunOfTheAdminsOwnReadableFromTheQueryApi() {
         String admin = "audit-admin";
-        String adminToken = TestAgents.minted(admin, Role.ADMIN);
+        String adminToken = TestTokens.token(admin, Role.ADMIN);
         HttpJson.Response created = new HttpJson(ingest.port()).postJson("/v1/admin/agents", adminToken,
                 Map.of("agent_id", "audited-agent", "role", "reader"));
         assertEquals(201, created.status(), created.raw().body());

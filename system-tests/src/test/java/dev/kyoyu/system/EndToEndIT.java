@@ -8,6 +8,7 @@ import dev.kyoyu.ingest.IngestApp;
 import dev.kyoyu.ingest.IngestConfig;
 import dev.kyoyu.query.QueryApp;
 import dev.kyoyu.query.QueryConfig;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.sink.SinkApp;
 import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.testsupport.Await;
@@ -15,6 +16,7 @@ import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.TestAgents;
 import dev.kyoyu.testsupport.ServiceEnv;
 import dev.kyoyu.testsupport.TestDatabase;
+import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.TestTopics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,7 +60,7 @@ class EndToEndIT {
         HttpJson in = new HttpJson(ingest.port());
         HttpJson out = new HttpJson(query.port());
         String agent = "e2e-agent";
-        String token = TestAgents.token(agent);
+        String token = TestTokens.token(agent, Role.AGENT);
 
         HttpJson.Response run = in.postJson("/v1/runs", token, Map.of("metadata", Map.of("purpose", "e2e")));
         assertEquals(201, run.status(), run.raw().body());
@@ -103,7 +105,7 @@ class EndToEndIT {
     void traceRoundTrip() {
         HttpJson in = new HttpJson(ingest.port());
         String agent = "e2e-tracer";
-        String token = TestAgents.token(agent);
+        String token = TestTokens.token(agent, Role.AGENT);
         Map<String, Object> decision = Map.of(
                 "decision_type", "loan_approval",
                 "outcome", "approve",

@@ -8,6 +8,7 @@ import dev.kyoyu.ingest.IngestConfig;
 import dev.kyoyu.ingest.IngestMain;
 import dev.kyoyu.schemas.event.AgentEvent;
 import dev.kyoyu.schemas.event.EventJson;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.sink.SinkApp;
 import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.testsupport.Await;
@@ -16,6 +17,7 @@ import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.TestAgents;
 import dev.kyoyu.testsupport.ServiceEnv;
 import dev.kyoyu.testsupport.TestDatabase;
+import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.TestTopics;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,7 +72,7 @@ class IdempotentRetriesIT {
     void retriesAcrossReplicasAreStoredOnce() throws Exception {
         HttpJson a = new HttpJson(ingestA.port());
         HttpJson b = new HttpJson(ingestB.port());
-        String token = TestAgents.token(AGENT);
+        String token = TestTokens.token(AGENT, Role.AGENT);
 
         HttpJson.Response runA = postWithKey(a, "/v1/runs", token, "run-key-1", Map.of());
         HttpJson.Response runB = postWithKey(b, "/v1/runs", token, "run-key-1", Map.of());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kyoyu.ingest.IngestApp;
 import dev.kyoyu.ingest.IngestConfig;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.sink.SinkApp;
 import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.testsupport.Await;
@@ -12,6 +13,7 @@ import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.TestAgents;
 import dev.kyoyu.testsupport.ServiceEnv;
 import dev.kyoyu.testsupport.TestDatabase;
+import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.TestTopics;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -50,7 +52,7 @@ class TraceContextIT {
             try (IngestApp ingest = IngestApp.start(IngestConfig.fromEnv(env), telemetry);
                  SinkApp sink = SinkApp.start(SinkConfig.fromEnv(env), telemetry)) {
                 HttpJson http = new HttpJson(ingest.port());
-                String token = TestAgents.token("traced");
+                String token = TestTokens.token("traced", Role.AGENT);
                 HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                                 URI.create(http.baseUrl() + "/v1/runs"))
                         .header("Authorization", "Bearer " + token)

@@ -112,13 +112,14 @@ public final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    public static Builder builder(int ingestPort, Function<String, String> apiKeyForAgent) {
-        return new Builder(ingestPort, apiKeyForAgent);
+    /** @param tokenForAgent a bearer token for each agent, e.g. {@link TestTokens} or {@link LocalStack#token} */
+    public static Builder builder(int ingestPort, Function<String, String> tokenForAgent) {
+        return new Builder(ingestPort, tokenForAgent);
     }
 
     public static final class Builder {
         private final int ingestPort;
-        private final Function<String, String> apiKeys;
+        private final Function<String, String> tokens;
         private List<String> agentIds = List.of("drill-agent");
         private int clients = 2;
         private int batchSize = 20;
@@ -128,9 +129,9 @@ public final class LoadGenerator implements AutoCloseable {
         private long maxRequestsPerClient = Long.MAX_VALUE;
         private boolean clientIds;
 
-        private Builder(int ingestPort, Function<String, String> apiKeys) {
+        private Builder(int ingestPort, Function<String, String> tokens) {
             this.ingestPort = ingestPort;
-            this.apiKeys = apiKeys;
+            this.tokens = tokens;
         }
 
         /** The agents posting; each gets a run, and requests go round-robin over them. */
@@ -234,7 +235,7 @@ public final class LoadGenerator implements AutoCloseable {
 
     private Agent openRun(String agentId) {
         HttpJson api = new HttpJson(settings.ingestPort);
-        String token = api.token(agentId, settings.apiKeys.apply(agentId));
+        String token = settings.tokens.apply(agentId);
         HttpJson.Response run = api.postJson("/v1/runs", token, Map.of("metadata", Map.of("source", "load-generator")));
         if (run.status() != 201) {
             throw new AssertionError("cannot start a run for " + agentId + ": " + run.status() + " " + run.raw().body());

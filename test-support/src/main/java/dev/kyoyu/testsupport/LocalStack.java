@@ -1,5 +1,7 @@
 package dev.kyoyu.testsupport;
 
+import dev.kyoyu.schemas.identity.Role;
+import dev.kyoyu.testsupport.TestTokens;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -99,8 +101,8 @@ public final class LocalStack implements AutoCloseable {
         e.put("KYOYU_STREAM_PORT", Integer.toString(freePorts(taken, 1)));
         e.put("KYOYU_EMBEDDER_PORT", Integer.toString(freePorts(taken, 1)));
         e.put("KYOYU_PG_REPLICA_PORT", Integer.toString(freePorts(taken, 1)));
-        // Generated here rather than by the launcher, so the test can mint API keys without reading files.
-        e.put("KYOYU_JWT_SECRET", randomSecret());
+        // Generated here rather than by the launcher, so the test can mint tokens without reading files.
+        e.putAll(TestTokens.env());
         e.put("KYOYU_ID_SECRET", randomSecret());
         // A drill's cluster sits beside a developer's; it needs far less than the default 512MB.
         e.put("KYOYU_PG_SHARED_BUFFERS", "128MB");
@@ -296,6 +298,11 @@ public final class LocalStack implements AutoCloseable {
             throw new AssertionError("./kyoyu api-key " + agentId + " printed no key");
         }
         return key.group();
+    }
+
+    /** A bearer token of the agent (role agent), which the instance's services accept: they trust {@link TestTokens}. */
+    public String token(String agentId) {
+        return TestTokens.token(agentId, Role.AGENT);
     }
 
     public Connection connect() throws SQLException {

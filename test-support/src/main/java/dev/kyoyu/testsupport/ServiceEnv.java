@@ -23,8 +23,7 @@ public final class ServiceEnv {
         env.put("KYOYU_PG_URL", db.url());
         env.put("KYOYU_PG_USER", TestStack.pgUser());
         env.put("KYOYU_PG_PASSWORD", TestStack.pgPassword());
-        env.put("KYOYU_JWT_SECRET", TestSecrets.JWT);
-        env.put("KYOYU_IDENTITIES_TOPIC", TestTopics.create("identities", 1));
+        env.putAll(TestTokens.env());
         env.put("KYOYU_ID_SECRET", TestSecrets.ID);
         env.put("KYOYU_IDENTITIES_TOPIC", identitiesTopic());
         return env;

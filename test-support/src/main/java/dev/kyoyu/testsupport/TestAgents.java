@@ -1,16 +1,11 @@
 package dev.kyoyu.testsupport;
 
 import dev.kyoyu.schemas.identity.Role;
-import dev.kyoyu.service.auth.Caller;
-import dev.kyoyu.service.auth.Secret;
-import dev.kyoyu.service.auth.Tokens;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 
 /**
- * Agents of a test: tokens minted with the test signing key, and real API keys made the way an operator makes them,
- * through the admin endpoints of an ingest API started with the test secrets.
+ * Agents of a test with real API keys, made the way an operator makes them: through the admin endpoints of an ingest
+ * API started with the test secrets, by an admin whose token {@link TestTokens} minted.
  */
 public final class TestAgents {
     public static final String ADMIN = "test-admin";
@@ -18,13 +13,8 @@ public final class TestAgents {
     private TestAgents() {
     }
 
-    /** A token signed with the test signing key, as {@code POST /auth/token} would issue it to an agent of that role. */
-    public static String minted(String agentId, Role role) {
-        return new Tokens(new Secret(TestSecrets.JWT), Duration.ofHours(1), Clock.systemUTC()).issue(new Caller(agentId, role)).token();
-    }
-
     public static String adminToken() {
-        return minted(ADMIN, Role.ADMIN);
+        return TestTokens.token(ADMIN, Role.ADMIN);
     }
 
     /** A working API key of the agent: the agent is created with the role, or its key rotated when it exists. */
@@ -42,14 +32,5 @@ public final class TestAgents {
             throw new AssertionError("rotating the key of " + agentId + " failed: " + rotated.status() + " " + rotated.body());
         }
         return rotated.data().path("api_key").asText();
-    }
-
-    /**
-     * A token of an agent with role agent, minted like {@link #adminToken}: tests of the data paths need no identity
-     * records (an agent the identity view never heard of is judged by its token's signature), and so their topics
-     * hold only their own events, no audit runs.
-     */
-    public static String token(String agentId) {
-        return minted(agentId, Role.AGENT);
     }
 }

@@ -5,7 +5,8 @@ import dev.kyoyu.bench.Options;
 import dev.kyoyu.bench.report.Progress;
 import dev.kyoyu.bench.stack.BenchDatabase;
 import dev.kyoyu.bench.stack.BenchTopics;
-import dev.kyoyu.testsupport.HttpJson;
+import dev.kyoyu.schemas.identity.Role;
+import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.generative.CaseGenerator;
 import dev.kyoyu.testsupport.generative.CaseOracle;
 import dev.kyoyu.testsupport.generative.DeadLetterWatch;
@@ -84,7 +85,7 @@ public final class GenerativeBench {
             System.err.println("starting ingest-api, sink-worker and decision-stream on database " + db.name() + "…");
             try (GenerativeStack stack = GenerativeStack.start(env, db, names, work);
                  DeadLetterWatch watch = new DeadLetterWatch(env.kafkaBootstrap(), List.of(names.deadLetters(), names.rejected()))) {
-                String token = new HttpJson(stack.ingestPort).token(AGENT, stack.apiKey(AGENT));
+                String token = TestTokens.token(AGENT, Role.AGENT);
                 CaseOracle oracle = new CaseOracle(stack.ingestPort, token, db.url(), env.pgUser(), env.pgPassword(), watch, settle);
                 tried = runCases(oracle, tally, cases, seed, concurrency, maxLost);
                 Verdict last = oracle.ordinary();

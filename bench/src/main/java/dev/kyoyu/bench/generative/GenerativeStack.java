@@ -5,6 +5,7 @@ import dev.kyoyu.bench.ingest.IngestBench;
 import dev.kyoyu.bench.stack.BenchDatabase;
 import dev.kyoyu.bench.stack.ChildProcess;
 import dev.kyoyu.bench.stack.Ports;
+import dev.kyoyu.testsupport.TestTokens;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +24,6 @@ final class GenerativeStack implements AutoCloseable {
     }
 
     private final Map<String, ChildProcess> children = new LinkedHashMap<>();
-    private final String apiKeySecret = IngestBench.randomSecret();
     final int ingestPort = Ports.free();
     final int sinkPort = Ports.free();
     final int streamPort = Ports.free();
@@ -41,10 +41,8 @@ final class GenerativeStack implements AutoCloseable {
 
             Map<String, String> ingest = new LinkedHashMap<>(common);
             ingest.put("KYOYU_INGEST_PORT", Integer.toString(stack.ingestPort));
-            ingest.put("KYOYU_JWT_SECRET", IngestBench.randomSecret());
-            ingest.put("KYOYU_API_KEY_SECRET", stack.apiKeySecret);
+            ingest.putAll(TestTokens.env());
             ingest.put("KYOYU_ID_SECRET", IngestBench.randomSecret());
-            ingest.put("KYOYU_TOKEN_LIFETIME", "24h");
 
             Map<String, String> sink = new LinkedHashMap<>(common);
             sink.put("KYOYU_PG_URL", db.url());
@@ -82,10 +80,6 @@ final class GenerativeStack implements AutoCloseable {
 
     private void launch(BenchEnv env, String name, String main, List<String> jvm, Map<String, String> childEnv, Path work) throws IOException {
         children.put(name, ChildProcess.startJava(name, jvm, env.classpathOf(name), main, List.of(), childEnv, work.resolve(name + ".log")));
-    }
-
-    String apiKey(String agentId) {
-        return IngestBench.apiKey(apiKeySecret, agentId);
     }
 
     /** /health of the sink and the stream as the run ends: part of what the bench found. */

@@ -54,13 +54,11 @@ final class HttpLoad {
         this.base = URI.create("http://127.0.0.1:" + port);
     }
 
-    /** Trades each agent's API key for a token and starts one run per agent. */
-    List<Agent> signIn(List<String> agentIds, java.util.function.UnaryOperator<String> apiKeyOf) throws IOException, InterruptedException {
+    /** Starts one run per agent with the agent's token. */
+    List<Agent> signIn(List<String> agentIds, java.util.function.UnaryOperator<String> tokenOf) throws IOException, InterruptedException {
         List<Agent> agents = new ArrayList<>();
         for (String agentId : agentIds) {
-            String login = EventJson.MAPPER.writeValueAsString(Map.of("agent_id", agentId, "api_key", apiKeyOf.apply(agentId)));
-            JsonNode token = post("/auth/token", null, login, 200);
-            String bearer = token.path("data").path("token").asText();
+            String bearer = tokenOf.apply(agentId);
             JsonNode run = post("/v1/runs", bearer, "{\"metadata\":{\"purpose\":\"ingest benchmark\"}}", 201);
             agents.add(new Agent(agentId, bearer, run.path("data").path("id").asText()));
         }

@@ -11,11 +11,12 @@ import dev.kyoyu.bench.stack.CpuMeter;
 import dev.kyoyu.bench.stack.Ports;
 import dev.kyoyu.schemas.Topics;
 import dev.kyoyu.schemas.event.EventJson;
+import dev.kyoyu.schemas.identity.Role;
+import dev.kyoyu.testsupport.TestTokens;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,8 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Issue 3 item 7: ingest-api events/s over HTTP at batches of 1, 100 and 1,000 against Kafka's own
@@ -68,14 +67,11 @@ public final class IngestBench {
         try (BenchTopics topics = new BenchTopics(env.kafkaBootstrap(), options.keep())) {
             int partitions = options.partitions() > 0 ? options.partitions() : stackPartitions(topics);
             String topic = topics.create("ingest", partitions);
-            String jwtSecret = randomSecret();
-            String apiKeySecret = randomSecret();
             Map<String, String> childEnv = new LinkedHashMap<>();
             childEnv.put("KYOYU_INGEST_HOST", "127.0.0.1");
             childEnv.put("KYOYU_KAFKA_BOOTSTRAP", env.kafkaBootstrap());
             childEnv.put("KYOYU_EVENTS_TOPIC", topic);
-            childEnv.put("KYOYU_JWT_SECRET", jwtSecret);
-            childEnv.put("KYOYU_API_KEY_SECRET", apiKeySecret);
+            childEnv.putAll(TestTokens.env());
             childEnv.put("KYOYU_ID_SECRET", randomSecret());
 
             IngestResults results = new IngestResults(options, env, topic, partitions);
@@ -88,7 +84,7 @@ public final class IngestBench {
             pools.computeIfAbsent(warmupPool.getFirst(), b -> bodies(b, new IngestResults(options, env, topic, partitions)));
 
             for (String mode : options.rateModes()) {
-                results.modes.add(runMode(mode, childEnv, apiKeySecret, pools, warmupPool.getFirst()));
+                results.modes.add(runMode(mode, childEnv, pools, warmupPool.getFirst()));
             }
 
             System.err.println("measuring the records the ingest API published…");
@@ -103,7 +99,7 @@ public final class IngestBench {
     }
 
     /** Every phase on a fresh ingest-api whose rate limiting is {@code mode}: off, in-process or redis. */
-    private IngestResults.ModeRun runMode(String mode, Map<String, String> baseEnv, String apiKeySecret,
+    private IngestResults.ModeRun runMode(String mode, Map<String, String> baseEnv,
                                           Map<Integer, List<byte[]>> pools, int warmupBatch) throws Exception {
         int port = Ports.free();
         Map<String, String> childEnv = new LinkedHashMap<>(baseEnv);
@@ -123,7 +119,7 @@ public final class IngestBench {
             // Agents of their own per mode: a mode never starts with buckets another mode emptied.
             List<String> agentIds = IntStream.range(0, options.clients())
                     .mapToObj(i -> String.format("bench-%s-%04d", mode, i)).toList();
-            List<HttpLoad.Agent> agents = load.signIn(agentIds, agent -> apiKey(apiKeySecret, agent));
+            List<HttpLoad.Agent> agents = load.signIn(agentIds, agent -> TestTokens.token(agent, Role.AGENT));
             CpuMeter cpu = new CpuMeter().addProcess("ingest-api", service.pid());
             env.kafkaBrokerPid().ifPresent(pid -> cpu.addProcess("kafka broker", pid));
             cpu.addSelf("load client (this JVM)");
@@ -229,17 +225,6 @@ public final class IngestBench {
         }
         results.bodySizes.put(batch, new Percentiles(bodySizes));
         return bodies;
-    }
-
-    /** An agent's API key as ingest-api derives it: HMAC-SHA256 of the agent id under the API-key secret. */
-    public static String apiKey(String secret, String agentId) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(agentId.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is always available", e);
-        }
     }
 
     /** The bench's own secrets for its own ingest-api: it never needs the stack's. */

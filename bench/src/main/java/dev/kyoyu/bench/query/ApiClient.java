@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
 
 /** JSON over HTTP/1.1 to one of the child services, as any client of the API would send it. */
 final class ApiClient {
@@ -51,12 +50,6 @@ final class ApiClient {
             throw new IOException("POST " + path + " answered " + answer.status() + ": " + abbreviate(answer.body()));
         }
         return answer.json().path("data");
-    }
-
-    /** An agent's bearer token from ingest-api's POST /auth/token. */
-    String token(String agentId, String apiKey) throws IOException, InterruptedException {
-        String login = EventJson.MAPPER.writeValueAsString(Map.of("agent_id", agentId, "api_key", apiKey));
-        return postExpecting("/auth/token", null, login, 200).path("token").asText();
     }
 
     static String abbreviate(String body) {

@@ -51,7 +51,6 @@ final class DatasetBuilder {
     private final QueryStack stack;
     private final DecisionCorpus corpus;
     private final ApiClient ingest;
-    private final Map<String, String> tokens = new ConcurrentHashMap<>();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     /** Latency of every successful POST, by endpoint: where the build's time goes. */
@@ -66,9 +65,6 @@ final class DatasetBuilder {
 
     /** Posts everything, waits for the sink and the embedder, then {@code vacuum}; {@code cpu} times each step. */
     Build build(Backlog backlog, DoubleSupplier vacuum, CpuMeter cpu) throws Exception {
-        for (String agent : corpus.agents()) {
-            tokens.put(agent, ingest.token(agent, stack.apiKey(agent)));
-        }
         Map<String, Map<String, Double>> cores = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         CpuMeter.Window window = cpu.start();
@@ -205,7 +201,7 @@ final class DatasetBuilder {
         for (int attempt = 1; ; attempt++) {
             try {
                 long t0 = System.nanoTime();
-                ApiClient.Answer answer = ingest.post(path, tokens.get(agent), json, idempotencyKey);
+                ApiClient.Answer answer = ingest.post(path, stack.token(agent), json, idempotencyKey);
                 if (answer.status() == expected) {
                     List<Long> mine = latencies.computeIfAbsent(endpoint(path), e -> new ArrayList<>());
                     synchronized (mine) {

@@ -44,7 +44,6 @@ final class IngestLoad {
     private final Backlog backlog;
     private final ApiClient ingest;
     private final DecisionCorpus corpus;
-    private final Map<String, String> tokens = new ConcurrentHashMap<>();
     private final List<String[]> agents = new ArrayList<>();
     private final List<String> bodies = new ArrayList<>();
     private final AtomicLong requestsOk = new AtomicLong();
@@ -74,7 +73,7 @@ final class IngestLoad {
     void start() throws IOException, InterruptedException {
         for (int a = 0; a < AGENTS; a++) {
             String agent = String.format("live-agent-%02d", a + 1);
-            String token = ingest.token(agent, stack.apiKey(agent));
+            String token = stack.token(agent);
             String run = ingest.postExpecting("/v1/runs", token, "{\"metadata\":{\"purpose\":\"live load\"}}", 201).path("id").asText();
             agents.add(new String[] {agent, token, run});
         }
@@ -112,7 +111,7 @@ final class IngestLoad {
             Thread.ofVirtual().start(() -> {
                 long t0 = System.nanoTime();
                 try {
-                    ApiClient.Answer answer = ingest.post("/v1/runs/" + agent[2] + "/events", agent[1], body);
+                    ApiClient.Answer answer = ingest.post("/v1/runs/" + agent[2] + "/events", stack.token(agent[0]), body);
                     long took = System.nanoTime() - t0;
                     int acceptedCount = answer.status() == 202 ? answer.json().path("data").path("accepted").asInt() : 0;
                     if (acceptedCount == options.ingestBatch()) {
@@ -149,7 +148,7 @@ final class IngestLoad {
                     decision.remove("valid_from");
                     ObjectNode body = EventJson.MAPPER.createObjectNode();
                     body.set("decision", decision);
-                    String token = tokens.computeIfAbsent(d.agentId(), this::signIn);
+                    String token = stack.token(d.agentId());
                     ApiClient.Answer answer = ingest.post("/v1/trace", token, body.toString());
                     if (answer.status() == 202) {
                         tracesOk.incrementAndGet();
@@ -163,14 +162,6 @@ final class IngestLoad {
                     inFlight.decrementAndGet();
                 }
             });
-        }
-    }
-
-    private String signIn(String agent) {
-        try {
-            return ingest.token(agent, stack.apiKey(agent));
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException("cannot sign in " + agent, e);
         }
     }
 
@@ -202,7 +193,7 @@ final class IngestLoad {
             sleepUntil(System.nanoTime() + 20_000_000L);
         }
         for (String[] agent : agents) {
-            ingest.postExpecting("/v1/runs/" + agent[2] + "/complete", agent[1], "{}", 200);
+            ingest.postExpecting("/v1/runs/" + agent[2] + "/complete", stack.token(agent[0]), "{}", 200);
         }
         long lagAtStop = backlog.eventLag();
         long drainStart = System.nanoTime();

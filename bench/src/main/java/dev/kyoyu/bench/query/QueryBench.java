@@ -146,7 +146,6 @@ public final class QueryBench {
         List<float[]> recallVectors = embedded.vectors().subList(searchTexts.size(), all.size());
 
         ApiClient api = new ApiClient(stack.queryPort);
-        String token = new ApiClient(stack.ingestPort).token(QueryStack.ADMIN, stack.apiKey(QueryStack.ADMIN));
         List<List<QuerySpec>> sets = List.of(mix.structured(options.queries()), mix.temporal(options.queries()),
                 mix.vector(options.queries(), searchTexts::get));
         results.specs = sets;
@@ -154,7 +153,7 @@ public final class QueryBench {
 
         int warmup = Math.min(200, Math.max(20, options.queries() / 5));
         for (List<QuerySpec> specs : sets) {
-            QueryRunner runner = new QueryRunner(specs, searchVectors, stack.queryPort, token, db, tuning);
+            QueryRunner runner = new QueryRunner(specs, searchVectors, stack.queryPort, stack.adminToken(), db, tuning);
             IntFunction<String> shapeOf = i -> specs.get(i).shape();
             QueryLoad.run("warm-up", specs.getFirst().type(), "query-api", warmup, options.clients(), runner::http, shapeOf, cpu);
             QueryLoad.run("warm-up", specs.getFirst().type(), "direct JDBC", warmup, options.clients(), runner::direct, shapeOf, cpu);
@@ -170,7 +169,7 @@ public final class QueryBench {
             }
             try {
                 for (List<QuerySpec> specs : sets) {
-                    QueryRunner runner = new QueryRunner(specs, searchVectors, stack.queryPort, token, db, tuning);
+                    QueryRunner runner = new QueryRunner(specs, searchVectors, stack.queryPort, stack.adminToken(), db, tuning);
                     QuerySpec.Type type = specs.getFirst().type();
                     IntFunction<String> shapeOf = i -> specs.get(i).shape();
                     results.loads.add(QueryLoad.run(phase, type, "query-api", specs.size(), options.clients(), runner::http, shapeOf, cpu));
@@ -192,7 +191,7 @@ public final class QueryBench {
             backlog.awaitEmbedded(db.queryLong("SELECT count(*) FROM decisions"), stack);
             List<String> types = new ArrayList<>(DatasetShape.read(db).outcomesByType().keySet());
             List<String> typeFilters = IntStream.range(0, recallTexts.size()).mapToObj(i -> types.get(i % types.size())).toList();
-            results.recall = RecallProbe.measure(db, api, token, recallTexts, recallVectors, typeFilters, options.efSearch());
+            results.recall = RecallProbe.measure(db, api, stack.adminToken(), recallTexts, recallVectors, typeFilters, options.efSearch());
         }
     }
 

@@ -6,6 +6,9 @@ import dev.kyoyu.bench.stack.BenchDatabase;
 import dev.kyoyu.bench.stack.ChildProcess;
 import dev.kyoyu.bench.stack.CpuMeter;
 import dev.kyoyu.bench.stack.Ports;
+import dev.kyoyu.schemas.identity.Role;
+import dev.kyoyu.service.auth.TokenKeys;
+import dev.kyoyu.testsupport.TestTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -39,7 +42,8 @@ final class QueryStack implements AutoCloseable {
 
     private final BenchEnv env;
     private final boolean keep;
-    private final String apiKeySecret;
+    private final TestTokens.Renewing agentTokens = new TestTokens.Renewing(TestTokens.PRIMARY, Role.AGENT);
+    private final TestTokens.Renewing adminTokens = new TestTokens.Renewing(TestTokens.PRIMARY, Role.ADMIN);
     private final String streamApplicationId;
     private final String sinkGroup;
     private final Path streamState;
@@ -47,11 +51,10 @@ final class QueryStack implements AutoCloseable {
     final int ingestPort;
     final int queryPort;
 
-    private QueryStack(BenchEnv env, boolean keep, String apiKeySecret, String streamApplicationId, String sinkGroup,
+    private QueryStack(BenchEnv env, boolean keep, String streamApplicationId, String sinkGroup,
                        Path streamState, int ingestPort, int queryPort) {
         this.env = env;
         this.keep = keep;
-        this.apiKeySecret = apiKeySecret;
         this.streamApplicationId = streamApplicationId;
         this.sinkGroup = sinkGroup;
         this.streamState = streamState;
@@ -60,9 +63,8 @@ final class QueryStack implements AutoCloseable {
     }
 
     static QueryStack start(BenchEnv env, BenchDatabase db, Topics topics, QueryOptions options, Path logDir) throws Exception {
-        String jwtSecret = IngestBench.randomSecret();
         String suffix = db.name() + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
-        QueryStack stack = new QueryStack(env, options.keep(), IngestBench.randomSecret(), "bench-query-stream-" + suffix,
+        QueryStack stack = new QueryStack(env, options.keep(), "bench-query-stream-" + suffix,
                 "bench-query-sink-" + suffix, logDir.resolve("decision-stream-state"), Ports.free(), Ports.free());
         try {
             Map<String, String> common = new LinkedHashMap<>();
@@ -74,12 +76,8 @@ final class QueryStack implements AutoCloseable {
 
             Map<String, String> ingest = new LinkedHashMap<>(common);
             ingest.put("KYOYU_INGEST_PORT", Integer.toString(stack.ingestPort));
-            ingest.put("KYOYU_JWT_SECRET", jwtSecret);
-            ingest.put("KYOYU_API_KEY_SECRET", stack.apiKeySecret);
+            ingest.putAll(TestTokens.env());
             ingest.put("KYOYU_ID_SECRET", IngestBench.randomSecret());
-            ingest.put("KYOYU_ADMIN_AGENTS", ADMIN);
-            // A full-size run outlasts the default hour; the bench signs in once per phase.
-            ingest.put("KYOYU_TOKEN_LIFETIME", "24h");
             ingest.remove("KYOYU_DECISIONS_TOPIC");
             ingest.remove("KYOYU_CONFLICTS_TOPIC");
 
@@ -106,7 +104,7 @@ final class QueryStack implements AutoCloseable {
             query.putAll(pg);
             query.remove("KYOYU_EVENTS_TOPIC");
             query.put("KYOYU_QUERY_PORT", Integer.toString(stack.queryPort));
-            query.put("KYOYU_JWT_SECRET", jwtSecret);
+            query.put(TokenKeys.VERIFY_KEYS, TestTokens.verifySettings(TestTokens.PRIMARY));
             query.put("KYOYU_SEARCH_EF_SEARCH", Integer.toString(options.efSearch()));
             query.put("KYOYU_SEARCH_EXACT_MAX_ROWS", Integer.toString(options.exactMaxRows()));
 
@@ -138,8 +136,14 @@ final class QueryStack implements AutoCloseable {
                 logDir.resolve(name + ".log")));
     }
 
-    String apiKey(String agentId) {
-        return IngestBench.apiKey(apiKeySecret, agentId);
+    /** An agent's bearer token, renewed before it expires: a full-size run outlasts a token's hour. */
+    String token(String agentId) {
+        return agentTokens.token(agentId);
+    }
+
+    /** A token of {@link #ADMIN}, who reads every agent's decisions. */
+    String adminToken() {
+        return adminTokens.token(ADMIN);
     }
 
     ChildProcess child(String name) {

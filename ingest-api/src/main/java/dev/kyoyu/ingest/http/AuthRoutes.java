@@ -7,7 +7,6 @@ import dev.kyoyu.schemas.identity.ApiKeyRecord;
 import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.auth.AgentIds;
 import dev.kyoyu.service.auth.Audience;
-import dev.kyoyu.service.auth.Caller;
 import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.http.ApiException;
 import dev.kyoyu.service.http.Envelope;
@@ -39,21 +38,18 @@ import java.util.Set;
 public final class AuthRoutes implements HttpService {
     public static final String TOKEN_PATH = "/auth/token";
     /** Hard maximum of a token's lifetime, whatever the request asks. */
-    static final Duration MAX_LIFETIME = Duration.ofHours(1);
 
     private final JsonBodies bodies;
     private final IdentityView identities;
     private final Tokens tokens;
-    private final Duration defaultLifetime;
     private final Clock clock;
     private final Counter badKeys;
 
-    public AuthRoutes(JsonBodies bodies, IdentityView identities, Tokens tokens, Duration defaultLifetime, Clock clock,
+    public AuthRoutes(JsonBodies bodies, IdentityView identities, Tokens tokens, Clock clock,
                       MeterRegistry registry) {
         this.bodies = bodies;
         this.identities = identities;
         this.tokens = tokens;
-        this.defaultLifetime = defaultLifetime;
         this.clock = clock;
         this.badKeys = Counter.builder("kyoyu.auth.failures").tag("reason", "bad_api_key").register(registry);
     }
@@ -64,9 +60,6 @@ public final class AuthRoutes implements HttpService {
     }
 
     /** What a token is issued for. */
-    record TokenRequest(Caller caller, String apiKeyId, Set<Audience> audiences, Duration lifetime) {
-    }
-
     @Override
     public void routing(HttpRules rules) {
         rules.post("/token", this::token);
@@ -83,26 +76,21 @@ public final class AuthRoutes implements HttpService {
             throw new ApiException(ErrorCode.INVALID_INPUT, "api_key is required", Map.of("field", "api_key"));
         }
         Set<Audience> asked = audiences(body.get("audience"));
-        Duration lifetime = lifetime(body.get("lifetime_seconds"));
+        Optional<Duration> lifetime = lifetime(body.get("lifetime_seconds"));
         Instant now = clock.instant();
         ApiKeyRecord key = usableKey(agentId, apiKey, now).orElseThrow(() -> {
             badKeys.increment();
             return new ApiException(ErrorCode.UNAUTHORIZED, "api_key is not valid for agent " + agentId);
         });
         AgentRecord agent = identities.agent(agentId).orElseThrow();
-        Set<Audience> audiences = asked == null ? defaultAudiences(agent.role()) : asked;
+        Set<Audience> audiences = asked == null ? Tokens.defaultAudiences(agent.role()) : asked;
         if (agent.role() == Role.READER && audiences.contains(Audience.INGEST)) {
             throw new ApiException(ErrorCode.INVALID_INPUT, "agent " + agentId + " has role reader: its tokens are for "
                     + Audience.QUERY.claim() + " only", Map.of("field", "audience"));
         }
-        Tokens.Issued issued = issue(new TokenRequest(new Caller(agentId, agent.role()), key.keyId(), audiences, lifetime));
+        Tokens.Issued issued = tokens.issue(agentId, agent.role(), key.keyId(), audiences, lifetime);
         Envelope.send(req, res, 200, Map.of("token", issued.token(), "expires_at", issued.expiresAt().toString(),
                 "role", agent.role().wireName(), "audience", audiences.stream().map(Audience::claim).sorted().toList()));
-    }
-
-    /** The one call into the issuer; what it signs of the request is the issuer's business. */
-    private Tokens.Issued issue(TokenRequest request) {
-        return tokens.issue(request.caller());
     }
 
     /** The key record when every part matches: the text names a key of this agent, the hash agrees, both are live. */
@@ -113,10 +101,6 @@ public final class AuthRoutes implements HttpService {
         boolean matches = ApiKeyText.matches(apiKey, stored);
         return key.filter(k -> matches && k.agentId().equals(agentId) && k.usableAt(now)
                 && identities.agent(agentId).filter(a -> !a.revoked()).isPresent());
-    }
-
-    private static Set<Audience> defaultAudiences(Role role) {
-        return role == Role.READER ? EnumSet.of(Audience.QUERY) : EnumSet.allOf(Audience.class);
     }
 
     /** null when the request leaves it to the role. */
@@ -136,14 +120,15 @@ public final class AuthRoutes implements HttpService {
         return audiences;
     }
 
-    private Duration lifetime(JsonNode value) {
+    /** Empty when the request leaves it to the issuer's lifetime (which also caps a longer request). */
+    private static Optional<Duration> lifetime(JsonNode value) {
         if (value == null || value.isNull()) {
-            return defaultLifetime;
+            return Optional.empty();
         }
-        if (!value.isIntegralNumber() || value.asLong() < 1 || value.asLong() > MAX_LIFETIME.toSeconds()) {
+        if (!value.isIntegralNumber() || value.asLong() < 1 || value.asLong() > Tokens.MAX_LIFETIME.toSeconds()) {
             throw new ApiException(ErrorCode.INVALID_INPUT, "lifetime_seconds must be a whole number from 1 to "
-                    + MAX_LIFETIME.toSeconds(), Map.of("field", "lifetime_seconds"));
+                    + Tokens.MAX_LIFETIME.toSeconds(), Map.of("field", "lifetime_seconds"));
         }
-        return Duration.ofSeconds(value.asLong());
+        return Optional.of(Duration.ofSeconds(value.asLong()));
     }
 }

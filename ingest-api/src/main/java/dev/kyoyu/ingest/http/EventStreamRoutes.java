@@ -70,7 +70,7 @@ public final class EventStreamRoutes implements HttpService {
     }
 
     private void postStream(ServerRequest req, ServerResponse res) throws Exception {
-        Caller caller = authenticator.authenticate(req);
+        Caller caller = WriteAccess.writer(authenticator, req);
         bodies.requireContentType(req, NDJSON);
         IdAssigner ids = idempotencyKeys.assigner(req, caller, "POST /v1/events");
         ObjectMapper mapper = bodies.mapper();

@@ -67,7 +67,7 @@ public final class RunRoutes implements HttpService {
     }
 
     private void startRun(ServerRequest req, ServerResponse res) throws Exception {
-        Caller caller = authenticator.authenticate(req);
+        Caller caller = WriteAccess.writer(authenticator, req);
         ObjectNode body = RequestObjects.optionalBody(bodies, req, Set.of("metadata"));
         ObjectNode metadata = RequestObjects.objectField(body, "metadata");
         IdAssigner ids = idempotencyKeys.assigner(req, caller, "POST /v1/runs");
@@ -89,7 +89,7 @@ public final class RunRoutes implements HttpService {
     }
 
     private void postEvents(ServerRequest req, ServerResponse res) throws Exception {
-        Caller caller = authenticator.authenticate(req);
+        Caller caller = WriteAccess.writer(authenticator, req);
         UUID runId = runId(req);
         ownership.requireOwned(caller.agentId(), runId);
         JsonNode body = bodies.readJson(req);
@@ -133,7 +133,7 @@ public final class RunRoutes implements HttpService {
     }
 
     private void completeRun(ServerRequest req, ServerResponse res) throws Exception {
-        Caller caller = authenticator.authenticate(req);
+        Caller caller = WriteAccess.writer(authenticator, req);
         UUID runId = runId(req);
         ownership.requireOwned(caller.agentId(), runId);
         ObjectNode body = RequestObjects.optionalBody(bodies, req, Set.of("status", "metadata"));

@@ -71,7 +71,7 @@ public final class TraceRoutes implements HttpService {
     }
 
     private void trace(ServerRequest req, ServerResponse res) throws Exception {
-        Caller caller = authenticator.authenticate(req);
+        Caller caller = WriteAccess.writer(authenticator, req);
         if (!(bodies.readJson(req) instanceof ObjectNode body)) {
             throw ApiException.invalid("request body must be a JSON object with a decision");
         }

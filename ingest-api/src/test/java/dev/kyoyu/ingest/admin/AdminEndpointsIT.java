@@ -16,6 +16,7 @@ import dev.kyoyu.schemas.identity.ApiKeyRecord;
 import dev.kyoyu.schemas.identity.IdentityJson;
 import dev.kyoyu.schemas.identity.IdentityRecord;
 import dev.kyoyu.schemas.identity.Role;
+import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.Await;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.TestAgents;
@@ -64,8 +65,8 @@ class AdminEndpointsIT {
                 "KYOYU_KAFKA_BOOTSTRAP", bootstrap,
                 "KYOYU_EVENTS_TOPIC", events,
                 "KYOYU_IDENTITIES_TOPIC", identities,
-                "KYOYU_JWT_SECRET", TestSecrets.JWT,
                 "KYOYU_ID_SECRET", TestSecrets.ID));
+        env.putAll(TestTokens.env());
         env.putAll(settings);
         return IngestApp.start(IngestConfig.fromEnv(env));
     }
@@ -118,8 +119,8 @@ class AdminEndpointsIT {
                 new Call("PUT", "/v1/admin/grants/" + target + "/" + owner, "{\"expires_at\":\"2999-01-01T00:00:00Z\"}", 200),
                 new Call("DELETE", "/v1/admin/grants/" + target + "/" + owner, null, 200),
                 new Call("POST", "/v1/admin/agents/" + target + "/revoke", null, 200));
-        String agentToken = TestAgents.minted(agentId("roles-agent"), Role.AGENT);
-        String readerToken = TestAgents.minted(agentId("roles-reader"), Role.READER);
+        String agentToken = TestTokens.token(agentId("roles-agent"), Role.AGENT);
+        String readerToken = TestTokens.token(agentId("roles-reader"), Role.READER);
         for (Call call : calls) {
             String what = call.method() + " " + call.path();
             String type = call.body() == null ? null : "application/json";
@@ -278,7 +279,7 @@ class AdminEndpointsIT {
     @Test
     void everyActionIsRecordedInARunOfTheAdminsOwnAndItsRecordsReachTheIdentityTopic() throws IOException {
         String auditor = agentId("auditor");
-        String auditorToken = TestAgents.minted(auditor, Role.ADMIN);
+        String auditorToken = TestTokens.token(auditor, Role.ADMIN);
         String agent = agentId("audited");
         String owner = agentId("audited-owner");
         List<String> runs = new ArrayList<>();

@@ -51,7 +51,7 @@ class DatabaseOutageIT {
     void runDrill() {
         stack = LocalStack.isolated("db-outage");
         stack.up("ingest-api", "sink-worker");
-        LoadGenerator load = LoadGenerator.builder(stack.ingestPort(), stack::apiKey)
+        LoadGenerator load = LoadGenerator.builder(stack.ingestPort(), stack::token)
                 .agents(KafkaProbe.agentsCovering("db-outage", 6, 1))
                 .clients(3).batchSize(20).pause(Duration.ofMillis(50))
                 .maxDuration(Duration.ofMinutes(3))

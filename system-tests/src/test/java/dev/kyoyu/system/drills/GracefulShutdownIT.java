@@ -39,7 +39,7 @@ class GracefulShutdownIT {
         stack = LocalStack.isolated("graceful-shutdown");
         stack.up("ingest-api");
         // Back-to-back requests of 100 events from 6 clients: at any moment several are in flight.
-        LoadGenerator load = LoadGenerator.builder(stack.ingestPort(), stack::apiKey)
+        LoadGenerator load = LoadGenerator.builder(stack.ingestPort(), stack::token)
                 .agents(KafkaProbe.agentsCovering("graceful", 6, 1))
                 .clients(6).batchSize(100).pause(Duration.ofMillis(1))
                 .clientIds(true)

@@ -43,7 +43,7 @@ class KafkaOutageIT {
     void runDrill() {
         stack = LocalStack.isolated("kafka-outage", Map.of("KYOYU_INGEST_ACK_TIMEOUT", "3s"));
         stack.up("ingest-api");
-        LoadGenerator load = LoadGenerator.builder(stack.ingestPort(), stack::apiKey)
+        LoadGenerator load = LoadGenerator.builder(stack.ingestPort(), stack::token)
                 .agents(KafkaProbe.agentsCovering("kafka-outage", 6, 1))
                 .clients(4).batchSize(20).pause(Duration.ofMillis(50))
                 .clientIds(true)

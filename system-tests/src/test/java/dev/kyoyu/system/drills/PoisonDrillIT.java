@@ -62,7 +62,7 @@ class PoisonDrillIT {
     void runDrill() throws Exception {
         stack = LocalStack.isolated("poison");
         stack.up("ingest-api", "sink-worker", "decision-stream");
-        LoadGenerator load = LoadGenerator.builder(stack.ingestPort(), stack::apiKey)
+        LoadGenerator load = LoadGenerator.builder(stack.ingestPort(), stack::token)
                 .agents(KafkaProbe.agentsCovering("poison-load", 6, 1))
                 .clients(2).batchSize(10).pause(Duration.ofMillis(100))
                 .maxDuration(Duration.ofMinutes(3)).maxRequestsPerClient(1200)
@@ -71,7 +71,7 @@ class PoisonDrillIT {
             long before = Delivery.storedCount(stack);
             Await.until(SETTLE, "the load is being stored", () -> Delivery.storedCount(stack) >= before + 100);
             HttpJson ingest = new HttpJson(stack.ingestPort());
-            String token = ingest.token(POISONER, stack.apiKey(POISONER));
+            String token = stack.token(POISONER);
             postThroughTheDoor(ingest, token);
             writeStraightToTheTopic();
             long afterPoison = Delivery.storedCount(stack);

@@ -56,7 +56,7 @@ class RestoreIT {
     /** A load of known size (2 clients × 25 requests × 20 events), then waits until the sink stored all of it. */
     private LoadGenerator.Report loadAndStore(String agents) {
         long storedBefore = Delivery.storedCount(stack);
-        LoadGenerator load = LoadGenerator.builder(stack.ingestPort(), stack::apiKey)
+        LoadGenerator load = LoadGenerator.builder(stack.ingestPort(), stack::token)
                 .agents(KafkaProbe.agentsCovering(agents, 6, 1))
                 .clients(2).batchSize(20).pause(Duration.ofMillis(20))
                 .maxRequestsPerClient(25)

@@ -50,7 +50,7 @@ class ScaleOutIT {
         stack.up("ingest-api", "sink-worker");
         stack.start("sink-worker-2");
         // Two agents per partition: every partition, so every worker of the group, gets events.
-        LoadGenerator load = LoadGenerator.builder(stack.ingestPort(), stack::apiKey)
+        LoadGenerator load = LoadGenerator.builder(stack.ingestPort(), stack::token)
                 .agents(KafkaProbe.agentsCovering("scale-out", 6, 2))
                 .clients(4).batchSize(20).pause(Duration.ofMillis(50))
                 .maxDuration(Duration.ofMinutes(4))

@@ -51,7 +51,7 @@ class SinkCrashIT {
     void runDrill() {
         stack = LocalStack.isolated("sink-crash");
         stack.up("ingest-api", "sink-worker");
-        LoadGenerator load = LoadGenerator.builder(stack.ingestPort(), stack::apiKey)
+        LoadGenerator load = LoadGenerator.builder(stack.ingestPort(), stack::token)
                 .agents(KafkaProbe.agentsCovering("sink-crash", 6, 1))
                 .clients(3).batchSize(20).pause(Duration.ofMillis(50))
                 .maxDuration(Duration.ofMinutes(5))

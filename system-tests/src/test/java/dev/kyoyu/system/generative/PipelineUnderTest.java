@@ -2,6 +2,7 @@ package dev.kyoyu.system.generative;
 
 import dev.kyoyu.ingest.IngestApp;
 import dev.kyoyu.ingest.IngestConfig;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.sink.SinkApp;
 import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.stream.StreamApp;
@@ -10,6 +11,7 @@ import dev.kyoyu.testsupport.TestAgents;
 import dev.kyoyu.testsupport.ServiceEnv;
 import dev.kyoyu.testsupport.TestDatabase;
 import dev.kyoyu.testsupport.TestStack;
+import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.TestTopics;
 import dev.kyoyu.testsupport.generative.CaseOracle;
 import dev.kyoyu.testsupport.generative.DeadLetterWatch;
@@ -65,7 +67,7 @@ final class PipelineUnderTest implements AutoCloseable {
         SinkApp sink = SinkApp.start(SinkConfig.fromEnv(env));
         DeadLetterWatch watch = new DeadLetterWatch(TestStack.kafkaBootstrap(), List.of(dlq, rejected));
         String agent = name + "-agent";
-        String token = TestAgents.token(agent);
+        String token = TestTokens.token(agent, Role.AGENT);
         CaseOracle oracle = new CaseOracle(ingest.port(), token, db.url(), TestStack.pgUser(), TestStack.pgPassword(), watch, SETTLE);
         return new PipelineUnderTest(db, ingest, stream, sink, watch, oracle);
     }

@@ -6,6 +6,7 @@ import dev.kyoyu.ingest.IngestApp;
 import dev.kyoyu.ingest.IngestConfig;
 import dev.kyoyu.query.QueryApp;
 import dev.kyoyu.query.QueryConfig;
+import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.sink.SinkApp;
 import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.testsupport.Await;
@@ -13,6 +14,7 @@ import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.TestAgents;
 import dev.kyoyu.testsupport.ServiceEnv;
 import dev.kyoyu.testsupport.TestDatabase;
+import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.TestTopics;
 import java.time.Duration;
 import java.util.List;
@@ -52,8 +54,8 @@ final class HostileStack implements AutoCloseable {
         agentA = name + "-a";
         agentB = name + "-b";
         HttpJson api = new HttpJson(ingest.port());
-        tokenA = TestAgents.token(agentA);
-        tokenB = TestAgents.token(agentB);
+        tokenA = TestTokens.token(agentA, Role.AGENT);
+        tokenB = TestTokens.token(agentB, Role.AGENT);
         runA = startRun(api, tokenA);
         runB = startRun(api, tokenB);
         HttpJson.Response traced = api.postJson("/v1/trace", tokenB, Map.of("decision", Map.of(

@@ -37,7 +37,7 @@ record Replica(String name, HttpJson http, boolean ingest) {
         Duration left = within.minusNanos(System.nanoTime() - sinceNanos);
         Await.until(left.isNegative() ? Duration.ZERO : left, name + " refusing the revoked token", () -> {
             HttpJson.Response response = ask(agentId, token);
-            if (response.status() == 401 && response.error().path("message").asText().contains("no longer honoured")) {
+            if (response.status() == 401 && response.error().path("message").asText().contains("was revoked")) {
                 refusedAt[0] = System.nanoTime();
                 return true;
             }

@@ -9,6 +9,7 @@ import dev.kyoyu.query.QueryApp;
 import dev.kyoyu.query.QueryConfig;
 import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.schemas.identity.RoleRecord;
+import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.ServiceEnv;
 import dev.kyoyu.testsupport.TestDatabase;
@@ -41,7 +42,7 @@ class RevocationAcrossReplicasIT {
     /** The bound the docs state for a replica that reaches Kafka: the follower's poll interval plus delivery. */
     private static final Duration BOUND = Duration.ofSeconds(5);
 
-    private final IdentityTokens tokens = new IdentityTokens(TestSecrets.JWT);
+    private final TestTokens.Key tokens = TestTokens.PRIMARY;
     private final List<String> observed = new ArrayList<>();
     private TestDatabase db;
     private Map<String, String> env;

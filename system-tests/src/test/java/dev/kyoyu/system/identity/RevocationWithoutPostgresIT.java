@@ -8,6 +8,7 @@ import dev.kyoyu.ingest.IngestApp;
 import dev.kyoyu.ingest.IngestConfig;
 import dev.kyoyu.schemas.Topics;
 import dev.kyoyu.schemas.identity.Role;
+import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.Await;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.LocalStack;
@@ -46,7 +47,7 @@ class RevocationWithoutPostgresIT {
     private IngestApp second;
     private List<Replica> replicas;
     private IdentityRecords identities;
-    private IdentityTokens tokens;
+    private final TestTokens.Key tokens = TestTokens.PRIMARY;
 
     @BeforeAll
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -59,7 +60,6 @@ class RevocationWithoutPostgresIT {
         second = IngestApp.start(IngestConfig.fromEnv(env));
         replicas = List.of(Replica.ingest("ingest-api process", stack.ingestPort()), Replica.ingest("ingest-api in JVM", second.port()));
         identities = new IdentityRecords(stack.kafkaBootstrap(), Topics.IDENTITIES);
-        tokens = new IdentityTokens(stack.env().get("KYOYU_JWT_SECRET"));
         stack.stop("postgres");
     }
 

@@ -1,5 +1,6 @@
 package dev.kyoyu.ingest.admin.cli;
 
+import dev.kyoyu.testsupport.TestTokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,13 +42,12 @@ class AgentsCliIT {
 
     @BeforeAll
     static void start() throws IOException {
-        app = IngestApp.start(IngestConfig.fromEnv(Map.of(
+        app = IngestApp.start(IngestConfig.fromEnv(TestTokens.env(Map.of(
                 "KYOYU_INGEST_PORT", "0",
                 "KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap(),
                 "KYOYU_EVENTS_TOPIC", TestTopics.create("cli-events", 1),
                 "KYOYU_IDENTITIES_TOPIC", TestTopics.create("cli-identities", 1),
-                "KYOYU_JWT_SECRET", TestSecrets.JWT,
-                "KYOYU_ID_SECRET", TestSecrets.ID)));
+                "KYOYU_ID_SECRET", TestSecrets.ID))));
         http = new HttpJson(app.port());
         Files.writeString(home.resolve("admin-api-key"), TestAgents.apiKey(http, ADMIN, Role.ADMIN) + "\n");
     }

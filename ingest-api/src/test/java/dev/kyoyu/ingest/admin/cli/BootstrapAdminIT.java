@@ -1,5 +1,6 @@
 package dev.kyoyu.ingest.admin.cli;
 
+import dev.kyoyu.testsupport.TestTokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,12 +32,11 @@ class BootstrapAdminIT {
     @Test
     void theFirstRunMakesTheAdminOnceAndRotateReplacesItsKey() throws Exception {
         String identities = "test.bootstrap-identities." + UUID.randomUUID().toString().substring(0, 8); // created by the bootstrap
-        IngestConfig config = IngestConfig.fromEnv(Map.of(
+        IngestConfig config = IngestConfig.fromEnv(TestTokens.env(Map.of(
                 "KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap(),
                 "KYOYU_EVENTS_TOPIC", TestTopics.create("bootstrap-events", 1),
                 "KYOYU_IDENTITIES_TOPIC", identities,
-                "KYOYU_JWT_SECRET", TestSecrets.JWT,
-                "KYOYU_ID_SECRET", TestSecrets.ID));
+                "KYOYU_ID_SECRET", TestSecrets.ID)));
         Path keyFile = home.resolve("admin-api-key");
 
         assertEquals(0, BootstrapAdmin.run(config, keyFile, false));
