@@ -7,6 +7,7 @@ import dev.kyoyu.ingest.http.IngestMetrics;
 import dev.kyoyu.ingest.http.IngestRoutesContext;
 import dev.kyoyu.ingest.http.RunRoutes;
 import dev.kyoyu.ingest.http.TraceRoutes;
+import dev.kyoyu.ingest.kafka.BrokerHealth;
 import dev.kyoyu.ingest.kafka.EventPublisher;
 import dev.kyoyu.ingest.ownership.RunOwnership;
 import dev.kyoyu.schemas.event.EventValidator;
@@ -18,8 +19,9 @@ import dev.kyoyu.service.http.ApiErrors;
 import dev.kyoyu.service.http.BodyAdmission;
 import dev.kyoyu.service.http.HttpServers;
 import dev.kyoyu.service.http.JsonLimits;
+import dev.kyoyu.service.http.ManagementPort;
 import dev.kyoyu.service.http.ReadDeadlines;
-import dev.kyoyu.service.http.HealthAndMetricsRoutes;
+import dev.kyoyu.service.http.HealthChecks;
 import dev.kyoyu.service.http.JsonBodies;
 import dev.kyoyu.service.http.OpenApiRoute;
 import dev.kyoyu.service.http.RouteLog;
@@ -45,11 +47,15 @@ public final class IngestApp implements AutoCloseable {
     private final WebServer server;
     private final RouteLog routeLog;
     private final EventPublisher publisher;
+    private final HealthChecks health;
+    private final BrokerHealth broker;
 
-    private IngestApp(WebServer server, EventPublisher publisher, RouteLog routeLog) {
+    private IngestApp(WebServer server, EventPublisher publisher, RouteLog routeLog, HealthChecks health, BrokerHealth broker) {
         this.server = server;
         this.routeLog = routeLog;
         this.publisher = publisher;
+        this.health = health;
+        this.broker = broker;
     }
 
     public static IngestApp start(IngestConfig config) {
@@ -83,9 +89,12 @@ public final class IngestApp implements AutoCloseable {
                 req -> req.headers().first(HeaderNames.CONTENT_TYPE).orElse("").startsWith(EventStreamRoutes.NDJSON)
                         ? streamReservation : declared.applyAsLong(req),
                 registry, "kyoyu.ingest.body.budget.used.bytes");
+        // Ready only while events can be stored; other parts add their checks (e.g. the identity view caught up).
+        BrokerHealth broker = new BrokerHealth(config.kafkaBootstrap());
+        HealthChecks health = new HealthChecks().add("kafka", broker::check);
         RouteLog routeLog = new RouteLog();
-        WebServer server = HttpServers.builder(config.host(), config.port(), config.http(), deadlines,
-                        Math.max(config.maxBodyBytes(), config.maxStreamBytes()))
+        WebServer server = config.management().addTo(HttpServers.builder(config.host(), config.port(), config.http(), deadlines,
+                        Math.max(config.maxBodyBytes(), config.maxStreamBytes())), config.host(), registry, health)
                 // On SIGTERM, requests already waiting for Kafka get their answer before the listener closes.
                 .shutdownGracePeriod(config.ackTimeout().plusSeconds(5))
                 .routing(routing -> {
@@ -96,8 +105,7 @@ public final class IngestApp implements AutoCloseable {
                     RequestRateFilter.install(routing, authenticator, limiter, Map.of("/v1/", Limit.INGEST_REQUESTS));
                     admission.install(routing);
                     ApiErrors.install(routing);
-                    HealthAndMetricsRoutes.install(routing, registry,
-                            () -> new HealthAndMetricsRoutes.Health(true, Map.of("kafka", config.kafkaBootstrap())));
+                    config.management().install(routing, registry, health);
                     routing.register("/auth", new AuthRoutes(tokenBodies, new ApiKeys(config.apiKeySecret()), tokens, config.adminAgents(), registry));
                     routing.register("/v1/runs", new RunRoutes(routes, config.maxEventsPerRequest()));
                     routing.register("/v1/trace", new TraceRoutes(routes, config.maxEventsPerRequest(), config.maxDecisionBytes()));
@@ -109,7 +117,7 @@ public final class IngestApp implements AutoCloseable {
                 })
                 .build()
                 .start();
-        return new IngestApp(server, publisher, routeLog);
+        return new IngestApp(server, publisher, routeLog, health, broker);
     }
 
     /** Every route the server registered, as the routing was built. */
@@ -121,10 +129,21 @@ public final class IngestApp implements AutoCloseable {
         return server.port();
     }
 
+    /** The port /metrics answers on: the management port when one is configured. */
+    public int metricsPort() {
+        return ManagementPort.metricsPort(server);
+    }
+
+    /** What /health asks; a part that the service needs before it can do its job adds its check here. */
+    public HealthChecks health() {
+        return health;
+    }
+
     /** Stop taking requests, let in-flight ones finish, then flush what the producer still holds. */
     @Override
     public void close() {
         server.stop();
         publisher.close();
+        broker.close();
     }
 }

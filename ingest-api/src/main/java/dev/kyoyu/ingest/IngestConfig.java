@@ -7,6 +7,7 @@ import dev.kyoyu.service.config.EnvReader;
 import dev.kyoyu.service.limits.Limit;
 import dev.kyoyu.service.limits.RateLimits;
 import dev.kyoyu.service.http.HttpServerSettings;
+import dev.kyoyu.service.http.ManagementPort;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -36,6 +37,7 @@ import java.util.stream.Collectors;
  * @param http               read and idle timeouts of the listener
  * @param tokenMaxBodyBytes  body limit of {@code POST /auth/token}: the one body read before authentication
  * @param maxJsonTokens      JSON tokens in one request body (or NDJSON line): bounds the tree a body becomes
+ * @param management         where /metrics is served (KYOYU_INGEST_MANAGEMENT_PORT; unset: the main port)
  */
 public record IngestConfig(
         String host,
@@ -62,7 +64,8 @@ public record IngestConfig(
         RateLimits rateLimits,
         HttpServerSettings http,
         int tokenMaxBodyBytes,
-        int maxJsonTokens) {
+        int maxJsonTokens,
+        ManagementPort management) {
 
     public static IngestConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
@@ -94,7 +97,8 @@ public record IngestConfig(
                 RateLimits.read(r, Map.of(Limit.INGEST_REQUESTS, "1000/s", Limit.INGEST_EVENTS, "20000/s")),
                 HttpServerSettings.read(r),
                 r.integer("KYOYU_INGEST_TOKEN_MAX_BODY_BYTES", 4096, 256, 64 * 1024),
-                r.integer("KYOYU_INGEST_MAX_JSON_TOKENS", 1_000_000, 1000, 100_000_000));
+                r.integer("KYOYU_INGEST_MAX_JSON_TOKENS", 1_000_000, 1000, 100_000_000),
+                ManagementPort.read(r, "KYOYU_INGEST"));
         // A trace adds up to three lifecycle events to the ones it carries.
         if (config.rateLimits().capacity(Limit.INGEST_EVENTS, false) < config.maxEventsPerRequest() + 3L) {
             r.problem("KYOYU_RATE_INGEST_EVENTS=" + config.rateLimits().rate(Limit.INGEST_EVENTS) + " with KYOYU_RATE_BURST="

@@ -22,7 +22,9 @@ import dev.kyoyu.service.http.BodyAdmission;
 import dev.kyoyu.service.http.HttpServers;
 import dev.kyoyu.service.http.JsonLimits;
 import dev.kyoyu.service.http.ReadDeadlines;
-import dev.kyoyu.service.http.HealthAndMetricsRoutes;
+import dev.kyoyu.service.db.DatabaseHealth;
+import dev.kyoyu.service.http.HealthChecks;
+import dev.kyoyu.service.http.ManagementPort;
 import dev.kyoyu.service.http.JsonBodies;
 import dev.kyoyu.service.http.OpenApiRoute;
 import dev.kyoyu.service.http.RouteLog;
@@ -38,7 +40,6 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,8 +71,7 @@ public final class QueryApp implements AutoCloseable {
 
     public static QueryApp start(QueryConfig config, OpenTelemetry telemetry) {
         PrometheusMeterRegistry registry = Metrics.newRegistry("query-api");
-        ReadPools pools = new ReadPools(new ReadPools.Settings(config.pgUrl(), config.replicaUrls(), config.pgUser(),
-                config.pgPassword(), config.poolSize(), config.replicaMaxLag(), config.statementTimeout()), registry, Clock.systemUTC());
+        ReadPools pools = new ReadPools(new ReadPools.Settings(config.database(), config.replicaUrls(), config.poolSize(), config.replicaMaxLag(), config.statementTimeout()), registry, Clock.systemUTC());
         Tokens tokens = new Tokens(config.jwtSecret(), Duration.ofHours(1), Clock.systemUTC());
         Authenticator authenticator = new Authenticator(tokens, registry);
         RateLimiter limiter = RateLimiter.inProcess(config.rateLimits(), registry);
@@ -92,8 +92,11 @@ public final class QueryApp implements AutoCloseable {
         SubscribeRoutes.Settings subscribe = new SubscribeRoutes.Settings(config.subscribeHeartbeat(), config.subscribeQueue(),
                 config.subscribeLookback(), config.subscribeMax(), config.subscribeGrantRefresh(), config.subscribeMaxPerAgent());
 
+        HealthChecks health = health(pools, feed);
         RouteLog routeLog = new RouteLog();
-        WebServer server = HttpServers.builder(config.host(), config.port(), config.http(), deadlines, config.maxBodyBytes())
+        WebServer server = config.management().addTo(
+                        HttpServers.builder(config.host(), config.port(), config.http(), deadlines, config.maxBodyBytes()),
+                        config.host(), registry, health)
                 .routing(routing -> {
                     routing = routeLog.recording(routing); // the contract test compares them with the OpenAPI document
                     HttpSpans.install(routing, telemetry, "dev.kyoyu.query", path -> "kyoyu.query");
@@ -102,7 +105,7 @@ public final class QueryApp implements AutoCloseable {
                     // Counted before any route reads a body or the database; subscriptions are bounded by their own cap.
                     RequestRateFilter.install(routing, authenticator, limiter, Map.of("/v1/query", Limit.QUERIES, "/v1/runs", Limit.QUERIES,
                             "/v1/agents", Limit.QUERIES, "/v1/conflicts", Limit.QUERIES, "/v1/search", Limit.SEARCHES));
-                    HealthAndMetricsRoutes.install(routing, registry, () -> health(pools, feed));
+                    config.management().install(routing, registry, health);
                     routing.register("/v1/runs", new RunQueryRoutes(authenticator, new RunReader(pools, tracer),
                             config.maxEventsPerPage(), metrics));
                     routing.register("/v1/query", new DecisionQueryRoutes(authenticator, grants, decisions, bodies, metrics,
@@ -125,15 +128,12 @@ public final class QueryApp implements AutoCloseable {
      * Healthy while the primary answers. Kafka only feeds subscriptions and replicas only take load off the primary,
      * so their states are reported, not required.
      */
-    private static HealthAndMetricsRoutes.Health health(ReadPools pools, LiveFeed feed) {
-        boolean postgres = pools.primaryHealthy();
-        Map<String, Object> checks = new LinkedHashMap<>();
-        checks.put("postgres", postgres ? "ok" : "unreachable");
+    private static HealthChecks health(ReadPools pools, LiveFeed feed) {
+        HealthChecks health = new HealthChecks().add("postgres", () -> DatabaseHealth.check(pools.primary()));
         if (pools.hasReplicas()) {
-            checks.put("replicas", pools.replicaHealth());
+            health.add("replicas", () -> HealthChecks.Result.ready(pools.replicaHealth()));
         }
-        checks.put("kafka", feed.connected() ? "ok" : "unreachable (subscriptions wait for it)");
-        return new HealthAndMetricsRoutes.Health(postgres, checks);
+        return health.add("kafka", () -> HealthChecks.Result.ready(feed.connected() ? "ok" : "unreachable (subscriptions wait for it)"));
     }
 
     /** Every route the server registered, as the routing was built. */
@@ -143,6 +143,11 @@ public final class QueryApp implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The port /metrics answers on: the management port when one is configured. */
+    public int metricsPort() {
+        return ManagementPort.metricsPort(server);
     }
 
     @Override

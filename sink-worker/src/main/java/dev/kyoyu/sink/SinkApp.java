@@ -1,9 +1,11 @@
 package dev.kyoyu.sink;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.kyoyu.service.db.DatabasePools;
 import dev.kyoyu.service.http.ApiErrors;
-import dev.kyoyu.service.http.HealthAndMetricsRoutes;
+import dev.kyoyu.service.db.DatabaseHealth;
+import dev.kyoyu.service.http.HealthChecks;
+import dev.kyoyu.service.http.ManagementPort;
 import dev.kyoyu.service.http.HttpServers;
 import dev.kyoyu.service.metrics.Metrics;
 import dev.kyoyu.service.telemetry.Telemetry;
@@ -81,10 +83,19 @@ public final class SinkApp implements AutoCloseable {
         }
         ConsumeShell<?> decisions = decisionWorker;
 
-        WebServer server = HttpServers.healthServer(config.host(), config.port())
+        // An idle worker writes nothing, so its loop cannot notice the database is gone: the pool is asked too.
+        HealthChecks health = new HealthChecks()
+                .add("events", () -> loop(worker.health(), false))
+                .add("postgres", () -> DatabaseHealth.check(pool));
+        if (decisions != null) {
+            // Waiting for the decision stream's topics is not a fault of this worker; failing to write is.
+            health.add("decisions", () -> loop(decisions.health(), true));
+        }
+        WebServer server = config.management().addTo(HttpServers.healthServer(config.host(), config.port()), config.host(),
+                        registry, health)
                 .routing(routing -> {
                     ApiErrors.install(routing);
-                    HealthAndMetricsRoutes.install(routing, registry, () -> health(worker.health(), decisions));
+                    config.management().install(routing, registry, health);
                     ApiErrors.installFallback(routing);
                 })
                 .build()
@@ -96,15 +107,11 @@ public final class SinkApp implements AutoCloseable {
         return new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff(), ThreadLocalRandom.current());
     }
 
-    private static HealthAndMetricsRoutes.Health health(WorkerHealth h, ConsumeShell<?> decisions) {
-        Map<String, Object> details = details(h);
-        boolean healthy = h.state() == WorkerHealth.State.HEALTHY;
-        if (decisions != null) {
-            // Waiting for the decision stream's topics is not a fault of this worker; failing to write is.
-            details.put("decisions", details(decisions.health()));
-            healthy &= decisions.health().state() != WorkerHealth.State.UNHEALTHY;
-        }
-        return new HealthAndMetricsRoutes.Health(healthy, details);
+    /** A consume loop is ready once it has its partitions and while it writes; {@code startingIsReady} for the optional one. */
+    private static HealthChecks.Result loop(WorkerHealth h, boolean startingIsReady) {
+        boolean ready = h.state() == WorkerHealth.State.HEALTHY
+                || startingIsReady && h.state() == WorkerHealth.State.STARTING;
+        return new HealthChecks.Result(ready, details(h));
     }
 
     private static Map<String, Object> details(WorkerHealth h) {
@@ -119,17 +126,8 @@ public final class SinkApp implements AutoCloseable {
 
     /** The sink's connection pool; small, because one worker writes only a few batches at a time. */
     public static HikariDataSource pool(SinkConfig config, String name, int size) {
-        HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName(name);
-        hikari.setJdbcUrl(config.pgUrl());
-        hikari.setUsername(config.pgUser());
-        hikari.setPassword(config.pgPassword());
-        hikari.setMaximumPoolSize(size);
-        // Fail fast while the database is down, so the worker's own backoff decides the pace.
-        hikari.setConnectionTimeout(3000);
-        hikari.setInitializationFailTimeout(-1);
-        hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
-        return new HikariDataSource(hikari);
+        return DatabasePools.open(config.database(), name, size,
+                hikari -> hikari.addDataSourceProperty("reWriteBatchedInserts", "true"));
     }
 
     /**
@@ -155,6 +153,11 @@ public final class SinkApp implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The port /metrics answers on: the management port when one is configured. */
+    public int metricsPort() {
+        return ManagementPort.metricsPort(server);
     }
 
     /** SIGTERM path: write the open batch, commit, leave the group, then close the rest. */

@@ -2,6 +2,8 @@ package dev.kyoyu.sink;
 
 import dev.kyoyu.schemas.Topics;
 import dev.kyoyu.service.config.EnvReader;
+import dev.kyoyu.service.db.DatabaseSettings;
+import dev.kyoyu.service.http.ManagementPort;
 import java.time.Duration;
 import java.util.Map;
 
@@ -32,9 +34,7 @@ public record SinkConfig(
         String eventsTopic,
         String deadLetterTopic,
         String consumerGroup,
-        String pgUrl,
-        String pgUser,
-        String pgPassword,
+        DatabaseSettings database,
         int batchMaxEvents,
         Duration batchMaxAge,
         int batchCatchUpMaxEvents,
@@ -45,7 +45,8 @@ public record SinkConfig(
         Duration sessionTimeout,
         boolean sinkDecisions,
         String decisionsTopic,
-        String conflictsTopic) {
+        String conflictsTopic,
+        ManagementPort management) {
 
     public static SinkConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
@@ -57,9 +58,7 @@ public record SinkConfig(
                 r.string("KYOYU_EVENTS_TOPIC", Topics.EVENTS),
                 r.string("KYOYU_EVENTS_DLQ_TOPIC", Topics.EVENTS_DLQ),
                 r.string("KYOYU_SINK_GROUP", "kyoyu-sink"),
-                r.required("KYOYU_PG_URL", "jdbc:postgresql://127.0.0.1:55432/kyoyu"),
-                r.string("KYOYU_PG_USER", "kyoyu"),
-                r.string("KYOYU_PG_PASSWORD", ""),
+                DatabaseSettings.read(r),
                 batchMaxEvents,
                 r.duration("KYOYU_SINK_BATCH_MAX_AGE", Duration.ofMillis(100)),
                 r.integer("KYOYU_SINK_BATCH_CATCH_UP_MAX_EVENTS", Math.max(5000, batchMaxEvents), 1, 100_000),
@@ -70,7 +69,8 @@ public record SinkConfig(
                 sessionTimeout(r),
                 r.bool("KYOYU_SINK_DECISIONS", false),
                 r.string("KYOYU_DECISIONS_TOPIC", Topics.DECISIONS),
-                r.string("KYOYU_CONFLICTS_TOPIC", Topics.CONFLICTS));
+                r.string("KYOYU_CONFLICTS_TOPIC", Topics.CONFLICTS),
+                ManagementPort.read(r, "KYOYU_SINK"));
         if (config.batchCatchUpMaxEvents() < config.batchMaxEvents()) {
             r.problem("KYOYU_SINK_BATCH_CATCH_UP_MAX_EVENTS=" + config.batchCatchUpMaxEvents()
                     + " is below KYOYU_SINK_BATCH_MAX_EVENTS=" + config.batchMaxEvents() + "; set it at least as high");
