@@ -41,8 +41,6 @@ export KYOYU_PG_REPLICA_PORT="${KYOYU_PG_REPLICA_PORT:-$((KYOYU_PG_PORT + 1))}"
 export KYOYU_KAFKA_BOOTSTRAP="${KYOYU_KAFKA_BOOTSTRAP:-127.0.0.1:$KYOYU_KAFKA_PORT}"
 export KYOYU_PG_URL="${KYOYU_PG_URL:-jdbc:postgresql://127.0.0.1:$KYOYU_PG_PORT/kyoyu}"
 export KYOYU_PG_USER="${KYOYU_PG_USER:-kyoyu}"
-# The local cluster trusts loopback connections; the password only satisfies clients that want one.
-export KYOYU_PG_PASSWORD="${KYOYU_PG_PASSWORD:-kyoyu}"
 # PostgreSQL's shared_buffers; drills running beside a developer's stack ask for less.
 export KYOYU_PG_SHARED_BUFFERS="${KYOYU_PG_SHARED_BUFFERS:-512MB}"
 
@@ -88,4 +86,6 @@ KYOYU_JWT_SECRET="${KYOYU_JWT_SECRET:-$(kyoyu_local_secret jwt-secret)}"
 KYOYU_API_KEY_SECRET="${KYOYU_API_KEY_SECRET:-$(kyoyu_local_secret api-key-secret)}"
 # Keys the owner tag of run ids and the ids derived from Idempotency-Keys: changing it orphans existing runs.
 KYOYU_ID_SECRET="${KYOYU_ID_SECRET:-$(kyoyu_local_secret id-secret)}"
-export KYOYU_JWT_SECRET KYOYU_API_KEY_SECRET KYOYU_ID_SECRET
+# The database role's password (TCP logins use SCRAM); postgres.sh sets it on the role at every start.
+KYOYU_PG_PASSWORD="${KYOYU_PG_PASSWORD:-$(kyoyu_local_secret pg-password)}"
+export KYOYU_JWT_SECRET KYOYU_API_KEY_SECRET KYOYU_ID_SECRET KYOYU_PG_PASSWORD
