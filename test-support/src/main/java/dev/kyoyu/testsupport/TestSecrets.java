@@ -1,12 +1,26 @@
 package dev.kyoyu.testsupport;
 
-/** Secrets used only by tests, long enough for the services' startup checks. */
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * Secrets used only by tests, generated per JVM (none is written in the repository), long enough for the
+ * services' startup checks. A test hands them to the services it starts, in process or as a child's environment.
+ */
 public final class TestSecrets {
-    public static final String JWT = "test-jwt-secret-0123456789abcdef0123456789";
-    public static final String API_KEY = "test-api-key-secret-0123456789abcdef012345";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    public static final String JWT = random();
+    public static final String API_KEY = random();
     /** Keys run-id owner tags and Idempotency-Key ids (KYOYU_ID_SECRET). */
-    public static final String ID = "test-id-secret-0123456789abcdef0123456789ab";
+    public static final String ID = random();
 
     private TestSecrets() {
+    }
+
+    private static String random() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 }
