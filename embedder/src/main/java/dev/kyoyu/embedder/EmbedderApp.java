@@ -40,7 +40,7 @@ public final class EmbedderApp implements AutoCloseable {
         EmbeddingWorker worker = new EmbeddingWorker(pool, provider, config.embedding().clientVectors(), config.batchSize(),
                 config.idleBackoffMin(), config.idleBackoffMax(), config.retryMaxBackoff(), config.embedding().timeout(), registry);
         HealthChecks health = new HealthChecks()
-                .add("postgres", () -> DatabaseHealth.check(pool))
+                .add("postgres", new DatabaseHealth(pool)::check)
                 .add("provider", () -> provider(worker));
         WebServer server = config.management().addTo(HttpServers.healthServer(config.host(), config.port()), config.host(),
                         registry, health)

@@ -129,7 +129,7 @@ public final class QueryApp implements AutoCloseable {
      * so their states are reported, not required.
      */
     private static HealthChecks health(ReadPools pools, LiveFeed feed) {
-        HealthChecks health = new HealthChecks().add("postgres", () -> DatabaseHealth.check(pools.primary()));
+        HealthChecks health = new HealthChecks().add("postgres", new DatabaseHealth(pools.primary())::check);
         if (pools.hasReplicas()) {
             health.add("replicas", () -> HealthChecks.Result.ready(pools.replicaHealth()));
         }

@@ -38,19 +38,21 @@ public final class SinkApp implements AutoCloseable {
     private final Thread thread;
     private final WebServer server;
     private final HikariDataSource pool;
+    private final HikariDataSource healthPool;
     private final DeadLetterPublisher deadLetters;
     private final KafkaClientMetrics consumerMetrics;
     /** Null unless KYOYU_SINK_DECISIONS=true. */
     private final ConsumeShell<?> decisionWorker;
     private final Thread decisionThread;
 
-    private SinkApp(ConsumeShell<?> worker, Thread thread, WebServer server, HikariDataSource pool,
+    private SinkApp(ConsumeShell<?> worker, Thread thread, WebServer server, HikariDataSource pool, HikariDataSource healthPool,
                     DeadLetterPublisher deadLetters, KafkaClientMetrics consumerMetrics,
                     ConsumeShell<?> decisionWorker, Thread decisionThread) {
         this.worker = worker;
         this.thread = thread;
         this.server = server;
         this.pool = pool;
+        this.healthPool = healthPool;
         this.deadLetters = deadLetters;
         this.consumerMetrics = consumerMetrics;
         this.decisionWorker = decisionWorker;
@@ -83,10 +85,12 @@ public final class SinkApp implements AutoCloseable {
         }
         ConsumeShell<?> decisions = decisionWorker;
 
-        // An idle worker writes nothing, so its loop cannot notice the database is gone: the pool is asked too.
+        // An idle worker writes nothing, so its loop cannot notice the database is gone: /health asks on a connection
+        // of its own, never waiting behind the writes for one.
+        HikariDataSource healthPool = pool(config, "sink-health", 1);
         HealthChecks health = new HealthChecks()
                 .add("events", () -> loop(worker.health(), false))
-                .add("postgres", () -> DatabaseHealth.check(pool));
+                .add("postgres", new DatabaseHealth(healthPool)::check);
         if (decisions != null) {
             // Waiting for the decision stream's topics is not a fault of this worker; failing to write is.
             health.add("decisions", () -> loop(decisions.health(), true));
@@ -100,7 +104,7 @@ public final class SinkApp implements AutoCloseable {
                 })
                 .build()
                 .start();
-        return new SinkApp(worker, thread, server, pool, deadLetters, consumerMetrics, decisionWorker, decisionThread);
+        return new SinkApp(worker, thread, server, pool, healthPool, deadLetters, consumerMetrics, decisionWorker, decisionThread);
     }
 
     private static Backoff backoff(SinkConfig config) {
@@ -173,5 +177,6 @@ public final class SinkApp implements AutoCloseable {
         consumerMetrics.close();
         deadLetters.close();
         pool.close();
+        healthPool.close();
     }
 }
