@@ -71,7 +71,8 @@ public final class QueryApp implements AutoCloseable {
 
     public static QueryApp start(QueryConfig config, OpenTelemetry telemetry) {
         PrometheusMeterRegistry registry = Metrics.newRegistry("query-api");
-        ReadPools pools = new ReadPools(new ReadPools.Settings(config.database(), config.replicaUrls(), config.poolSize(), config.replicaMaxLag(), config.statementTimeout()), registry, Clock.systemUTC());
+        ReadPools pools = new ReadPools(new ReadPools.Settings(config.database(), config.replicaUrls(), config.poolSize(),
+                config.replicaMaxLag(), config.statementTimeout()), registry, Clock.systemUTC());
         Tokens tokens = new Tokens(config.jwtSecret(), Duration.ofHours(1), Clock.systemUTC());
         Authenticator authenticator = new Authenticator(tokens, registry);
         RateLimiter limiter = RateLimiter.inProcess(config.rateLimits(), registry);

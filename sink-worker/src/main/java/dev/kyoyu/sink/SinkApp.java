@@ -1,12 +1,12 @@
 package dev.kyoyu.sink;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.kyoyu.service.db.DatabaseHealth;
 import dev.kyoyu.service.db.DatabasePools;
 import dev.kyoyu.service.http.ApiErrors;
-import dev.kyoyu.service.db.DatabaseHealth;
 import dev.kyoyu.service.http.HealthChecks;
-import dev.kyoyu.service.http.ManagementPort;
 import dev.kyoyu.service.http.HttpServers;
+import dev.kyoyu.service.http.ManagementPort;
 import dev.kyoyu.service.metrics.Metrics;
 import dev.kyoyu.service.telemetry.Telemetry;
 import dev.kyoyu.sink.consume.Backoff;
