@@ -7,7 +7,6 @@ import dev.kyoyu.ingest.http.IngestMetrics;
 import dev.kyoyu.ingest.http.IngestRoutesContext;
 import dev.kyoyu.ingest.http.RunRoutes;
 import dev.kyoyu.ingest.http.TraceRoutes;
-import dev.kyoyu.ingest.kafka.BrokerHealth;
 import dev.kyoyu.ingest.kafka.EventPublisher;
 import dev.kyoyu.ingest.ownership.RunOwnership;
 import dev.kyoyu.schemas.event.EventValidator;
@@ -16,6 +15,7 @@ import dev.kyoyu.service.auth.ApiKeys;
 import dev.kyoyu.service.auth.Authenticator;
 import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.http.ApiErrors;
+import dev.kyoyu.service.kafka.BrokerHealth;
 import dev.kyoyu.service.http.BodyAdmission;
 import dev.kyoyu.service.http.HttpServers;
 import dev.kyoyu.service.http.JsonLimits;
@@ -90,7 +90,7 @@ public final class IngestApp implements AutoCloseable {
                         ? streamReservation : declared.applyAsLong(req),
                 registry, "kyoyu.ingest.body.budget.used.bytes");
         // Ready only while events can be stored; other parts add their checks (e.g. the identity view caught up).
-        BrokerHealth broker = new BrokerHealth(config.kafkaBootstrap());
+        BrokerHealth broker = new BrokerHealth(config.kafkaBootstrap(), "ingest-health", "events cannot be stored");
         HealthChecks health = new HealthChecks().add("kafka", broker::check);
         RouteLog routeLog = new RouteLog();
         WebServer server = config.management().addTo(HttpServers.builder(config.host(), config.port(), config.http(), deadlines,

@@ -7,6 +7,7 @@ import dev.kyoyu.service.http.ApiErrors;
 import dev.kyoyu.service.http.HealthChecks;
 import dev.kyoyu.service.http.HttpServers;
 import dev.kyoyu.service.http.ManagementPort;
+import dev.kyoyu.service.kafka.BrokerHealth;
 import dev.kyoyu.service.metrics.Metrics;
 import dev.kyoyu.service.telemetry.Telemetry;
 import dev.kyoyu.sink.consume.Backoff;
@@ -39,6 +40,7 @@ public final class SinkApp implements AutoCloseable {
     private final WebServer server;
     private final HikariDataSource pool;
     private final HikariDataSource healthPool;
+    private final BrokerHealth broker;
     private final DeadLetterPublisher deadLetters;
     private final KafkaClientMetrics consumerMetrics;
     /** Null unless KYOYU_SINK_DECISIONS=true. */
@@ -46,6 +48,7 @@ public final class SinkApp implements AutoCloseable {
     private final Thread decisionThread;
 
     private SinkApp(ConsumeShell<?> worker, Thread thread, WebServer server, HikariDataSource pool, HikariDataSource healthPool,
+                    BrokerHealth broker,
                     DeadLetterPublisher deadLetters, KafkaClientMetrics consumerMetrics,
                     ConsumeShell<?> decisionWorker, Thread decisionThread) {
         this.worker = worker;
@@ -53,6 +56,7 @@ public final class SinkApp implements AutoCloseable {
         this.server = server;
         this.pool = pool;
         this.healthPool = healthPool;
+        this.broker = broker;
         this.deadLetters = deadLetters;
         this.consumerMetrics = consumerMetrics;
         this.decisionWorker = decisionWorker;
@@ -88,8 +92,10 @@ public final class SinkApp implements AutoCloseable {
         // An idle worker writes nothing, so its loop cannot notice the database is gone: /health asks on a connection
         // of its own, never waiting behind the writes for one.
         HikariDataSource healthPool = pool(config, "sink-health", 1);
+        BrokerHealth broker = new BrokerHealth(config.kafkaBootstrap(), "sink-health", "nothing is consumed");
         HealthChecks health = new HealthChecks()
                 .add("events", () -> loop(worker.health(), false))
+                .add("kafka", broker::check)
                 .add("postgres", new DatabaseHealth(healthPool)::check);
         if (decisions != null) {
             // Waiting for the decision stream's topics is not a fault of this worker; failing to write is.
@@ -104,7 +110,7 @@ public final class SinkApp implements AutoCloseable {
                 })
                 .build()
                 .start();
-        return new SinkApp(worker, thread, server, pool, healthPool, deadLetters, consumerMetrics, decisionWorker, decisionThread);
+        return new SinkApp(worker, thread, server, pool, healthPool, broker, deadLetters, consumerMetrics, decisionWorker, decisionThread);
     }
 
     private static Backoff backoff(SinkConfig config) {
@@ -178,5 +184,6 @@ public final class SinkApp implements AutoCloseable {
         deadLetters.close();
         pool.close();
         healthPool.close();
+        broker.close();
     }
 }
