@@ -159,8 +159,10 @@ stop_pid() {
 service_secrets() {
   case $1 in
     ingest-api) printf '%s\n' KYOYU_TOKEN_SIGNING_KEY KYOYU_ID_SECRET KYOYU_JWT_SECRET KYOYU_API_KEY_SECRET ;;
-    query-api) printf '%s\n' KYOYU_PG_PASSWORD KYOYU_JWT_SECRET ;;
-    sink-worker | sink-worker-* | embedder) printf '%s\n' KYOYU_PG_PASSWORD ;;
+    # Both embed text: search queries, and the decisions.
+    query-api) printf '%s\n' KYOYU_PG_PASSWORD KYOYU_JWT_SECRET KYOYU_EMBEDDING_API_KEY ;;
+    embedder) printf '%s\n' KYOYU_PG_PASSWORD KYOYU_EMBEDDING_API_KEY ;;
+    sink-worker | sink-worker-*) printf '%s\n' KYOYU_PG_PASSWORD ;;
     *) ;; # decision-stream reads and writes Kafka only
   esac
 }

@@ -40,7 +40,7 @@ class SecretsPerServiceIT {
     /** What the launcher hands each service; every other secret of the stack's environment is withheld. */
     private static final Map<String, Set<String>> NEEDS = Map.of(
             "ingest-api", Set.of("KYOYU_TOKEN_SIGNING_KEY", "KYOYU_ID_SECRET", "KYOYU_JWT_SECRET", "KYOYU_API_KEY_SECRET"),
-            "query-api", Set.of("KYOYU_PG_PASSWORD", "KYOYU_JWT_SECRET"),
+            "query-api", Set.of("KYOYU_PG_PASSWORD", "KYOYU_JWT_SECRET", "KYOYU_EMBEDDING_API_KEY"),
             "sink-worker", Set.of("KYOYU_PG_PASSWORD"),
             "decision-stream", Set.of());
 
