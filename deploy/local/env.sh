@@ -54,7 +54,6 @@ export KYOYU_KAFKA_BOOTSTRAP="${KYOYU_KAFKA_BOOTSTRAP:-127.0.0.1:$KYOYU_KAFKA_PO
 export KYOYU_PG_URL="${KYOYU_PG_URL:-jdbc:postgresql://127.0.0.1:$KYOYU_PG_PORT/kyoyu}"
 # The role the local cluster is created with (initdb -U); the services' default too.
 export KYOYU_PG_USER="${KYOYU_PG_USER:-kyoyu}"
-# KYOYU_PG_PASSWORD is left unset (the services' default: none): the local cluster trusts loopback connections.
 # PostgreSQL's shared_buffers; drills running beside a developer's stack ask for less.
 export KYOYU_PG_SHARED_BUFFERS="${KYOYU_PG_SHARED_BUFFERS:-512MB}"
 
@@ -99,7 +98,9 @@ kyoyu_local_secret() {
 # Local stack: required, no default; generated once per instance. Keys the owner tag of run ids and the ids
 # derived from Idempotency-Keys: changing it orphans existing runs.
 KYOYU_ID_SECRET="${KYOYU_ID_SECRET:-$(kyoyu_local_secret id-secret)}"
-export KYOYU_ID_SECRET
+# Local stack: the database role's password (TCP logins use SCRAM); postgres.sh sets it on the role at every start.
+KYOYU_PG_PASSWORD="${KYOYU_PG_PASSWORD:-$(kyoyu_local_secret pg-password)}"
+export KYOYU_ID_SECRET KYOYU_PG_PASSWORD
 
 # The instance's token signing key: an EC P-256 private key (PKCS#8 DER) in $KYOYU_HOME/secrets, generated once so
 # tokens stay valid across restarts. Its key id is derived from the public key, so a new key gets a new id.

@@ -152,6 +152,38 @@ stop_pid() {
   kill -KILL "$pid" 2>/dev/null || true
 }
 
+# --- secrets per service -----------------------------------------------------------------------
+
+# The secrets each service is handed; every other secret in the environment is withheld from it.
+# Token verify keys are public and go to everyone; only ingest-api may sign tokens.
+service_secrets() {
+  case $1 in
+    ingest-api) printf '%s\n' KYOYU_TOKEN_SIGNING_KEY KYOYU_ID_SECRET ;;
+    # Both embed text: search queries, and the decisions.
+    query-api) printf '%s\n' KYOYU_PG_PASSWORD KYOYU_EMBEDDING_API_KEY ;;
+    embedder) printf '%s\n' KYOYU_PG_PASSWORD KYOYU_EMBEDDING_API_KEY ;;
+    sink-worker | sink-worker-*) printf '%s\n' KYOYU_PG_PASSWORD ;;
+    *) ;; # decision-stream reads and writes Kafka only
+  esac
+}
+
+# A variable is a secret when its name says so; a new secret is therefore withheld until a service is
+# given it above, never handed to everyone by default.
+is_secret_name() {
+  [[ $1 == *SECRET* || $1 == *PASSWORD* || $1 == *SIGNING_KEY* || $1 == *PRIVATE_KEY* || $1 == *_API_KEY* ]]
+}
+
+# Prints "-u NAME" (one word a line) for env(1), for every exported secret service $1 is not given.
+withheld_secrets() {
+  local name allowed
+  allowed=" $(service_secrets "$1" | tr '\n' ' ') "
+  for name in $(compgen -e); do
+    is_secret_name "$name" || continue
+    [[ $allowed == *" $name "* ]] && continue
+    printf -- '-u\n%s\n' "$name"
+  done
+}
+
 # --- readiness ---------------------------------------------------------------------------------
 
 # True when something accepts TCP connections on 127.0.0.1:$1.

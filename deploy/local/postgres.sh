@@ -165,8 +165,18 @@ as_postgres() {
     HOME=/var/lib/postgresql LANG=C.UTF-8 PATH="$PG_BIN:/usr/bin:/bin" "$@"
 }
 
+# Over the Unix socket inside the root, which only the root's postgres user (and root) may open, so the
+# scripts need no password; every TCP login gives one (pg_hba.conf).
 psql_admin() {
-  as_postgres psql -X -q -h 127.0.0.1 -p "$KYOYU_PG_PORT" -U "$KYOYU_PG_USER" -v ON_ERROR_STOP=1 "$@"
+  as_postgres psql -X -q -h /tmp -p "$KYOYU_PG_PORT" -U "$KYOYU_PG_USER" -v ON_ERROR_STOP=1 "$@"
+}
+
+# The role's password is the instance's generated secret (env.sh), set on every start: a cluster made
+# with an older or a fixed password takes it on, and a changed KYOYU_PG_PASSWORD simply takes effect.
+# Sent on stdin, never on a command line.
+set_role_password() {
+  printf "ALTER ROLE \"%s\" PASSWORD '%s';\n" "$KYOYU_PG_USER" "${KYOYU_PG_PASSWORD//\'/\'\'}" |
+    psql_admin -d postgres >/dev/null
 }
 
 # --- cluster -----------------------------------------------------------------------------------
@@ -200,6 +210,8 @@ write_config() {
 listen_addresses = '127.0.0.1'
 port = $KYOYU_PG_PORT
 unix_socket_directories = '/tmp'
+# The socket trusts who opens it (pg_hba.conf): only the root's postgres user, and root, may.
+unix_socket_permissions = 0700
 shared_preload_libraries = 'timescaledb'
 timescaledb.telemetry_level = off
 max_connections = 200
@@ -212,13 +224,13 @@ max_wal_senders = 5
 EOF
   cat >"$hba" <<'EOF'
 # Written by deploy/local/postgres.sh on every start.
-# LOCAL DEVELOPMENT ONLY: every loopback connection is trusted without a password, replication
-# included (the local streaming replica connects this way). Never copy this anywhere else.
+# The Unix socket (mode 0700: the root's postgres user and root only) is trusted; the local scripts and
+# the streaming replica use it. Every TCP connection logs in with the role's password (SCRAM).
 # TYPE  DATABASE     USER  ADDRESS       METHOD
 local   all          all                 trust
 local   replication  all                 trust
-host    all          all   127.0.0.1/32  trust
-host    replication  all   127.0.0.1/32  trust
+host    all          all   127.0.0.1/32  scram-sha-256
+host    replication  all   127.0.0.1/32  scram-sha-256
 EOF
   chown "$(pg_ids)" "$conf" "$hba"
 }
@@ -259,6 +271,7 @@ cmd_start() {
   local pid
   if pid=$(running_pid); then
     say "postgres: already running (pid $pid, port $(running_port))"
+    set_role_password
     ensure_database
     return 0
   fi
@@ -276,6 +289,7 @@ cmd_start() {
     show_log_tail "$PG_ROOT$PG_LOG"
     die "postgres did not start (log: $KYOYU_LOGS/postgres.log)"
   fi
+  set_role_password
   ensure_database
   say "postgres: started in $((SECONDS - started)) s (pid $(running_pid), port $KYOYU_PG_PORT)"
 }
@@ -336,7 +350,7 @@ cmd_backup() {
   [[ -n $file ]] || die "usage: $0 backup FILE"
   running_pid >/dev/null || die "postgres is not running; start it first"
   require_root
-  if ! as_postgres pg_dump -Fc -h 127.0.0.1 -p "$KYOYU_PG_PORT" -U "$KYOYU_PG_USER" -d "$PG_DATABASE" \
+  if ! as_postgres pg_dump -Fc -h /tmp -p "$KYOYU_PG_PORT" -U "$KYOYU_PG_USER" -d "$PG_DATABASE" \
     >"$file.partial" 2> >(without_catalog_cycle_warnings >&2); then
     rm -f "$file.partial"
     die "pg_dump failed"
@@ -362,7 +376,7 @@ cmd_restore() {
   psql_admin -d "$PG_DATABASE" -tA -c "CREATE EXTENSION IF NOT EXISTS timescaledb" \
     -c "SELECT timescaledb_pre_restore()" >/dev/null
   # stdin is the host's file, opened before chroot: the backup need not be inside the root.
-  as_postgres pg_restore -h 127.0.0.1 -p "$KYOYU_PG_PORT" -U "$KYOYU_PG_USER" -d "$PG_DATABASE" \
+  as_postgres pg_restore -h /tmp -p "$KYOYU_PG_PORT" -U "$KYOYU_PG_USER" -d "$PG_DATABASE" \
     --exit-on-error <"$file" || status=$?
   psql_admin -d "$PG_DATABASE" -tA -c "SELECT timescaledb_post_restore()" >/dev/null
   rm -f "$KYOYU_MIGRATED_STAMP" # the backup may predate the newest migrations

@@ -88,7 +88,7 @@ as_postgres() {
 
 # psql_at ROOT PORT SQL: one query, unaligned, tuples only, against the postgres database.
 psql_at() {
-  as_postgres "$1" psql -X -q -At -h 127.0.0.1 -p "$2" -U "$KYOYU_PG_USER" -d postgres -v ON_ERROR_STOP=1 -c "$3"
+  as_postgres "$1" psql -X -q -At -h /tmp -p "$2" -U "$KYOYU_PG_USER" -d postgres -v ON_ERROR_STOP=1 -c "$3"
 }
 
 # --- where the replica is ----------------------------------------------------------------------
@@ -121,6 +121,8 @@ running_pid() {
 usable_copy() {
   local root=$1 mine theirs
   [[ -f $root$DATA/PG_VERSION && -f $root$DATA/standby.signal ]] || return 1
+  # Streams over the primary's Unix socket; a copy that streamed over TCP (no password) is made again.
+  grep -q "host=/tmp" "$root$DATA/postgresql.auto.conf" 2>/dev/null || return 1
   mine=$(as_postgres "$root" pg_controldata -D "$DATA" | sed -n 's/^Database system identifier: *//p')
   theirs=$(psql_at "$root" "$KYOYU_PG_PORT" "SELECT system_identifier FROM pg_control_system()")
   [[ -n $mine && $mine == "$theirs" ]]
@@ -139,7 +141,7 @@ make_copy() {
   chmod 700 "$root$partial"
   say "$REPLICA_NAME: copying the primary (127.0.0.1:$KYOYU_PG_PORT) into $root$DATA…"
   if ! as_postgres "$root" pg_basebackup -D "$partial" -R -X stream -c fast --no-sync \
-    -d "host=127.0.0.1 port=$KYOYU_PG_PORT user=$KYOYU_PG_USER application_name=$REPLICA_NAME" \
+    -d "host=/tmp port=$KYOYU_PG_PORT user=$KYOYU_PG_USER application_name=$REPLICA_NAME" \
     >"$KYOYU_LOGS/$REPLICA_NAME-basebackup.log" 2>&1; then
     show_log_tail "$KYOYU_LOGS/$REPLICA_NAME-basebackup.log"
     rm -rf "${root:?}$partial"

@@ -1,7 +1,8 @@
 package dev.kyoyu.stream;
 
 import dev.kyoyu.service.http.ApiErrors;
-import dev.kyoyu.service.http.HealthAndMetricsRoutes;
+import dev.kyoyu.service.http.HealthChecks;
+import dev.kyoyu.service.http.ManagementPort;
 import dev.kyoyu.service.http.HttpServers;
 import dev.kyoyu.service.metrics.Metrics;
 import dev.kyoyu.stream.errors.RejectingDeserializationHandler;
@@ -56,10 +57,12 @@ public final class StreamApp implements AutoCloseable {
         streamsMetrics.bindTo(registry);
         streams.start();
 
-        WebServer server = HttpServers.healthServer(config.host(), config.port())
+        HealthChecks health = new HealthChecks().add("streams", () -> health(streams.state()));
+        WebServer server = config.management().addTo(HttpServers.healthServer(config.host(), config.port()), config.host(),
+                        registry, health)
                 .routing(routing -> {
                     ApiErrors.install(routing);
-                    HealthAndMetricsRoutes.install(routing, registry, () -> health(streams.state()));
+                    config.management().install(routing, registry, health);
                     ApiErrors.installFallback(routing);
                 })
                 .build()
@@ -91,15 +94,20 @@ public final class StreamApp implements AutoCloseable {
     }
 
     /** Healthy while processing; a rebalance is a normal pause, an error or a shutdown is not. */
-    private static HealthAndMetricsRoutes.Health health(KafkaStreams.State state) {
+    private static HealthChecks.Result health(KafkaStreams.State state) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("state", state.name().toLowerCase());
         boolean healthy = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
-        return new HealthAndMetricsRoutes.Health(healthy, details);
+        return new HealthChecks.Result(healthy, details);
     }
 
     public int port() {
         return server.port();
+    }
+
+    /** The port /metrics answers on: the management port when one is configured. */
+    public int metricsPort() {
+        return ManagementPort.metricsPort(server);
     }
 
     public KafkaStreams.State state() {

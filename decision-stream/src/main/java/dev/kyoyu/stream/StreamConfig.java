@@ -2,6 +2,7 @@ package dev.kyoyu.stream;
 
 import dev.kyoyu.schemas.Topics;
 import dev.kyoyu.service.config.EnvReader;
+import dev.kyoyu.service.http.ManagementPort;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -38,7 +39,8 @@ public record StreamConfig(
         Duration conflictRetention,
         Duration openDecisionTimeout,
         Duration repeatWindow,
-        int maxDecisionBytes) {
+        int maxDecisionBytes,
+        ManagementPort management) {
 
     public static StreamConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
@@ -60,7 +62,8 @@ public record StreamConfig(
                 r.duration("KYOYU_CONFLICT_RETENTION", Duration.ofHours(24)),
                 r.duration("KYOYU_STREAM_OPEN_DECISION_TIMEOUT", Duration.ofHours(24)),
                 r.duration("KYOYU_CLIENT_RETRY_WINDOW", Duration.ofHours(24)),
-                r.integer("KYOYU_STREAM_MAX_DECISION_BYTES", 512 * 1024, 1024, 900 * 1024));
+                r.integer("KYOYU_STREAM_MAX_DECISION_BYTES", 512 * 1024, 1024, 900 * 1024),
+                ManagementPort.read(r, "KYOYU_STREAM"));
         config.check(r);
         r.finish();
         return config;

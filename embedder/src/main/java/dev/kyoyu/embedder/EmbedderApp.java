@@ -1,19 +1,17 @@
 package dev.kyoyu.embedder;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.kyoyu.embedder.claim.EmbeddingWorker;
 import dev.kyoyu.embedder.provider.EmbeddingProvider;
+import dev.kyoyu.service.db.DatabasePools;
 import dev.kyoyu.service.http.ApiErrors;
-import dev.kyoyu.service.http.HealthAndMetricsRoutes;
+import dev.kyoyu.service.db.DatabaseHealth;
+import dev.kyoyu.service.http.HealthChecks;
+import dev.kyoyu.service.http.ManagementPort;
 import dev.kyoyu.service.http.HttpServers;
 import dev.kyoyu.service.metrics.Metrics;
 import io.helidon.webserver.WebServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,16 +33,20 @@ public final class EmbedderApp implements AutoCloseable {
 
     public static EmbedderApp start(EmbedderConfig config) {
         PrometheusMeterRegistry registry = Metrics.newRegistry("embedder");
-        HikariDataSource pool = pool(config);
+        HikariDataSource pool = DatabasePools.open(config.database(), "embedder", config.poolSize());
         pool.setMetricRegistry(registry);
         EmbeddingProvider provider = config.embedding().createProvider();
         LOG.info("embedding with {} (client vectors: {})", provider.model(), config.embedding().clientVectors());
         EmbeddingWorker worker = new EmbeddingWorker(pool, provider, config.embedding().clientVectors(), config.batchSize(),
                 config.idleBackoffMin(), config.idleBackoffMax(), config.retryMaxBackoff(), config.embedding().timeout(), registry);
-        WebServer server = HttpServers.healthServer(config.host(), config.port())
+        HealthChecks health = new HealthChecks()
+                .add("postgres", new DatabaseHealth(pool)::check)
+                .add("provider", () -> provider(worker));
+        WebServer server = config.management().addTo(HttpServers.healthServer(config.host(), config.port()), config.host(),
+                        registry, health)
                 .routing(routing -> {
                     ApiErrors.install(routing);
-                    HealthAndMetricsRoutes.install(routing, registry, () -> health(pool, worker));
+                    config.management().install(routing, registry, health);
                     ApiErrors.installFallback(routing);
                 })
                 .build()
@@ -53,35 +55,18 @@ public final class EmbedderApp implements AutoCloseable {
         return new EmbedderApp(server, pool, provider, worker);
     }
 
-    private static HealthAndMetricsRoutes.Health health(HikariDataSource pool, EmbeddingWorker worker) {
-        Map<String, Object> checks = new LinkedHashMap<>();
-        boolean healthy;
-        try (Connection connection = pool.getConnection()) {
-            healthy = connection.isValid(2);
-            checks.put("postgres", healthy ? "ok" : "not responding");
-        } catch (SQLException e) {
-            healthy = false;
-            checks.put("postgres", "unreachable: " + e.getMessage());
-        }
+    private static HealthChecks.Result provider(EmbeddingWorker worker) {
         String problem = worker.fatalProblem();
-        checks.put("provider", problem == null ? "ok" : "misconfigured: " + problem);
-        return new HealthAndMetricsRoutes.Health(healthy && problem == null, checks);
-    }
-
-    private static HikariDataSource pool(EmbedderConfig config) {
-        HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName("embedder");
-        hikari.setJdbcUrl(config.pgUrl());
-        hikari.setUsername(config.pgUser());
-        hikari.setPassword(config.pgPassword());
-        hikari.setMaximumPoolSize(config.poolSize());
-        hikari.setConnectionTimeout(3000);
-        hikari.setInitializationFailTimeout(-1);
-        return new HikariDataSource(hikari);
+        return problem == null ? HealthChecks.Result.ready("ok") : HealthChecks.Result.notReady("misconfigured: " + problem);
     }
 
     public int port() {
         return server.port();
+    }
+
+    /** The port /metrics answers on: the management port when one is configured. */
+    public int metricsPort() {
+        return ManagementPort.metricsPort(server);
     }
 
     @Override

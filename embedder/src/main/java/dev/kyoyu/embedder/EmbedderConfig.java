@@ -2,6 +2,8 @@ package dev.kyoyu.embedder;
 
 import dev.kyoyu.embedder.provider.EmbeddingSettings;
 import dev.kyoyu.service.config.EnvReader;
+import dev.kyoyu.service.db.DatabaseSettings;
+import dev.kyoyu.service.http.ManagementPort;
 import java.time.Duration;
 import java.util.Map;
 
@@ -15,30 +17,28 @@ import java.util.Map;
 public record EmbedderConfig(
         String host,
         int port,
-        String pgUrl,
-        String pgUser,
-        String pgPassword,
+        DatabaseSettings database,
         int poolSize,
         int batchSize,
         Duration idleBackoffMin,
         Duration idleBackoffMax,
         Duration retryMaxBackoff,
-        EmbeddingSettings embedding) {
+        EmbeddingSettings embedding,
+        ManagementPort management) {
 
     public static EmbedderConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
         EmbedderConfig config = new EmbedderConfig(
                 r.string("KYOYU_EMBEDDER_HOST", "127.0.0.1"),
                 r.port("KYOYU_EMBEDDER_PORT", 8078),
-                r.required("KYOYU_PG_URL", "jdbc:postgresql://127.0.0.1:55432/kyoyu"),
-                r.string("KYOYU_PG_USER", "kyoyu"),
-                r.string("KYOYU_PG_PASSWORD", ""),
+                DatabaseSettings.read(r),
                 r.integer("KYOYU_EMBEDDER_POOL_SIZE", 2, 2, 20),
                 r.integer("KYOYU_EMBEDDER_BATCH_SIZE", 16, 1, 256),
                 r.duration("KYOYU_EMBEDDER_IDLE_BACKOFF_MIN", Duration.ofMillis(100)),
                 r.duration("KYOYU_EMBEDDER_IDLE_BACKOFF_MAX", Duration.ofSeconds(5)),
                 r.duration("KYOYU_EMBEDDER_RETRY_MAX_BACKOFF", Duration.ofSeconds(30)),
-                EmbeddingSettings.read(r));
+                EmbeddingSettings.read(r),
+                ManagementPort.read(r, "KYOYU_EMBEDDER"));
         r.finish();
         return config;
     }

@@ -22,11 +22,13 @@ import dev.kyoyu.service.auth.Tokens;
 import dev.kyoyu.service.http.ApiErrors;
 import dev.kyoyu.service.identity.IdentityFollower;
 import dev.kyoyu.service.identity.IdentityView;
+import dev.kyoyu.service.kafka.BrokerHealth;
 import dev.kyoyu.service.http.BodyAdmission;
 import dev.kyoyu.service.http.HttpServers;
 import dev.kyoyu.service.http.JsonLimits;
+import dev.kyoyu.service.http.ManagementPort;
 import dev.kyoyu.service.http.ReadDeadlines;
-import dev.kyoyu.service.http.HealthAndMetricsRoutes;
+import dev.kyoyu.service.http.HealthChecks;
 import dev.kyoyu.service.http.JsonBodies;
 import dev.kyoyu.service.http.OpenApiRoute;
 import dev.kyoyu.service.http.RouteLog;
@@ -57,9 +59,12 @@ public final class IngestApp implements AutoCloseable {
     private final IdentityFollower follower;
     private final AdminPublisher adminPublisher;
     private final RateLimiter limiter;
+    private final HealthChecks health;
+    private final BrokerHealth broker;
 
     private IngestApp(WebServer server, EventPublisher publisher, AdminPublisher adminPublisher, RouteLog routeLog,
-                      IdentityView identities, IdentityFollower follower, RateLimiter limiter) {
+                      IdentityView identities, IdentityFollower follower, RateLimiter limiter, HealthChecks health,
+                      BrokerHealth broker) {
         this.server = server;
         this.limiter = limiter;
         this.routeLog = routeLog;
@@ -67,6 +72,8 @@ public final class IngestApp implements AutoCloseable {
         this.adminPublisher = adminPublisher;
         this.identities = identities;
         this.follower = follower;
+        this.health = health;
+        this.broker = broker;
     }
 
     public static IngestApp start(IngestConfig config) {
@@ -106,9 +113,12 @@ public final class IngestApp implements AutoCloseable {
                 req -> req.headers().first(HeaderNames.CONTENT_TYPE).orElse("").startsWith(EventStreamRoutes.NDJSON)
                         ? streamReservation : declared.applyAsLong(req),
                 registry, "kyoyu.ingest.body.budget.used.bytes");
+        // Ready only while events can be stored; other parts add their checks (e.g. the identity view caught up).
+        BrokerHealth broker = new BrokerHealth(config.kafkaBootstrap(), "ingest-health", "events cannot be stored");
+        HealthChecks health = new HealthChecks().add("kafka", broker::check).add("identities", follower::health);
         RouteLog routeLog = new RouteLog();
-        WebServer server = HttpServers.builder(config.host(), config.port(), config.http(), deadlines,
-                        Math.max(config.maxBodyBytes(), config.maxStreamBytes()))
+        WebServer server = config.management().addTo(HttpServers.builder(config.host(), config.port(), config.http(), deadlines,
+                        Math.max(config.maxBodyBytes(), config.maxStreamBytes())), config.host(), registry, health)
                 // On SIGTERM, requests already waiting for Kafka get their answer before the listener closes.
                 .shutdownGracePeriod(config.ackTimeout().plusSeconds(5))
                 .routing(routing -> {
@@ -119,7 +129,7 @@ public final class IngestApp implements AutoCloseable {
                     RequestRateFilter.install(routing, authenticator, limiter, Map.of("/v1/", Limit.INGEST_REQUESTS));
                     admission.install(routing);
                     ApiErrors.install(routing);
-                    HealthAndMetricsRoutes.install(routing, registry, () -> health(config, follower));
+                    config.management().install(routing, registry, health);
                     routing.register("/auth", new AuthRoutes(tokenBodies, identities, tokens, clock, registry));
                     routing.register("/v1/admin", new AdminRoutes(bodies, authenticator, identities, adminActions,
                             config.keyRotationOverlap(), clock));
@@ -133,14 +143,7 @@ public final class IngestApp implements AutoCloseable {
                 })
                 .build()
                 .start();
-        return new IngestApp(server, publisher, adminPublisher, routeLog, identities, follower, limiter);
-    }
-
-    /** Ready while the identity view is current: a stale view could admit a revoked token. */
-    private static HealthAndMetricsRoutes.Health health(IngestConfig config, IdentityFollower follower) {
-        IdentityFollower.Health identities = follower.health();
-        return new HealthAndMetricsRoutes.Health(identities.ready(),
-                Map.of("kafka", config.kafkaBootstrap(), "identities", identities.state()));
+        return new IngestApp(server, publisher, adminPublisher, routeLog, identities, follower, limiter, health, broker);
     }
 
     /** This replica's copy of the identity topic (agents, API keys, roles, grants). */
@@ -157,6 +160,16 @@ public final class IngestApp implements AutoCloseable {
         return server.port();
     }
 
+    /** The port /metrics answers on: the management port when one is configured. */
+    public int metricsPort() {
+        return ManagementPort.metricsPort(server);
+    }
+
+    /** What /health asks; a part that the service needs before it can do its job adds its check here. */
+    public HealthChecks health() {
+        return health;
+    }
+
     /** Stop taking requests, let in-flight ones finish, then flush what the producer still holds. */
     @Override
     public void close() {
@@ -165,5 +178,6 @@ public final class IngestApp implements AutoCloseable {
         follower.close();
         adminPublisher.close();
         limiter.close();
+        broker.close();
     }
 }

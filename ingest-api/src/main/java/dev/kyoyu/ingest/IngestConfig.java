@@ -12,6 +12,7 @@ import dev.kyoyu.service.limits.Limit;
 import dev.kyoyu.service.limits.RateLimits;
 import dev.kyoyu.service.limits.RoleDefaults;
 import dev.kyoyu.service.http.HttpServerSettings;
+import dev.kyoyu.service.http.ManagementPort;
 import java.time.Duration;
 import java.util.Map;
 
@@ -43,6 +44,7 @@ import java.util.Map;
  * @param tokenMaxBodyBytes  body limit of {@code POST /auth/token}: the one body read before authentication
  * @param maxJsonTokens      JSON tokens in one request body (or NDJSON line): bounds the tree a body becomes
  * @param identities         how this replica follows the identity topic (revocations, keys, roles)
+ * @param management         where /metrics is served (KYOYU_INGEST_MANAGEMENT_PORT; unset: the main port)
  */
 public record IngestConfig(
         String host,
@@ -69,7 +71,8 @@ public record IngestConfig(
         HttpServerSettings http,
         int tokenMaxBodyBytes,
         int maxJsonTokens,
-        IdentityFollowerSettings identities) {
+        IdentityFollowerSettings identities,
+        ManagementPort management) {
 
     public static IngestConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
@@ -103,7 +106,8 @@ public record IngestConfig(
                 HttpServerSettings.read(r),
                 r.integer("KYOYU_INGEST_TOKEN_MAX_BODY_BYTES", 4096, 256, 64 * 1024),
                 r.integer("KYOYU_INGEST_MAX_JSON_TOKENS", 1_000_000, 1000, 100_000_000),
-                IdentityFollowerSettings.read(r));
+                IdentityFollowerSettings.read(r),
+                ManagementPort.read(r, "KYOYU_INGEST"));
         if (config.tokenLifetime().isZero() || config.tokenLifetime().isNegative()
                 || config.tokenLifetime().compareTo(Tokens.MAX_LIFETIME) > 0) {
             r.problem("KYOYU_TOKEN_LIFETIME=" + config.tokenLifetime() + " must be positive and at most 1h: tokens are short-lived by design");

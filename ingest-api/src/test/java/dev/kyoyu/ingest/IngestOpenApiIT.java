@@ -108,6 +108,7 @@ class IngestOpenApiIT {
         check("POST", "/v1/runs/{run_id}/complete", http.postJson("/v1/runs/" + runId + "/complete", token, Map.of("status", "failed")), 200);
 
         check("GET", "/health", http.get("/health", null), 200);
+        check("GET", "/health/live", http.get("/health/live", null), 200);
         check("GET", "/metrics", http.get("/metrics", null), 200);
     }
 

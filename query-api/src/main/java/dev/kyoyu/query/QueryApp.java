@@ -25,7 +25,9 @@ import dev.kyoyu.service.http.BodyAdmission;
 import dev.kyoyu.service.http.HttpServers;
 import dev.kyoyu.service.http.JsonLimits;
 import dev.kyoyu.service.http.ReadDeadlines;
-import dev.kyoyu.service.http.HealthAndMetricsRoutes;
+import dev.kyoyu.service.db.DatabaseHealth;
+import dev.kyoyu.service.http.HealthChecks;
+import dev.kyoyu.service.http.ManagementPort;
 import dev.kyoyu.service.http.JsonBodies;
 import dev.kyoyu.service.http.OpenApiRoute;
 import dev.kyoyu.service.http.RouteLog;
@@ -40,7 +42,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -82,8 +83,8 @@ public final class QueryApp implements AutoCloseable {
         // Before anything serves: a replica answers only once it holds every revocation the topic held at start.
         IdentityView identities = new IdentityView();
         IdentityFollower follower = IdentityFollower.start(config.kafkaBootstrap(), config.identities(), identities, registry);
-        ReadPools pools = new ReadPools(new ReadPools.Settings(config.pgUrl(), config.replicaUrls(), config.pgUser(),
-                config.pgPassword(), config.poolSize(), config.replicaMaxLag(), config.statementTimeout()), registry, Clock.systemUTC());
+        ReadPools pools = new ReadPools(new ReadPools.Settings(config.database(), config.replicaUrls(), config.poolSize(),
+                config.replicaMaxLag(), config.statementTimeout()), registry, Clock.systemUTC());
         Tokens tokens = Tokens.verifying(config.tokenKeys(), Clock.systemUTC());
         Authenticator authenticator = new Authenticator(tokens, identities, Audience.QUERY, registry);
         RateLimiter limiter = RateLimiter.create(config.rateLimits(), registry);
@@ -104,8 +105,11 @@ public final class QueryApp implements AutoCloseable {
         SubscribeRoutes.Settings subscribe = new SubscribeRoutes.Settings(config.subscribeHeartbeat(), config.subscribeQueue(),
                 config.subscribeLookback(), config.subscribeMax(), config.subscribeGrantRefresh(), config.subscribeMaxPerAgent());
 
+        HealthChecks health = health(pools, feed, follower);
         RouteLog routeLog = new RouteLog();
-        WebServer server = HttpServers.builder(config.host(), config.port(), config.http(), deadlines, config.maxBodyBytes())
+        WebServer server = config.management().addTo(
+                        HttpServers.builder(config.host(), config.port(), config.http(), deadlines, config.maxBodyBytes()),
+                        config.host(), registry, health)
                 .routing(routing -> {
                     routing = routeLog.recording(routing); // the contract test compares them with the OpenAPI document
                     HttpSpans.install(routing, telemetry, "dev.kyoyu.query", path -> "kyoyu.query");
@@ -114,7 +118,7 @@ public final class QueryApp implements AutoCloseable {
                     // Counted before any route reads a body or the database; subscriptions are bounded by their own cap.
                     RequestRateFilter.install(routing, authenticator, limiter, Map.of("/v1/query", Limit.QUERIES, "/v1/runs", Limit.QUERIES,
                             "/v1/agents", Limit.QUERIES, "/v1/conflicts", Limit.QUERIES, "/v1/search", Limit.SEARCHES));
-                    HealthAndMetricsRoutes.install(routing, registry, () -> health(pools, feed, follower));
+                    config.management().install(routing, registry, health);
                     routing.register("/v1/runs", new RunQueryRoutes(authenticator, grants, new RunReader(pools, tracer),
                             config.maxEventsPerPage(), metrics));
                     routing.register("/v1/query", new DecisionQueryRoutes(authenticator, grants, decisions, bodies, metrics,
@@ -138,17 +142,13 @@ public final class QueryApp implements AutoCloseable {
      * so their states are reported, not required. The identity view must be current: a stale one could admit a
      * revoked token.
      */
-    private static HealthAndMetricsRoutes.Health health(ReadPools pools, LiveFeed feed, IdentityFollower follower) {
-        boolean postgres = pools.primaryHealthy();
-        IdentityFollower.Health identities = follower.health();
-        Map<String, Object> checks = new LinkedHashMap<>();
-        checks.put("postgres", postgres ? "ok" : "unreachable");
+    private static HealthChecks health(ReadPools pools, LiveFeed feed, IdentityFollower follower) {
+        HealthChecks health = new HealthChecks().add("postgres", new DatabaseHealth(pools.primary())::check)
+                .add("identities", follower::health);
         if (pools.hasReplicas()) {
-            checks.put("replicas", pools.replicaHealth());
+            health.add("replicas", () -> HealthChecks.Result.ready(pools.replicaHealth()));
         }
-        checks.put("kafka", feed.connected() ? "ok" : "unreachable (subscriptions wait for it)");
-        checks.put("identities", identities.state());
-        return new HealthAndMetricsRoutes.Health(postgres && identities.ready(), checks);
+        return health.add("kafka", () -> HealthChecks.Result.ready(feed.connected() ? "ok" : "unreachable (subscriptions wait for it)"));
     }
 
     /** This replica's copy of the identity topic (agents, API keys, roles, grants). */
@@ -163,6 +163,11 @@ public final class QueryApp implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The port /metrics answers on: the management port when one is configured. */
+    public int metricsPort() {
+        return ManagementPort.metricsPort(server);
     }
 
     @Override

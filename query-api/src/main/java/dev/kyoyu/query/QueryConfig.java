@@ -8,10 +8,12 @@ import dev.kyoyu.service.auth.Secret;
 import dev.kyoyu.service.auth.TokenKeys;
 import dev.kyoyu.service.config.EnvReader;
 import dev.kyoyu.service.identity.IdentityFollowerSettings;
+import dev.kyoyu.service.db.DatabaseSettings;
 import dev.kyoyu.service.limits.Limit;
 import dev.kyoyu.service.limits.RateLimits;
 import dev.kyoyu.service.limits.RoleDefaults;
 import dev.kyoyu.service.http.HttpServerSettings;
+import dev.kyoyu.service.http.ManagementPort;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -56,9 +58,7 @@ import java.util.Set;
 public record QueryConfig(
         String host,
         int port,
-        String pgUrl,
-        String pgUser,
-        String pgPassword,
+        DatabaseSettings database,
         int poolSize,
         List<String> replicaUrls,
         Duration replicaMaxLag,
@@ -87,7 +87,8 @@ public record QueryConfig(
         Duration statementTimeout,
         int searchEmbedQueue,
         Map<Role, Integer> subscribeMaxPerAgent,
-        IdentityFollowerSettings identities) {
+        IdentityFollowerSettings identities,
+        ManagementPort management) {
 
     public QueryConfig {
         replicaUrls = List.copyOf(replicaUrls);
@@ -98,9 +99,7 @@ public record QueryConfig(
         QueryConfig config = new QueryConfig(
                 r.string("KYOYU_QUERY_HOST", "127.0.0.1"),
                 r.port("KYOYU_QUERY_PORT", 8081),
-                r.required("KYOYU_PG_URL", "jdbc:postgresql://127.0.0.1:55432/kyoyu"),
-                r.string("KYOYU_PG_USER", "kyoyu"),
-                r.string("KYOYU_PG_PASSWORD", ""),
+                DatabaseSettings.read(r),
                 r.integer("KYOYU_QUERY_POOL_SIZE", 8, 1, 200),
                 replicaUrls(r),
                 r.duration("KYOYU_QUERY_REPLICA_MAX_LAG", Duration.ofSeconds(5)),
@@ -131,7 +130,8 @@ public record QueryConfig(
                 r.duration("KYOYU_QUERY_STATEMENT_TIMEOUT", Duration.ofSeconds(5)),
                 r.integer("KYOYU_SEARCH_EMBED_QUEUE", 32, 0, 10_000),
                 new RoleDefaults("5", "50", "5").readIntegers(r, "KYOYU_SUBSCRIBE_MAX_PER_AGENT", 1, 100_000),
-                IdentityFollowerSettings.read(r));
+                IdentityFollowerSettings.read(r),
+                ManagementPort.read(r, "KYOYU_QUERY"));
         within(r, "KYOYU_SUBSCRIBE_GRANT_REFRESH", config.subscribeGrantRefresh(), Duration.ofMillis(100), Duration.ofSeconds(30));
         within(r, "KYOYU_QUERY_STATEMENT_TIMEOUT", config.statementTimeout(), Duration.ofMillis(1), Duration.ofMinutes(10));
         if (config.decisionsTopic().equals(config.conflictsTopic())) {
@@ -140,7 +140,7 @@ public record QueryConfig(
         if (config.replicaMaxLag().compareTo(Duration.ofMillis(100)) < 0 || config.replicaMaxLag().compareTo(Duration.ofHours(1)) > 0) {
             r.problem("KYOYU_QUERY_REPLICA_MAX_LAG=" + config.replicaMaxLag() + " is outside 100ms..1h");
         }
-        if (config.pgUrl() != null && config.replicaUrls().contains(config.pgUrl())) {
+        if (config.database().url() != null && config.replicaUrls().contains(config.database().url())) {
             r.problem("KYOYU_QUERY_REPLICA_URLS names the primary (KYOYU_PG_URL) as a replica");
         }
         r.finish();

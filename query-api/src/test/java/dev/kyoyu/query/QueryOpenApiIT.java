@@ -123,6 +123,7 @@ class QueryOpenApiIT {
         checkStreamOpens(owner);
 
         check("GET", "/health", http.get("/health", null), 200);
+        check("GET", "/health/live", http.get("/health/live", null), 200);
         check("GET", "/metrics", http.get("/metrics", null), 200);
     }
 

@@ -1,10 +1,13 @@
 package dev.kyoyu.sink;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.kyoyu.service.db.DatabaseHealth;
+import dev.kyoyu.service.db.DatabasePools;
 import dev.kyoyu.service.http.ApiErrors;
-import dev.kyoyu.service.http.HealthAndMetricsRoutes;
+import dev.kyoyu.service.http.HealthChecks;
 import dev.kyoyu.service.http.HttpServers;
+import dev.kyoyu.service.http.ManagementPort;
+import dev.kyoyu.service.kafka.BrokerHealth;
 import dev.kyoyu.service.metrics.Metrics;
 import dev.kyoyu.service.telemetry.Telemetry;
 import dev.kyoyu.sink.consume.Backoff;
@@ -39,6 +42,8 @@ public final class SinkApp implements AutoCloseable {
     private final Thread thread;
     private final WebServer server;
     private final HikariDataSource pool;
+    private final HikariDataSource healthPool;
+    private final BrokerHealth broker;
     private final DeadLetterPublisher deadLetters;
     private final KafkaClientMetrics consumerMetrics;
     /** The loops besides the events': decisions (KYOYU_SINK_DECISIONS=true), identities (KYOYU_SINK_IDENTITIES=true). */
@@ -48,12 +53,14 @@ public final class SinkApp implements AutoCloseable {
     private record SideLoop(String name, ConsumeShell<?> shell, Thread thread) {
     }
 
-    private SinkApp(ConsumeShell<?> worker, Thread thread, WebServer server, HikariDataSource pool,
-                    DeadLetterPublisher deadLetters, KafkaClientMetrics consumerMetrics, List<SideLoop> sideLoops) {
+    private SinkApp(ConsumeShell<?> worker, Thread thread, WebServer server, HikariDataSource pool, HikariDataSource healthPool,
+                    BrokerHealth broker, DeadLetterPublisher deadLetters, KafkaClientMetrics consumerMetrics, List<SideLoop> sideLoops) {
         this.worker = worker;
         this.thread = thread;
         this.server = server;
         this.pool = pool;
+        this.healthPool = healthPool;
+        this.broker = broker;
         this.deadLetters = deadLetters;
         this.consumerMetrics = consumerMetrics;
         this.sideLoops = sideLoops;
@@ -90,31 +97,39 @@ public final class SinkApp implements AutoCloseable {
             sideLoops.add(new SideLoop("identities", identities, Thread.ofPlatform().name("sink-identities").start(identities)));
         }
 
-        WebServer server = HttpServers.healthServer(config.host(), config.port())
+        // An idle worker writes nothing, so its loop cannot notice the database is gone: /health asks on a connection
+        // of its own, never waiting behind the writes for one.
+        HikariDataSource healthPool = pool(config, "sink-health", 1);
+        BrokerHealth broker = new BrokerHealth(config.kafkaBootstrap(), "sink-health", "nothing is consumed");
+        HealthChecks health = new HealthChecks()
+                .add("events", () -> loop(worker.health(), false))
+                .add("kafka", broker::check)
+                .add("postgres", new DatabaseHealth(healthPool)::check);
+        for (SideLoop side : sideLoops) {
+            // Waiting for topics another service creates is not a fault of this worker; failing to write is.
+            health.add(side.name(), () -> loop(side.shell().health(), true));
+        }
+        WebServer server = config.management().addTo(HttpServers.healthServer(config.host(), config.port()), config.host(),
+                        registry, health)
                 .routing(routing -> {
                     ApiErrors.install(routing);
-                    HealthAndMetricsRoutes.install(routing, registry, () -> health(worker.health(), sideLoops));
+                    config.management().install(routing, registry, health);
                     ApiErrors.installFallback(routing);
                 })
                 .build()
                 .start();
-        return new SinkApp(worker, thread, server, pool, deadLetters, consumerMetrics, List.copyOf(sideLoops));
+        return new SinkApp(worker, thread, server, pool, healthPool, broker, deadLetters, consumerMetrics, List.copyOf(sideLoops));
     }
 
     private static Backoff backoff(SinkConfig config) {
         return new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff(), ThreadLocalRandom.current());
     }
 
-    private static HealthAndMetricsRoutes.Health health(WorkerHealth h, List<SideLoop> sideLoops) {
-        Map<String, Object> details = details(h);
-        boolean healthy = h.state() == WorkerHealth.State.HEALTHY;
-        for (SideLoop loop : sideLoops) {
-            // Waiting for topics another service creates is not a fault of this worker; failing to write is.
-            WorkerHealth side = loop.shell().health();
-            details.put(loop.name(), details(side));
-            healthy &= side.state() != WorkerHealth.State.UNHEALTHY;
-        }
-        return new HealthAndMetricsRoutes.Health(healthy, details);
+    /** A consume loop is ready once it has its partitions and while it writes; {@code startingIsReady} for the optional one. */
+    private static HealthChecks.Result loop(WorkerHealth h, boolean startingIsReady) {
+        boolean ready = h.state() == WorkerHealth.State.HEALTHY
+                || startingIsReady && h.state() == WorkerHealth.State.STARTING;
+        return new HealthChecks.Result(ready, details(h));
     }
 
     private static Map<String, Object> details(WorkerHealth h) {
@@ -129,17 +144,8 @@ public final class SinkApp implements AutoCloseable {
 
     /** The sink's connection pool; small, because one worker writes only a few batches at a time. */
     public static HikariDataSource pool(SinkConfig config, String name, int size) {
-        HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName(name);
-        hikari.setJdbcUrl(config.pgUrl());
-        hikari.setUsername(config.pgUser());
-        hikari.setPassword(config.pgPassword());
-        hikari.setMaximumPoolSize(size);
-        // Fail fast while the database is down, so the worker's own backoff decides the pace.
-        hikari.setConnectionTimeout(3000);
-        hikari.setInitializationFailTimeout(-1);
-        hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
-        return new HikariDataSource(hikari);
+        return DatabasePools.open(config.database(), name, size,
+                hikari -> hikari.addDataSourceProperty("reWriteBatchedInserts", "true"));
     }
 
     /**
@@ -167,6 +173,11 @@ public final class SinkApp implements AutoCloseable {
         return server.port();
     }
 
+    /** The port /metrics answers on: the management port when one is configured. */
+    public int metricsPort() {
+        return ManagementPort.metricsPort(server);
+    }
+
     /** SIGTERM path: write the open batch, commit, leave the group, then close the rest. */
     @Override
     public void close() throws InterruptedException {
@@ -180,5 +191,7 @@ public final class SinkApp implements AutoCloseable {
         consumerMetrics.close();
         deadLetters.close();
         pool.close();
+        healthPool.close();
+        broker.close();
     }
 }

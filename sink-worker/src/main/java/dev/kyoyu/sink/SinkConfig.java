@@ -2,6 +2,8 @@ package dev.kyoyu.sink;
 
 import dev.kyoyu.schemas.Topics;
 import dev.kyoyu.service.config.EnvReader;
+import dev.kyoyu.service.db.DatabaseSettings;
+import dev.kyoyu.service.http.ManagementPort;
 import java.time.Duration;
 import java.util.Map;
 
@@ -35,9 +37,7 @@ public record SinkConfig(
         String eventsTopic,
         String deadLetterTopic,
         String consumerGroup,
-        String pgUrl,
-        String pgUser,
-        String pgPassword,
+        DatabaseSettings database,
         int batchMaxEvents,
         Duration batchMaxAge,
         int batchCatchUpMaxEvents,
@@ -51,7 +51,8 @@ public record SinkConfig(
         String conflictsTopic,
         boolean sinkIdentities,
         String identitiesTopic,
-        String identitiesConsumerGroup) {
+        String identitiesConsumerGroup,
+        ManagementPort management) {
 
     public static SinkConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
@@ -64,9 +65,7 @@ public record SinkConfig(
                 r.string("KYOYU_EVENTS_TOPIC", Topics.EVENTS),
                 r.string("KYOYU_EVENTS_DLQ_TOPIC", Topics.EVENTS_DLQ),
                 consumerGroup,
-                r.required("KYOYU_PG_URL", "jdbc:postgresql://127.0.0.1:55432/kyoyu"),
-                r.string("KYOYU_PG_USER", "kyoyu"),
-                r.string("KYOYU_PG_PASSWORD", ""),
+                DatabaseSettings.read(r),
                 batchMaxEvents,
                 r.duration("KYOYU_SINK_BATCH_MAX_AGE", Duration.ofMillis(100)),
                 r.integer("KYOYU_SINK_BATCH_CATCH_UP_MAX_EVENTS", Math.max(5000, batchMaxEvents), 1, 100_000),
@@ -80,7 +79,8 @@ public record SinkConfig(
                 r.string("KYOYU_CONFLICTS_TOPIC", Topics.CONFLICTS),
                 r.bool("KYOYU_SINK_IDENTITIES", false),
                 r.string("KYOYU_IDENTITIES_TOPIC", Topics.IDENTITIES),
-                r.string("KYOYU_SINK_IDENTITIES_GROUP", consumerGroup + ".identities"));
+                r.string("KYOYU_SINK_IDENTITIES_GROUP", consumerGroup + ".identities"),
+                ManagementPort.read(r, "KYOYU_SINK"));
         if (config.batchCatchUpMaxEvents() < config.batchMaxEvents()) {
             r.problem("KYOYU_SINK_BATCH_CATCH_UP_MAX_EVENTS=" + config.batchCatchUpMaxEvents()
                     + " is below KYOYU_SINK_BATCH_MAX_EVENTS=" + config.batchMaxEvents() + "; set it at least as high");

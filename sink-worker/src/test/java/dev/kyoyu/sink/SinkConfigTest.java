@@ -1,6 +1,7 @@
 package dev.kyoyu.sink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,21 @@ class SinkConfigTest {
             env.put(pairs[i], pairs[i + 1]);
         }
         return env;
+    }
+
+    @Test
+    void theDatabasePasswordIsASecretThatTheConfigNeverPrints() {
+        SinkConfig config = SinkConfig.fromEnv(env("KYOYU_PG_PASSWORD", "pg-password-0123456789"));
+        assertEquals("pg-password-0123456789", config.database().password().orElseThrow().reveal());
+        assertFalse(config.toString().contains("pg-password-0123456789"), config.toString());
+    }
+
+    @Test
+    void metricsStayOnTheMainPortUnlessAManagementPortIsSet() {
+        assertFalse(SinkConfig.fromEnv(env()).management().separate());
+        assertEquals(18099, SinkConfig.fromEnv(env("KYOYU_SINK_MANAGEMENT_PORT", "18099")).management().port());
+        ConfigException e = assertThrows(ConfigException.class, () -> SinkConfig.fromEnv(env("KYOYU_SINK_MANAGEMENT_PORT", "http")));
+        assertTrue(e.getMessage().contains("KYOYU_SINK_MANAGEMENT_PORT"), e.getMessage());
     }
 
     @Test

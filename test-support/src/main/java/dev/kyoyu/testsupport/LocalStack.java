@@ -104,6 +104,8 @@ public final class LocalStack implements AutoCloseable {
         // Generated here rather than by the launcher, so the test can mint tokens without reading files.
         e.putAll(TestTokens.env());
         e.put("KYOYU_ID_SECRET", randomSecret());
+        // The instance's database role gets this password (postgres.sh sets it); TCP logins need it.
+        e.put("KYOYU_PG_PASSWORD", randomSecret());
         // A drill's cluster sits beside a developer's; it needs far less than the default 512MB.
         e.put("KYOYU_PG_SHARED_BUFFERS", "128MB");
         e.put("KYOYU_SKIP_BUILD", "1");
@@ -306,7 +308,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(pgUrl(), "kyoyu", "kyoyu");
+        return DriverManager.getConnection(pgUrl(), "kyoyu", env.get("KYOYU_PG_PASSWORD"));
     }
 
     /** Runs a query that returns one number, e.g. a count. */

@@ -1,8 +1,9 @@
 package dev.kyoyu.query.db;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.kyoyu.query.metrics.QueryMetrics.QueryType;
+import dev.kyoyu.service.db.DatabasePools;
+import dev.kyoyu.service.db.DatabaseSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,8 +40,8 @@ public final class ReadPools implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReadPools.class);
 
     /** Where pools connect, and how they read. */
-    public record Settings(String primaryUrl, List<String> replicaUrls, String user, String password, int poolSize,
-                           Duration maxLag, Duration statementTimeout) {
+    public record Settings(DatabaseSettings primary, List<String> replicaUrls, int poolSize, Duration maxLag,
+                           Duration statementTimeout) {
         public Settings {
             replicaUrls = List.copyOf(replicaUrls);
         }
@@ -68,16 +69,17 @@ public final class ReadPools implements AutoCloseable {
         this.registry = registry;
         this.statementTimeout = new StatementTimeout(settings.statementTimeout());
         this.routing = new Routing(settings.maxLag(), clock);
-        this.primary = pool(PRIMARY, settings.primaryUrl(), settings, Duration.ofSeconds(3), registry);
+        this.primary = pool(PRIMARY, settings.primary(), settings.poolSize(), DatabasePools.CONNECTION_TIMEOUT, registry);
         countReads(PRIMARY);
         List<Replica> list = new ArrayList<>();
         for (int i = 0; i < settings.replicaUrls().size(); i++) {
             String name = "query-replica-" + (i + 1);
             // A dead replica costs a read at most this long before it is skipped; the primary pool can wait longer.
-            list.add(new Replica(name, pool(name, settings.replicaUrls().get(i), settings, Duration.ofSeconds(1), registry), clock));
+            list.add(new Replica(name, pool(name, settings.primary().withUrl(settings.replicaUrls().get(i)), settings.poolSize(),
+                    Duration.ofSeconds(1), registry), clock));
             countReads(name);
             LOG.info("reads go to replica {} ({}) while it is at most {} ms behind the primary", name,
-                    withoutParameters(settings.replicaUrls().get(i)), settings.maxLag().toMillis());
+                    DatabaseSettings.withoutParameters(settings.replicaUrls().get(i)), settings.maxLag().toMillis());
         }
         this.replicas = List.copyOf(list);
         if (!replicas.isEmpty()) {
@@ -97,24 +99,16 @@ public final class ReadPools implements AutoCloseable {
         }
     }
 
-    private HikariDataSource pool(String name, String jdbcUrl, Settings settings, Duration connectionTimeout,
+    private HikariDataSource pool(String name, DatabaseSettings database, int size, Duration connectionTimeout,
                                   MeterRegistry registry) {
-        HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName(name);
-        hikari.setJdbcUrl(jdbcUrl);
-        hikari.setUsername(settings.user());
-        hikari.setPassword(settings.password());
-        hikari.setMaximumPoolSize(settings.poolSize());
-        hikari.setReadOnly(true);
-        hikari.setConnectionTimeout(connectionTimeout.toMillis());
-        hikari.setValidationTimeout(Math.min(connectionTimeout.toMillis() / 2, 5000));
-        hikari.setInitializationFailTimeout(-1);
-        // Bounds every statement of every request; a URL's own options cannot silently replace it.
-        hikari.setConnectionInitSql(statementTimeout.initSql());
-        // pg_stat_activity on either server shows which pool a session belongs to.
-        hikari.addDataSourceProperty("ApplicationName", name);
-        hikari.setMetricRegistry(registry);
-        return new HikariDataSource(hikari);
+        return DatabasePools.open(database, name, size, hikari -> {
+            hikari.setReadOnly(true);
+            hikari.setConnectionTimeout(connectionTimeout.toMillis());
+            hikari.setValidationTimeout(Math.min(connectionTimeout.toMillis() / 2, 5000));
+            // Bounds every statement of every request; a URL's own options cannot silently replace it.
+            hikari.setConnectionInitSql(statementTimeout.initSql());
+            hikari.setMetricRegistry(registry);
+        });
     }
 
     private void countReads(String pool) {
@@ -208,15 +202,6 @@ public final class ReadPools implements AutoCloseable {
         return Failure.OTHER;
     }
 
-    /** True when the primary answers; /health reports it. */
-    public boolean primaryHealthy() {
-        try (Connection connection = primary.getConnection()) {
-            return connection.isValid(2);
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
     /** For /health: each replica's state, staleness and problem (replicas never make the process unhealthy). */
     public Map<String, Object> replicaHealth() {
         Instant now = routing.now();
@@ -242,12 +227,6 @@ public final class ReadPools implements AutoCloseable {
 
     private static double seconds(Duration duration) {
         return duration == null ? Double.NaN : duration.toNanos() / 1e9;
-    }
-
-    /** A JDBC URL without its query string, which may carry a password: for logs. */
-    private static String withoutParameters(String jdbcUrl) {
-        int query = jdbcUrl.indexOf('?');
-        return query < 0 ? jdbcUrl : jdbcUrl.substring(0, query);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.kyoyu.service.identity;
 
+import dev.kyoyu.service.http.HealthChecks;
 import dev.kyoyu.schemas.identity.IdentityJson;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -35,9 +36,6 @@ public final class IdentityFollower implements AutoCloseable {
     private static final Duration END_OFFSET_TIMEOUT = Duration.ofSeconds(5);
 
     /** What /health says about the identity view: {@code ready} only when it is known to be current. */
-    public record Health(boolean ready, String state) {
-    }
-
     private final IdentityView view;
     private final IdentityFollowerSettings settings;
     private final Clock clock;
@@ -119,17 +117,18 @@ public final class IdentityFollower implements AutoCloseable {
         return follower;
     }
 
-    public Health health() {
+    /** Ready once read to the end of the topic, and while that was confirmed within the stale bound. */
+    public HealthChecks.Result health() {
         Instant at = confirmedAtEnd;
         if (at == null) {
-            return new Health(false, "loading: not yet read to the end of " + settings.topic());
+            return HealthChecks.Result.notReady("loading: not yet read to the end of " + settings.topic());
         }
         Duration age = Duration.between(at, clock.instant());
         if (age.compareTo(settings.staleAfter()) > 0) {
-            return new Health(false, "stale: last at the end of " + settings.topic() + " " + age.toSeconds()
+            return HealthChecks.Result.notReady("stale: last at the end of " + settings.topic() + " " + age.toSeconds()
                     + " s ago (revocations since then may not be applied here)");
         }
-        return new Health(true, "ok");
+        return HealthChecks.Result.ready("ok");
     }
 
     private double stalenessSeconds() {

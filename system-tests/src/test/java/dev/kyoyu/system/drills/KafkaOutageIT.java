@@ -33,6 +33,8 @@ class KafkaOutageIT {
     private static final Duration MARGIN = Duration.ofSeconds(2);
 
     private LocalStack stack;
+    private LocalStack.HealthProbe healthDuringOutage;
+    private LocalStack.HealthProbe healthAfter;
     private LoadGenerator.Report report;
     private long kafkaStoppedAt;
     private long kafkaBackAt;
@@ -57,11 +59,17 @@ class KafkaOutageIT {
             // Several rounds of 503 per client: the API keeps refusing for as long as the broker is away.
             Await.until(Duration.ofSeconds(60), "a dozen requests answered 503 while Kafka is down",
                     () -> load.countSince(kafkaStoppedAt, 503) >= 12);
+            Await.until(Duration.ofSeconds(30), "ingest-api's /health answering 503 while Kafka is down",
+                    () -> stack.health(stack.ingestPort()).status() == 503);
+            healthDuringOutage = stack.health(stack.ingestPort());
 
             stack.start("kafka");
             kafkaBackAt = System.nanoTime();
             Await.until(Duration.ofSeconds(60), "50 requests acknowledged again after Kafka returned",
                     () -> load.countSince(kafkaBackAt, 202) >= 50);
+            Await.until(Duration.ofSeconds(30), "ingest-api's /health answering 200 once Kafka is back",
+                    () -> stack.health(stack.ingestPort()).status() == 200);
+            healthAfter = stack.health(stack.ingestPort());
         } finally {
             report = load.stop();
             System.out.println(report);
@@ -74,6 +82,14 @@ class KafkaOutageIT {
         if (stack != null) {
             stack.close();
         }
+    }
+
+    @Test
+    @DisplayName("ingest-api's /health is 503 naming Kafka while it is down, and 200 once it is back")
+    void healthFollowsTheBroker() {
+        assertEquals(503, healthDuringOutage.status(), healthDuringOutage.body());
+        assertTrue(healthDuringOutage.body().contains("\"kafka\":\"unreachable"), healthDuringOutage.body());
+        assertEquals(200, healthAfter.status(), healthAfter.body());
     }
 
     @Test

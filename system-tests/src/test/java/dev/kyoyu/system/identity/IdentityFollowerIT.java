@@ -37,7 +37,7 @@ class IdentityFollowerIT {
         String topic = ServiceEnv.identitiesTopic();
         try (IdentityFollower follower = IdentityFollower.start(TestStack.kafkaBootstrap(), settings(topic, Duration.ofSeconds(30)),
                 new IdentityView(), new SimpleMeterRegistry())) {
-            assertTrue(follower.health().ready(), follower.health()::state);
+            assertTrue(follower.health().ready(), () -> String.valueOf(follower.health().detail()));
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.kafkaBootstrap()))) {
             assertEquals(1, admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size());
