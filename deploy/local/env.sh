@@ -124,6 +124,7 @@ if [[ -z ${KYOYU_TOKEN_SIGNING_KEY:-} ]]; then
   kyoyu_token_public_b64=$(openssl pkey -inform DER -in "$kyoyu_token_key_der" -pubout -outform DER | openssl base64 -A)
   kyoyu_token_kid="local-$(printf %s "$kyoyu_token_public_b64" | openssl base64 -d -A | openssl dgst -sha256 -r | cut -c1-8)"
   KYOYU_TOKEN_SIGNING_KEY="$kyoyu_token_kid:$(openssl base64 -A -in "$kyoyu_token_key_der")"
+  # Local stack: required, no default; the instance's own public key.
   KYOYU_TOKEN_VERIFY_KEYS="${KYOYU_TOKEN_VERIFY_KEYS:-$kyoyu_token_kid:$kyoyu_token_public_b64}"
   unset kyoyu_token_key_der kyoyu_token_public_b64 kyoyu_token_kid
 fi

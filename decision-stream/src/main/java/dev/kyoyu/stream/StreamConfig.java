@@ -63,7 +63,7 @@ public record StreamConfig(
                 r.duration("KYOYU_STREAM_OPEN_DECISION_TIMEOUT", Duration.ofHours(24)),
                 r.duration("KYOYU_CLIENT_RETRY_WINDOW", Duration.ofHours(24)),
                 r.integer("KYOYU_STREAM_MAX_DECISION_BYTES", 512 * 1024, 1024, 900 * 1024),
-                ManagementPort.read(r, "KYOYU_STREAM"));
+                ManagementPort.read(r, "KYOYU_STREAM_MANAGEMENT_PORT"));
         config.check(r);
         r.finish();
         return config;

@@ -38,7 +38,7 @@ public record EmbedderConfig(
                 r.duration("KYOYU_EMBEDDER_IDLE_BACKOFF_MAX", Duration.ofSeconds(5)),
                 r.duration("KYOYU_EMBEDDER_RETRY_MAX_BACKOFF", Duration.ofSeconds(30)),
                 EmbeddingSettings.read(r),
-                ManagementPort.read(r, "KYOYU_EMBEDDER"));
+                ManagementPort.read(r, "KYOYU_EMBEDDER_MANAGEMENT_PORT"));
         r.finish();
         return config;
     }

@@ -107,7 +107,7 @@ public record IngestConfig(
                 r.integer("KYOYU_INGEST_TOKEN_MAX_BODY_BYTES", 4096, 256, 64 * 1024),
                 r.integer("KYOYU_INGEST_MAX_JSON_TOKENS", 1_000_000, 1000, 100_000_000),
                 IdentityFollowerSettings.read(r),
-                ManagementPort.read(r, "KYOYU_INGEST"));
+                ManagementPort.read(r, "KYOYU_INGEST_MANAGEMENT_PORT"));
         if (config.tokenLifetime().isZero() || config.tokenLifetime().isNegative()
                 || config.tokenLifetime().compareTo(Tokens.MAX_LIFETIME) > 0) {
             r.problem("KYOYU_TOKEN_LIFETIME=" + config.tokenLifetime() + " must be positive and at most 1h: tokens are short-lived by design");

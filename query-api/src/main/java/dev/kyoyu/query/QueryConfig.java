@@ -131,7 +131,7 @@ public record QueryConfig(
                 r.integer("KYOYU_SEARCH_EMBED_QUEUE", 32, 0, 10_000),
                 new RoleDefaults("5", "50", "5").readIntegers(r, "KYOYU_SUBSCRIBE_MAX_PER_AGENT", 1, 100_000),
                 IdentityFollowerSettings.read(r),
-                ManagementPort.read(r, "KYOYU_QUERY"));
+                ManagementPort.read(r, "KYOYU_QUERY_MANAGEMENT_PORT"));
         within(r, "KYOYU_SUBSCRIBE_GRANT_REFRESH", config.subscribeGrantRefresh(), Duration.ofMillis(100), Duration.ofSeconds(30));
         within(r, "KYOYU_QUERY_STATEMENT_TIMEOUT", config.statementTimeout(), Duration.ofMillis(1), Duration.ofMinutes(10));
         if (config.decisionsTopic().equals(config.conflictsTopic())) {

@@ -80,7 +80,7 @@ public record SinkConfig(
                 r.bool("KYOYU_SINK_IDENTITIES", false),
                 r.string("KYOYU_IDENTITIES_TOPIC", Topics.IDENTITIES),
                 r.string("KYOYU_SINK_IDENTITIES_GROUP", consumerGroup + ".identities"),
-                ManagementPort.read(r, "KYOYU_SINK"));
+                ManagementPort.read(r, "KYOYU_SINK_MANAGEMENT_PORT"));
         if (config.batchCatchUpMaxEvents() < config.batchMaxEvents()) {
             r.problem("KYOYU_SINK_BATCH_CATCH_UP_MAX_EVENTS=" + config.batchCatchUpMaxEvents()
                     + " is below KYOYU_SINK_BATCH_MAX_EVENTS=" + config.batchMaxEvents() + "; set it at least as high");

@@ -16,9 +16,8 @@ import java.util.function.Supplier;
 public record ManagementPort(Integer port) {
     public static final String SOCKET = "management";
 
-    /** {@code prefix} is the service's setting prefix, e.g. {@code KYOYU_INGEST}. */
-    public static ManagementPort read(EnvReader r, String prefix) {
-        String name = prefix + "_MANAGEMENT_PORT";
+    /** {@code name} is the service's setting, e.g. KYOYU_INGEST_MANAGEMENT_PORT. */
+    public static ManagementPort read(EnvReader r, String name) {
         return new ManagementPort(r.string(name, null) == null ? null : r.port(name, 0));
     }
 

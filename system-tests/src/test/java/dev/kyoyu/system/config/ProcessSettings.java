@@ -2,6 +2,7 @@ package dev.kyoyu.system.config;
 
 import dev.kyoyu.embedder.EmbedderConfig;
 import dev.kyoyu.ingest.IngestConfig;
+import dev.kyoyu.ingest.admin.cli.AgentsCliConfig;
 import dev.kyoyu.query.QueryConfig;
 import dev.kyoyu.service.config.ConfigException;
 import dev.kyoyu.service.config.SettingRead;
@@ -28,6 +29,7 @@ final class ProcessSettings {
         PROCESSES.put("decision-stream", StreamConfig::fromEnv);
         PROCESSES.put("embedder", EmbedderConfig::fromEnv);
         PROCESSES.put("query-api", QueryConfig::fromEnv);
+        PROCESSES.put("agents CLI", AgentsCliConfig::fromEnv);
     }
 
     private ProcessSettings() {

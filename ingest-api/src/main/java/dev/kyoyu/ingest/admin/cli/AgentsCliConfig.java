@@ -12,9 +12,9 @@ import java.util.Map;
  * @param adminId   the admin agent whose key is in {@code keyFile}
  * @param keyFile   {@code $KYOYU_HOME/admin-api-key}, written by the bootstrap
  */
-record AgentsCliConfig(URI ingestUrl, String adminId, Path keyFile) {
+public record AgentsCliConfig(URI ingestUrl, String adminId, Path keyFile) {
 
-    static AgentsCliConfig fromEnv(Map<String, String> env) {
+    public static AgentsCliConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
         int port = r.port("KYOYU_INGEST_PORT", 8080);
         URI url = r.optionalHttpUrl("KYOYU_INGEST_URL");
