@@ -1,5 +1,6 @@
 package dev.kyoyu.sink.consume;
 
+import dev.kyoyu.service.retry.Backoff;
 import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.sink.batch.PendingBatch;
 import dev.kyoyu.sink.copy.EarlierWrites;
