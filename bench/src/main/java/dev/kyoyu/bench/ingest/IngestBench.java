@@ -6,11 +6,11 @@ import dev.kyoyu.bench.BenchEnv;
 import dev.kyoyu.bench.load.EventMix;
 import dev.kyoyu.bench.report.Percentiles;
 import dev.kyoyu.bench.stack.BenchTopics;
-import dev.kyoyu.bench.stack.ChildProcess;
 import dev.kyoyu.bench.stack.CpuMeter;
-import dev.kyoyu.bench.stack.Ports;
+import dev.kyoyu.bench.stack.ProcStats;
 import dev.kyoyu.schemas.Topics;
 import dev.kyoyu.schemas.event.EventJson;
+import dev.kyoyu.testsupport.ChildProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,7 +70,7 @@ public final class IngestBench {
             String topic = topics.create("ingest", partitions);
             String jwtSecret = randomSecret();
             String apiKeySecret = randomSecret();
-            int port = Ports.free();
+            int port = ChildProcess.freePort();
             Map<String, String> childEnv = new LinkedHashMap<>();
             childEnv.put("KYOYU_INGEST_HOST", "127.0.0.1");
             childEnv.put("KYOYU_INGEST_PORT", Integer.toString(port));
@@ -91,11 +91,11 @@ public final class IngestBench {
 
             List<String> jvm = new ArrayList<>(List.of("-Xmx" + env.serviceHeap()));
             jvm.addAll(options.serviceJvmArgs());
-            ChildProcess service = ChildProcess.startJava("ingest-api", jvm,
-                    env.classpathOf("ingest-api"), MAIN, List.of(), childEnv, workDir.resolve("ingest-api.log"));
+            ChildProcess service = ChildProcess.java(MAIN).name("ingest-api").jvmArgs(jvm).classpath(env.classpathOf("ingest-api"))
+                    .env(childEnv).withoutInheritedSettings().log(workDir.resolve("ingest-api.log")).start();
             try (service) {
-                Ports.awaitHealthy(service, port, Duration.ofSeconds(60));
-                results.startupPeakRssKib = service.peakRssKib();
+                service.awaitHealthy(port, Duration.ofSeconds(60));
+                results.startupPeakRssKib = ProcStats.peakRssKib(service.pid());
                 HttpLoad load = new HttpLoad(port);
                 List<String> agentIds = IntStream.range(0, options.clients()).mapToObj(i -> String.format("bench-agent-%04d", i)).toList();
                 List<HttpLoad.Agent> agents = load.signIn(agentIds, agent -> apiKey(apiKeySecret, agent));
@@ -114,7 +114,7 @@ public final class IngestBench {
                     System.err.printf("batch %,d: %,.0f events/s, %,.0f requests/s, p99 %.1f ms, %d errors%n", batch,
                             phase.eventsPerSecond(), phase.requestsPerSecond(), phase.latencyNanos().at(99) / 1e6, phase.errorCount());
                 }
-                results.lifetimePeakRssKib = service.peakRssKib();
+                results.lifetimePeakRssKib = ProcStats.peakRssKib(service.pid());
             }
             results.serviceExitCode = service.process().exitValue();
 
