@@ -68,7 +68,7 @@ public final class ChildProcess implements AutoCloseable {
     public static final class Builder {
         private final String mainClass;
         private String name;
-        private String classpath = System.getProperty("java.class.path");
+        private String classpath;
         private final List<String> jvmArgs = new ArrayList<>();
         private final List<String> args = new ArrayList<>();
         private final Map<String, String> env = new LinkedHashMap<>();
@@ -149,7 +149,14 @@ public final class ChildProcess implements AutoCloseable {
             }
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(jvmArgs);
-            command.addAll(List.of("-cp", classpath, mainClass));
+            if (classpath == null) {
+                // This JVM's classpath holds test-support's logback-test.xml; the service logs as in production,
+                // JSON to its stdout, which is its log file.
+                command.addAll(List.of("-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path")));
+            } else {
+                command.addAll(List.of("-cp", classpath));
+            }
+            command.add(mainClass);
             command.addAll(args);
             Path logFile = log != null ? log
                     : Path.of("target", "child-logs", name + "-" + (port > 0 ? port : ProcessHandle.current().pid() + "-" + System.nanoTime()) + ".log");
