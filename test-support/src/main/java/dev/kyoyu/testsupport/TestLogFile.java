@@ -26,6 +26,12 @@ public final class TestLogFile implements TestExecutionExceptionHandler, Lifecyc
         SeeLog() {
             super("the log of this test JVM is " + FILE, null, false, false);
         }
+
+        /** Printed after "Suppressed:" under the failure; the class name would only be noise. */
+        @Override
+        public String toString() {
+            return getMessage();
+        }
     }
 
     @Override
