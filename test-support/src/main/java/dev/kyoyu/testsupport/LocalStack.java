@@ -163,8 +163,8 @@ public final class LocalStack implements AutoCloseable {
         return runWithin(COMMAND_TIMEOUT, kyoyuArgs);
     }
 
-    public String runWithin(Duration timeout, String... kyoyuArgs) {
-        return LauncherRun.run(repo, name, env, timeout, true, kyoyuArgs).output();
+    private String runWithin(Duration timeout, String... kyoyuArgs) {
+        return LauncherRun.run(repo, name, env, timeout, kyoyuArgs);
     }
 
     // --- where things are ----------------------------------------------------------------------
