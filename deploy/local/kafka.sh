@@ -14,7 +14,6 @@ source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 KAFKA_POM="$KYOYU_REPO/deploy/local/kafka/pom.xml"
 KAFKA_LOG4J="$KYOYU_REPO/deploy/local/kafka/log4j2.xml"
 KAFKA_DIR="$KYOYU_HOME/kafka"
-LEGACY_LIBS="$KAFKA_DIR/libs" # where libs lived before instances shared a cache
 KAFKA_DATA="$KAFKA_DIR/data"
 KAFKA_CONF="$KAFKA_DIR/config/server.properties" # its path in our command line marks the broker as ours
 KAFKA_TOOLS_CONF="$KAFKA_DIR/config/tools.properties"
@@ -70,14 +69,6 @@ install_libs() {
   fi
   printf '%s\n' "$KAFKA_FINGERPRINT" >"$partial/.fingerprint"
   mv "$partial" "$KAFKA_LIBS"
-}
-
-# The old layout kept the jars inside the instance; once its broker is stopped they are only
-# a second copy of the cache.
-remove_legacy_libs() {
-  [[ -d $LEGACY_LIBS ]] || return 0
-  rm -rf "$LEGACY_LIBS"
-  say "kafka: removed $LEGACY_LIBS (the jars now live in $KYOYU_CACHE/kafka)"
 }
 
 # --- configuration -----------------------------------------------------------------------------
@@ -191,7 +182,6 @@ cmd_start() {
     say "kafka: already running (pid $pid, port $(running_port))"
     return 0
   fi
-  remove_legacy_libs
   require_free_port kafka "$KYOYU_KAFKA_PORT"
   require_free_port "kafka controller" "$KYOYU_KAFKA_CONTROLLER_PORT"
   write_config

@@ -23,10 +23,6 @@ PG_CLUSTER="$PG_INSTANCES/$KYOYU_INSTANCE"
 PG_DATA="$PG_CLUSTER/pgdata"
 PG_LOG="$PG_CLUSTER/postgres.log"
 PG_DATABASE=kyoyu
-# Before instances, each checkout had its own root inside .kyoyu with the cluster here.
-LEGACY_ROOT="$KYOYU_HOME/postgres/root"
-LEGACY_DATA="/var/lib/kyoyu/pgdata"
-LEGACY_LOG="/var/log/kyoyu/postgres.log"
 PG_PACKAGES="postgresql-$PG_MAJOR,postgresql-$PG_MAJOR-timescaledb,postgresql-$PG_MAJOR-pgvector"
 
 usage() {
@@ -87,52 +83,6 @@ bootstrap_root() {
   rm -rf "$PG_ROOT"
   mv "$partial" "$PG_ROOT"
   say "installed in $((SECONDS - started)) s"
-}
-
-# --- the layout before instances ---------------------------------------------------------------
-
-legacy_running_pid() {
-  local pidfile="$LEGACY_ROOT$LEGACY_DATA/postmaster.pid" pid
-  [[ -r $pidfile ]] || return 1
-  pid=$(head -n 1 "$pidfile")
-  [[ $pid =~ ^[0-9]+$ && -e /proc/$pid ]] || return 1
-  [[ $(readlink "/proc/$pid/root" 2>/dev/null) == "$(readlink -f "$LEGACY_ROOT")" ]] || return 1
-  printf '%s\n' "$pid"
-}
-
-# A tree made before instances has its own root in $KYOYU_HOME/postgres/root. While a server still
-# runs from it, every command works on it as before (so `stop` and `status` find it); once it is
-# stopped, `start` moves it (move_legacy_layout).
-use_legacy_root_while_running() {
-  [[ -d $LEGACY_ROOT ]] && legacy_running_pid >/dev/null || return 0
-  PG_ROOT=$LEGACY_ROOT PG_DATA=$LEGACY_DATA PG_LOG=$LEGACY_LOG
-}
-
-# The old root becomes the shared one if there is none yet, and its cluster moves to this
-# instance's place in the shared root: nothing is downloaded again and no data is lost.
-move_legacy_layout() {
-  [[ -d $LEGACY_ROOT ]] && ! legacy_running_pid >/dev/null || return 0
-  local from_root=$LEGACY_ROOT
-  if ! installed && [[ -x $LEGACY_ROOT$PG_BIN/postgres ]]; then
-    mkdir -p "$(dirname "$PG_ROOT")"
-    mv "$LEGACY_ROOT" "$PG_ROOT"
-    from_root=$PG_ROOT
-    say "postgres: moved the PostgreSQL root to $PG_ROOT, shared by every instance"
-  fi
-  if [[ -f $from_root$LEGACY_DATA/PG_VERSION && ! -e $PG_ROOT$PG_DATA ]] && installed; then
-    mkdir -p "$PG_ROOT$PG_CLUSTER"
-    mv "$from_root$LEGACY_DATA" "$PG_ROOT$PG_DATA"
-    printf '%s\n' "$KYOYU_HOME" >"$PG_ROOT$PG_CLUSTER/owner"
-    chown -R "$(pg_ids)" "$PG_ROOT$PG_CLUSTER"
-    say "postgres: moved this instance's cluster to $PG_ROOT$PG_DATA"
-  fi
-  [[ -d $LEGACY_ROOT ]] || return 0
-  if [[ -f $LEGACY_ROOT$LEGACY_DATA/PG_VERSION ]]; then
-    say "postgres: left $LEGACY_ROOT in place: its cluster could not be moved (is $PG_ROOT$PG_DATA taken?)"
-    return 0
-  fi
-  remove_partial_root "$LEGACY_ROOT"
-  say "postgres: removed the old per-instance root $LEGACY_ROOT"
 }
 
 # Clusters of instances whose directory is gone (a test run killed before it could clean up).
@@ -276,7 +226,6 @@ cmd_start() {
     return 0
   fi
   require_root
-  with_lock "$KYOYU_CACHE/postgres.lock" move_legacy_layout
   install_root
   with_lock "$KYOYU_CACHE/postgres.lock" prune_orphaned_clusters
   init_cluster
@@ -390,7 +339,6 @@ cmd_purge() {
     cmd_stop
   fi
   require_root
-  with_lock "$KYOYU_CACHE/postgres.lock" move_legacy_layout
   rm -rf "${PG_ROOT:?}${PG_CLUSTER:?}"
   rm -f "$KYOYU_LOGS/postgres.log"
   say "postgres: deleted the cluster $PG_ROOT$PG_CLUSTER"
@@ -406,7 +354,6 @@ cmd_status() {
   fi
 }
 
-use_legacy_root_while_running
 case "${1:-}" in
   install) cmd_install ;;
   start) cmd_start ;;

@@ -2,7 +2,7 @@ package dev.kyoyu.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.kyoyu.testsupport.ChildService;
+import dev.kyoyu.testsupport.ChildProcess;
 import dev.kyoyu.testsupport.TestStack;
 import dev.kyoyu.testsupport.TestTopics;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ class StreamProcessIT {
                 "KYOYU_STREAM_TOPIC_PARTITIONS", "1",
                 "KYOYU_STREAM_APPLICATION_ID", "dsp-it-" + suffix,
                 "KYOYU_STREAM_STATE_DIR", stateDir.toString());
-        try (ChildService child = ChildService.start(StreamMain.class, env, "KYOYU_STREAM_PORT", "256m")) {
+        try (ChildProcess child = ChildProcess.java(StreamMain.class).heap("256m").env(env).httpPort("KYOYU_STREAM_PORT").startHealthy()) {
             assertEquals(0, child.terminate());
         }
     }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyoyu.schemas.event.EventJson;
 import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.auth.TokenKeys;
-import dev.kyoyu.testsupport.ChildService;
+import dev.kyoyu.testsupport.ChildProcess;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.TestAgents;
 import dev.kyoyu.testsupport.TestSecrets;
@@ -35,21 +35,21 @@ class NdjsonStreamIT {
     private static final String AGENT = "bulk-agent";
     private static final int EVENTS = 100_000;
     private static String topic;
-    private static ChildService ingest;
+    private static ChildProcess ingest;
     private static String token;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         topic = TestTopics.create("ndjson", 3);
-        ingest = ChildService.start(IngestMain.class, Map.of(
+        ingest = ChildProcess.java(IngestMain.class).heap("64m").httpPort("KYOYU_INGEST_PORT").env(Map.of(
                 "KYOYU_KAFKA_BOOTSTRAP", TestStack.kafkaBootstrap(),
                 "KYOYU_EVENTS_TOPIC", topic,
                 TokenKeys.SIGNING_KEY, TestTokens.PRIMARY.signingSetting(),
                 TokenKeys.VERIFY_KEYS, TestTokens.verifySettings(TestTokens.PRIMARY),
                 "KYOYU_IDENTITIES_TOPIC", TestTopics.create("ndjson-identities", 1),
                 "KYOYU_ID_SECRET", TestSecrets.ID,
-                "KYOYU_INGEST_PRODUCER_BUFFER_BYTES", Integer.toString(8 * 1024 * 1024)),
-                "KYOYU_INGEST_PORT", "64m");
+                "KYOYU_INGEST_PRODUCER_BUFFER_BYTES", Integer.toString(8 * 1024 * 1024)))
+                .startHealthy();
         token = TestTokens.token(AGENT, Role.AGENT);
     }
 

@@ -12,7 +12,7 @@ import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.sink.SinkApp;
 import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.testsupport.Await;
-import dev.kyoyu.testsupport.ChildService;
+import dev.kyoyu.testsupport.ChildProcess;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.TestAgents;
 import dev.kyoyu.testsupport.ServiceEnv;
@@ -45,7 +45,7 @@ class IdempotentRetriesIT {
     private static TestDatabase db;
     private static String topic;
     private static IngestApp ingestA;
-    private static ChildService ingestB;
+    private static ChildProcess ingestB;
     private static SinkApp sink;
 
     @BeforeAll
@@ -56,7 +56,7 @@ class IdempotentRetriesIT {
         ingestA = IngestApp.start(IngestConfig.fromEnv(env));
         sink = SinkApp.start(SinkConfig.fromEnv(env));
 
-        ingestB = ChildService.start(IngestMain.class, env, "KYOYU_INGEST_PORT", "256m");
+        ingestB = ChildProcess.java(IngestMain.class).heap("256m").env(env).httpPort("KYOYU_INGEST_PORT").startHealthy();
     }
 
     @AfterAll

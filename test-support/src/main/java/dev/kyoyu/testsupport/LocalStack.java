@@ -1,13 +1,9 @@
 package dev.kyoyu.testsupport;
 
 import dev.kyoyu.schemas.identity.Role;
-import dev.kyoyu.testsupport.TestTokens;
-import java.io.BufferedReader;
+import org.slf4j.LoggerFactory;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,19 +16,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -57,13 +46,7 @@ public final class LocalStack implements AutoCloseable {
     /** A first run on a fresh machine downloads PostgreSQL and Kafka (about a minute). */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
-    /** Ports are drawn below Linux's ephemeral range (32768+), where client sockets never land. */
-    private static final int PORT_FLOOR = 20000;
-    private static final int PORT_CEILING = 32000;
-    /** Settings the launcher reads that are not the instance's own: kept from the test's environment. */
     private static final Pattern API_KEY = Pattern.compile("kyoyu_[0-9a-f]{16}_[A-Za-z0-9_-]{43}");
-    private static final Set<String> INHERITED = Set.of("KYOYU_CACHE", "KYOYU_DEBIAN_MIRROR");
-    private static final String OWNER_FILE = "owner.pid";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path repo;
@@ -73,7 +56,6 @@ public final class LocalStack implements AutoCloseable {
     private final int kafkaPort;
     private final int pgPort;
     private final int ingestPort;
-    private final int queryPort;
     private final int sinkBasePort;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
@@ -83,12 +65,12 @@ public final class LocalStack implements AutoCloseable {
         this.name = name;
         this.home = repo.resolve(".kyoyu/instances").resolve(name);
         Set<Integer> taken = new HashSet<>();
-        this.kafkaPort = freePorts(taken, 1);
-        int controllerPort = freePorts(taken, 1);
-        this.pgPort = freePorts(taken, 1);
-        this.ingestPort = freePorts(taken, 1);
-        this.queryPort = freePorts(taken, 1);
-        this.sinkBasePort = freePorts(taken, MAX_SINK_WORKERS);
+        this.kafkaPort = LoopbackPorts.free(taken, 1);
+        int controllerPort = LoopbackPorts.free(taken, 1);
+        this.pgPort = LoopbackPorts.free(taken, 1);
+        this.ingestPort = LoopbackPorts.free(taken, 1);
+        int queryPort = LoopbackPorts.free(taken, 1);
+        this.sinkBasePort = LoopbackPorts.free(taken, MAX_SINK_WORKERS);
 
         Map<String, String> e = new LinkedHashMap<>();
         e.put("KYOYU_HOME", home.toString());
@@ -98,9 +80,9 @@ public final class LocalStack implements AutoCloseable {
         e.put("KYOYU_INGEST_PORT", Integer.toString(ingestPort));
         e.put("KYOYU_QUERY_PORT", Integer.toString(queryPort));
         e.put("KYOYU_SINK_PORT", Integer.toString(sinkBasePort));
-        e.put("KYOYU_STREAM_PORT", Integer.toString(freePorts(taken, 1)));
-        e.put("KYOYU_EMBEDDER_PORT", Integer.toString(freePorts(taken, 1)));
-        e.put("KYOYU_PG_REPLICA_PORT", Integer.toString(freePorts(taken, 1)));
+        e.put("KYOYU_STREAM_PORT", Integer.toString(LoopbackPorts.free(taken, 1)));
+        e.put("KYOYU_EMBEDDER_PORT", Integer.toString(LoopbackPorts.free(taken, 1)));
+        e.put("KYOYU_PG_REPLICA_PORT", Integer.toString(LoopbackPorts.free(taken, 1)));
         // Generated here rather than by the launcher, so the test can mint tokens without reading files.
         e.putAll(TestTokens.env());
         e.put("KYOYU_ID_SECRET", randomSecret());
@@ -127,7 +109,7 @@ public final class LocalStack implements AutoCloseable {
         sweepAbandonedInstances(repo);
         String suffix = HexFormat.of().formatHex(randomBytes(3));
         LocalStack stack = new LocalStack(repo, name + "-" + suffix, settings);
-        stack.claim();
+        InstanceDirectory.claim(stack.home);
         return stack;
     }
 
@@ -165,10 +147,6 @@ public final class LocalStack implements AutoCloseable {
         return Long.parseLong(out.substring(out.lastIndexOf('\n') + 1).strip());
     }
 
-    public boolean isRunning(String component) {
-        return exec(COMMAND_TIMEOUT, false, "pid", component).exitCode() == 0;
-    }
-
     /**
      * How a service process last ended (its exit status; 128+N for signal N), as recorded by the
      * launcher's wrapper, or empty while it runs or before it ever ran.
@@ -187,62 +165,8 @@ public final class LocalStack implements AutoCloseable {
         return runWithin(COMMAND_TIMEOUT, kyoyuArgs);
     }
 
-    public String runWithin(Duration timeout, String... kyoyuArgs) {
-        return exec(timeout, true, kyoyuArgs).output();
-    }
-
-    private record Result(int exitCode, String output) {
-    }
-
-    private Result exec(Duration timeout, boolean mustSucceed, String... kyoyuArgs) {
-        List<String> command = new ArrayList<>();
-        command.add(repo.resolve("kyoyu").toString());
-        command.addAll(List.of(kyoyuArgs));
-        String shown = String.join(" ", command.subList(1, command.size()));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true);
-        Map<String, String> childEnv = builder.environment();
-        // The test may itself run under ./kyoyu test, whose KYOYU_* point at the shared stack.
-        childEnv.keySet().removeIf(key -> key.startsWith("KYOYU_") && !INHERITED.contains(key));
-        childEnv.putAll(env);
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run ./kyoyu " + shown, e);
-        }
-        StringBuilder output = new StringBuilder();
-        Thread pump = Thread.ofVirtual().start(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = lines.readLine()) != null; ) {
-                    System.out.println("[kyoyu " + name + "] " + line);
-                    synchronized (output) {
-                        output.append(line).append('\n');
-                    }
-                }
-            } catch (IOException e) {
-                // the process is gone; what was read is all there is
-            }
-        });
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                throw new AssertionError("./kyoyu " + shown + " did not finish within " + timeout + "; output:\n" + output);
-            }
-            pump.join(Duration.ofSeconds(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            throw new AssertionError("interrupted while running ./kyoyu " + shown, e);
-        }
-        String text;
-        synchronized (output) {
-            text = output.toString();
-        }
-        if (mustSucceed && process.exitValue() != 0) {
-            throw new AssertionError("./kyoyu " + shown + " exited with " + process.exitValue() + "; output:\n" + text);
-        }
-        return new Result(process.exitValue(), text);
+    private String runWithin(Duration timeout, String... kyoyuArgs) {
+        return LauncherRun.run(repo, name, env, timeout, kyoyuArgs);
     }
 
     // --- where things are ----------------------------------------------------------------------
@@ -276,21 +200,12 @@ public final class LocalStack implements AutoCloseable {
         return ingestPort;
     }
 
-    public int queryPort() {
-        return queryPort;
-    }
-
     /** Health/metrics port of sink worker {@code n} (1 is {@code sink-worker}, n is {@code sink-worker-n}). */
     public int sinkPort(int n) {
         if (n < 1 || n > MAX_SINK_WORKERS) {
             throw new IllegalArgumentException("sink worker " + n + " is outside 1.." + MAX_SINK_WORKERS);
         }
         return sinkBasePort + n - 1;
-    }
-
-    /** The launcher's name for sink worker {@code n}. */
-    public static String sinkWorker(int n) {
-        return n == 1 ? "sink-worker" : "sink-worker-" + n;
     }
 
     /** A working API key of the agent, as {@code ./kyoyu api-key} prints it (the agent is created, or its key rotated). */
@@ -367,114 +282,25 @@ public final class LocalStack implements AutoCloseable {
     @Override
     public void close() {
         try {
-            keepLogs();
+            InstanceDirectory.keepLogs(home, name);
             if (Files.exists(home)) {
                 run("destroy");
             }
         } finally {
-            deleteTree(home);
+            InstanceDirectory.delete(home);
             http.close();
         }
     }
 
-    private void keepLogs() {
-        Path logs = home.resolve("logs");
-        if (!Files.isDirectory(logs)) {
-            return;
-        }
-        Path kept = Path.of("target", "stack-logs", name);
-        try (Stream<Path> files = Files.list(logs)) {
-            Files.createDirectories(kept);
-            for (Path file : files.toList()) {
-                if (Files.isRegularFile(file)) { // follows the link to PostgreSQL's log inside the root
-                    Files.copy(file, kept.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            System.out.println("[kyoyu " + name + "] logs kept in " + kept.toAbsolutePath());
-        } catch (IOException e) {
-            System.out.println("[kyoyu " + name + "] could not keep the logs: " + e);
-        }
-    }
-
-    /** Marks the instance as this JVM's, so that a later run can tell it was abandoned if this JVM dies. */
-    private void claim() {
-        ProcessHandle self = ProcessHandle.current();
-        try {
-            Files.createDirectories(home);
-            Files.writeString(home.resolve(OWNER_FILE), self.pid() + " " + self.info().startInstant().map(Instant::toString).orElse("?") + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + home, e);
-        }
-    }
-
-    /**
-     * Destroys instances whose owning test JVM is gone (killed before it could close them), so their
-     * processes and clusters do not pile up. Instances without an owner file belong to a person.
-     */
+    /** Destroys instances whose owning test JVM is gone, so their processes and clusters do not pile up. */
     private static void sweepAbandonedInstances(Path repo) {
-        Path instances = repo.resolve(".kyoyu/instances");
-        if (!Files.isDirectory(instances)) {
-            return;
-        }
-        try (Stream<Path> dirs = Files.list(instances)) {
-            for (Path dir : dirs.toList()) {
-                Path owner = dir.resolve(OWNER_FILE);
-                if (Files.exists(owner) && !ownerAlive(Files.readString(owner).strip())) {
-                    System.out.println("[kyoyu] destroying abandoned instance " + dir.getFileName());
-                    new LocalStack(repo, dir.getFileName().toString(), Map.of()).close();
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + instances, e);
+        for (Path dir : InstanceDirectory.abandoned(repo.resolve(".kyoyu/instances"))) {
+            LoggerFactory.getLogger(LocalStack.class).info("[kyoyu] destroying abandoned instance {}", dir.getFileName());
+            new LocalStack(repo, dir.getFileName().toString(), Map.of()).close();
         }
     }
 
-    private static boolean ownerAlive(String owner) {
-        String[] parts = owner.split(" ");
-        Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(parts[0]));
-        return process.isPresent() && process.get().info().startInstant().map(Instant::toString).orElse("?").equals(parts[1]);
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
-        }
-    }
-
-    // --- ports and secrets ---------------------------------------------------------------------
-
-    /** The first of {@code count} consecutive loopback ports that are free now and not yet taken by this stack. */
-    private static int freePorts(Set<Integer> taken, int count) {
-        for (int attempt = 0; attempt < 1000; attempt++) {
-            int first = ThreadLocalRandom.current().nextInt(PORT_FLOOR, PORT_CEILING - count);
-            boolean free = true;
-            for (int port = first; port < first + count && free; port++) {
-                free = !taken.contains(port) && canBind(port);
-            }
-            if (free) {
-                for (int port = first; port < first + count; port++) {
-                    taken.add(port);
-                }
-                return first;
-            }
-        }
-        throw new IllegalStateException("no " + count + " free consecutive loopback ports between " + PORT_FLOOR + " and " + PORT_CEILING);
-    }
-
-    private static boolean canBind(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort() == port;
-        } catch (IOException e) {
-            return false;
-        }
-    }
+    // --- secrets -------------------------------------------------------------------------------
 
     private static String randomSecret() {
         return HexFormat.of().formatHex(randomBytes(32));

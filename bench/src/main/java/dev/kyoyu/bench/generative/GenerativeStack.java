@@ -3,7 +3,7 @@ package dev.kyoyu.bench.generative;
 import dev.kyoyu.bench.BenchEnv;
 import dev.kyoyu.bench.ingest.IngestBench;
 import dev.kyoyu.bench.stack.BenchDatabase;
-import dev.kyoyu.bench.stack.ChildProcess;
+import dev.kyoyu.testsupport.ChildProcess;
 import dev.kyoyu.bench.stack.Ports;
 import dev.kyoyu.testsupport.TestTokens;
 import java.io.IOException;
@@ -24,9 +24,9 @@ final class GenerativeStack implements AutoCloseable {
     }
 
     private final Map<String, ChildProcess> children = new LinkedHashMap<>();
-    final int ingestPort = Ports.free();
-    final int sinkPort = Ports.free();
-    final int streamPort = Ports.free();
+    final int ingestPort = ChildProcess.freePort();
+    final int sinkPort = ChildProcess.freePort();
+    final int streamPort = ChildProcess.freePort();
 
     private GenerativeStack() {
     }
@@ -68,9 +68,9 @@ final class GenerativeStack implements AutoCloseable {
             stack.launch(env, "sink-worker", "dev.kyoyu.sink.SinkMain", jvm, sink, work);
             stack.launch(env, "decision-stream", "dev.kyoyu.stream.StreamMain", jvm, stream, work);
             Duration startup = Duration.ofSeconds(90);
-            Ports.awaitHealthy(stack.children.get("ingest-api"), stack.ingestPort, startup);
-            Ports.awaitListening(stack.children.get("sink-worker"), stack.sinkPort, startup);
-            Ports.awaitHealthy(stack.children.get("decision-stream"), stack.streamPort, startup);
+            stack.children.get("ingest-api").awaitHealthy(stack.ingestPort, startup);
+            stack.children.get("sink-worker").awaitListening(stack.sinkPort, startup);
+            stack.children.get("decision-stream").awaitHealthy(stack.streamPort, startup);
             return stack;
         } catch (Exception | Error e) {
             stack.close();
@@ -79,7 +79,8 @@ final class GenerativeStack implements AutoCloseable {
     }
 
     private void launch(BenchEnv env, String name, String main, List<String> jvm, Map<String, String> childEnv, Path work) throws IOException {
-        children.put(name, ChildProcess.startJava(name, jvm, env.classpathOf(name), main, List.of(), childEnv, work.resolve(name + ".log")));
+        children.put(name, ChildProcess.java(main).name(name).jvmArgs(jvm).classpath(env.classpathOf(name)).env(childEnv)
+                .withoutInheritedSettings().log(work.resolve(name + ".log")).start());
     }
 
     /** /health of the sink and the stream as the run ends: part of what the bench found. */

@@ -3,10 +3,11 @@ package dev.kyoyu.bench.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kyoyu.bench.report.Percentiles;
 import dev.kyoyu.bench.report.Progress;
-import dev.kyoyu.bench.stack.ChildProcess;
 import dev.kyoyu.bench.stack.CpuMeter;
 import dev.kyoyu.bench.stack.LoopbackHttp;
+import dev.kyoyu.bench.stack.ProcStats;
 import dev.kyoyu.schemas.event.EventJson;
+import dev.kyoyu.testsupport.ChildProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -139,7 +140,7 @@ final class HttpLoad {
             }));
         }
         sleepUntil(windowStart);
-        boolean peakWindow = service.resetPeakRss();
+        boolean peakWindow = ProcStats.resetPeakRss(service.pid());
         CpuMeter.Window cpuWindow = cpu.start();
         long peakSampled = 0;
         try (ProgressBar bar = Progress.bar(label, 1, "ev")) {
@@ -149,13 +150,13 @@ final class HttpLoad {
                 double elapsed = Math.max(1e-3, (System.nanoTime() - windowStart) / 1e9);
                 bar.maxHint(Math.max(done + 1, (long) (done / elapsed * measure.toNanos() / 1e9)));
                 bar.stepTo(done);
-                peakSampled = Math.max(peakSampled, service.rssKib());
+                peakSampled = Math.max(peakSampled, ProcStats.rssKib(service.pid()));
             }
             bar.maxHint(events.get());
             bar.stepTo(events.get());
         }
         Map<String, Double> cores = cpuWindow.stop();
-        long peak = peakWindow ? service.peakRssKib() : Math.max(peakSampled, service.peakRssKib());
+        long peak = peakWindow ? ProcStats.peakRssKib(service.pid()) : Math.max(peakSampled, ProcStats.peakRssKib(service.pid()));
         for (Thread thread : threads) {
             thread.join();
         }

@@ -6,13 +6,13 @@ import dev.kyoyu.bench.BenchEnv;
 import dev.kyoyu.bench.load.EventMix;
 import dev.kyoyu.bench.report.Percentiles;
 import dev.kyoyu.bench.stack.BenchTopics;
-import dev.kyoyu.bench.stack.ChildProcess;
 import dev.kyoyu.bench.stack.CpuMeter;
-import dev.kyoyu.bench.stack.Ports;
+import dev.kyoyu.bench.stack.ProcStats;
 import dev.kyoyu.schemas.Topics;
 import dev.kyoyu.schemas.event.EventJson;
 import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.testsupport.TestTokens;
+import dev.kyoyu.testsupport.ChildProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -101,7 +101,7 @@ public final class IngestBench {
     /** Every phase on a fresh ingest-api whose rate limiting is {@code mode}: off, in-process or redis. */
     private IngestResults.ModeRun runMode(String mode, Map<String, String> baseEnv,
                                           Map<Integer, List<byte[]>> pools, int warmupBatch) throws Exception {
-        int port = Ports.free();
+        int port = ChildProcess.freePort();
         Map<String, String> childEnv = new LinkedHashMap<>(baseEnv);
         childEnv.put("KYOYU_INGEST_PORT", Integer.toString(port));
         childEnv.putAll(rateLimitEnv(mode));
@@ -110,11 +110,11 @@ public final class IngestBench {
         List<HttpLoad.PhaseResult> phases = new ArrayList<>();
         long startupPeak;
         long lifetimePeak;
-        ChildProcess service = ChildProcess.startJava("ingest-api", jvm, env.classpathOf("ingest-api"), MAIN, List.of(), childEnv,
-                workDir.resolve("ingest-api-" + mode + ".log"));
+        ChildProcess service = ChildProcess.java(MAIN).name("ingest-api").jvmArgs(jvm).classpath(env.classpathOf("ingest-api"))
+                .env(childEnv).withoutInheritedSettings().log(workDir.resolve("ingest-api-" + mode + ".log")).start();
         try (service) {
-            Ports.awaitHealthy(service, port, Duration.ofSeconds(60));
-            startupPeak = service.peakRssKib();
+            service.awaitHealthy(port, Duration.ofSeconds(60));
+            startupPeak = ProcStats.peakRssKib(service.pid());
             HttpLoad load = new HttpLoad(port);
             // Agents of their own per mode: a mode never starts with buckets another mode emptied.
             List<String> agentIds = IntStream.range(0, options.clients())
@@ -134,7 +134,7 @@ public final class IngestBench {
                 System.err.printf("rate limits %s, batch %,d: %,.0f events/s, %,.0f requests/s, p99 %.1f ms, %d errors%n", mode, batch,
                         phase.eventsPerSecond(), phase.requestsPerSecond(), phase.latencyNanos().at(99) / 1e6, phase.errorCount());
             }
-            lifetimePeak = service.peakRssKib();
+            lifetimePeak = ProcStats.peakRssKib(service.pid());
         }
         return new IngestResults.ModeRun(mode, phases, startupPeak, lifetimePeak, service.process().exitValue());
     }

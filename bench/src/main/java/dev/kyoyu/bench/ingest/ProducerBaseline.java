@@ -2,8 +2,9 @@ package dev.kyoyu.bench.ingest;
 
 import dev.kyoyu.bench.BenchEnv;
 import dev.kyoyu.bench.report.Progress;
-import dev.kyoyu.bench.stack.ChildProcess;
 import dev.kyoyu.bench.stack.CpuMeter;
+import dev.kyoyu.bench.stack.ProcStats;
+import dev.kyoyu.testsupport.ChildProcess;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -49,8 +50,9 @@ final class ProducerBaseline {
         args.add("--command-property");
         args.addAll(producerProps);
         String classpath = env.repo().resolve("bench/target/bench.jar") + ":" + env.repo().resolve("bench/target/lib") + "/*";
-        ChildProcess child = ChildProcess.startJava("ProducerPerformance", List.of("-Xmx" + env.serviceHeap(),
-                        "-Dlogback.configurationFile=" + dev.kyoyu.bench.BenchMain.LOGBACK_CONFIG), classpath, MAIN, args, Map.of(), log);
+        ChildProcess child = ChildProcess.java(MAIN).name("ProducerPerformance").jvmArgs(List.of("-Xmx" + env.serviceHeap(),
+                        "-Dlogback.configurationFile=" + dev.kyoyu.bench.BenchMain.LOGBACK_CONFIG)).classpath(classpath).args(args)
+                .withoutInheritedSettings().log(log).start();
         CpuMeter.Window window = cpu.copy().addProcess("ProducerPerformance", child.pid()).start();
         List<Matcher> summaries = new ArrayList<>();
         try (child; ProgressBar bar = Progress.bar(label, records + warmup, "rec");
@@ -80,7 +82,7 @@ final class ProducerBaseline {
                 if (exited) {
                     break;
                 }
-                peak = Math.max(peak, child.peakRssKib());
+                peak = Math.max(peak, ProcStats.peakRssKib(child.pid()));
                 window.sample();
                 Thread.sleep(200);
             }

@@ -3,11 +3,11 @@ package dev.kyoyu.bench.query;
 import dev.kyoyu.bench.BenchEnv;
 import dev.kyoyu.bench.ingest.IngestBench;
 import dev.kyoyu.bench.stack.BenchDatabase;
-import dev.kyoyu.bench.stack.ChildProcess;
 import dev.kyoyu.bench.stack.CpuMeter;
-import dev.kyoyu.bench.stack.Ports;
+import dev.kyoyu.bench.stack.ProcStats;
 import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.auth.TokenKeys;
+import dev.kyoyu.testsupport.ChildProcess;
 import dev.kyoyu.testsupport.TestTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,7 +65,7 @@ final class QueryStack implements AutoCloseable {
     static QueryStack start(BenchEnv env, BenchDatabase db, Topics topics, QueryOptions options, Path logDir) throws Exception {
         String suffix = db.name() + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
         QueryStack stack = new QueryStack(env, options.keep(), "bench-query-stream-" + suffix,
-                "bench-query-sink-" + suffix, logDir.resolve("decision-stream-state"), Ports.free(), Ports.free());
+                "bench-query-sink-" + suffix, logDir.resolve("decision-stream-state"), ChildProcess.freePort(), ChildProcess.freePort());
         try {
             Map<String, String> common = new LinkedHashMap<>();
             common.put("KYOYU_KAFKA_BOOTSTRAP", env.kafkaBootstrap());
@@ -81,7 +81,7 @@ final class QueryStack implements AutoCloseable {
             ingest.remove("KYOYU_DECISIONS_TOPIC");
             ingest.remove("KYOYU_CONFLICTS_TOPIC");
 
-            int sinkPort = Ports.free();
+            int sinkPort = ChildProcess.freePort();
             Map<String, String> sink = new LinkedHashMap<>(common);
             sink.putAll(pg);
             sink.put("KYOYU_SINK_PORT", Integer.toString(sinkPort));
@@ -89,14 +89,14 @@ final class QueryStack implements AutoCloseable {
             sink.put("KYOYU_SINK_GROUP", stack.sinkGroup);
             sink.put("KYOYU_SINK_DECISIONS", "true");
 
-            int streamPort = Ports.free();
+            int streamPort = ChildProcess.freePort();
             Map<String, String> stream = new LinkedHashMap<>(common);
             stream.put("KYOYU_STREAM_PORT", Integer.toString(streamPort));
             stream.put("KYOYU_STREAM_APPLICATION_ID", stack.streamApplicationId);
             stream.put("KYOYU_STREAM_STATE_DIR", stack.streamState.toString());
             stream.put("KYOYU_DECISIONS_REJECTED_TOPIC", topics.rejected());
 
-            int embedderPort = Ports.free();
+            int embedderPort = ChildProcess.freePort();
             Map<String, String> embedder = new LinkedHashMap<>(pg);
             embedder.put("KYOYU_EMBEDDER_PORT", Integer.toString(embedderPort));
 
@@ -118,11 +118,11 @@ final class QueryStack implements AutoCloseable {
             stack.launch("query-api", "dev.kyoyu.query.QueryMain", 0, diagnosed, query, logDir);
 
             Duration startup = Duration.ofSeconds(90);
-            Ports.awaitHealthy(stack.children.get("ingest-api"), stack.ingestPort, startup);
-            Ports.awaitListening(stack.children.get("sink-worker"), sinkPort, startup);
-            Ports.awaitHealthy(stack.children.get("decision-stream"), streamPort, startup);
-            Ports.awaitHealthy(stack.children.get("embedder"), embedderPort, startup);
-            Ports.awaitHealthy(stack.children.get("query-api"), stack.queryPort, startup);
+            stack.children.get("ingest-api").awaitHealthy(stack.ingestPort, startup);
+            stack.children.get("sink-worker").awaitListening(sinkPort, startup);
+            stack.children.get("decision-stream").awaitHealthy(streamPort, startup);
+            stack.children.get("embedder").awaitHealthy(embedderPort, startup);
+            stack.children.get("query-api").awaitHealthy(stack.queryPort, startup);
             return stack;
         } catch (Exception | Error e) {
             stack.close();
@@ -132,8 +132,8 @@ final class QueryStack implements AutoCloseable {
 
     private void launch(String name, String main, int niceness, List<String> jvm, Map<String, String> childEnv, Path logDir)
             throws IOException {
-        children.put(name, ChildProcess.startJava(niceness, name, jvm, env.classpathOf(name), main, List.of(), childEnv,
-                logDir.resolve(name + ".log")));
+        children.put(name, ChildProcess.java(main).name(name).niceness(niceness).jvmArgs(jvm).classpath(env.classpathOf(name))
+                .env(childEnv).withoutInheritedSettings().log(logDir.resolve(name + ".log")).start());
     }
 
     /** An agent's bearer token, renewed before it expires: a full-size run outlasts a token's hour. */
@@ -214,7 +214,7 @@ final class QueryStack implements AutoCloseable {
     /** Peak RSS (VmHWM, KiB) of each child; -1 for one that is gone. */
     Map<String, Long> peakRss() {
         Map<String, Long> peaks = new LinkedHashMap<>();
-        children.forEach((name, child) -> peaks.put(name, child.peakRssKib()));
+        children.forEach((name, child) -> peaks.put(name, ProcStats.peakRssKib(child.pid())));
         return peaks;
     }
 

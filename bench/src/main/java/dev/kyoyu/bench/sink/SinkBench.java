@@ -5,6 +5,7 @@ import dev.kyoyu.bench.load.SizeProfile;
 import dev.kyoyu.bench.stack.BenchDatabase;
 import dev.kyoyu.bench.stack.BenchTopics;
 import dev.kyoyu.bench.stack.CpuMeter;
+import dev.kyoyu.bench.stack.ProcStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -65,7 +66,7 @@ public final class SinkBench {
             CpuMeter cpu = new CpuMeter();
             long postmaster = BenchDatabase.postmasterPid(env);
             if (postmaster > 0) {
-                cpu.add("postgresql", () -> dev.kyoyu.bench.stack.ProcStats.treeCpuTicks(postmaster));
+                cpu.add("postgresql", () -> ProcStats.treeCpuTicks(postmaster));
             }
             env.kafkaBrokerPid().ifPresent(pid -> cpu.addProcess("kafka broker", pid));
             results.pgVersion = BenchDatabase.serverVersion(env);

@@ -3,9 +3,10 @@ package dev.kyoyu.bench.sink;
 import dev.kyoyu.bench.BenchEnv;
 import dev.kyoyu.bench.report.Progress;
 import dev.kyoyu.bench.stack.BenchDatabase;
-import dev.kyoyu.bench.stack.ChildProcess;
 import dev.kyoyu.bench.stack.CpuMeter;
 import dev.kyoyu.bench.stack.Ports;
+import dev.kyoyu.bench.stack.ProcStats;
+import dev.kyoyu.testsupport.ChildProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -70,11 +71,11 @@ final class SinkRun {
             Instant launched = Instant.now();
             try {
                 for (int i = 0; i < config.workers(); i++) {
-                    int port = Ports.free();
+                    int port = ChildProcess.freePort();
                     ports.add(port);
-                    workers.add(ChildProcess.startJava("sink-worker-" + (i + 1), jvm,
-                            env.classpathOf("sink-worker"), MAIN, List.of(), workerEnv(env, db, topic, deadLetterTopic, group, port,
-                                    config), logDir.resolve(config.key() + "-sink-worker-" + (i + 1) + ".log")));
+                    workers.add(ChildProcess.java(MAIN).name("sink-worker-" + (i + 1)).jvmArgs(jvm).classpath(env.classpathOf("sink-worker"))
+                            .env(workerEnv(env, db, topic, deadLetterTopic, group, port, config)).withoutInheritedSettings()
+                            .log(logDir.resolve(config.key() + "-sink-worker-" + (i + 1) + ".log")).start());
                 }
                 CpuMeter cpu = baseCpu.copy();
                 for (ChildProcess worker : workers) {
@@ -137,7 +138,7 @@ final class SinkRun {
                 }
                 bar.stepTo(stored);
                 for (int i = 0; i < workers.size(); i++) {
-                    maxRss.set(i, Math.max(maxRss.get(i), workers.get(i).rssKib()));
+                    maxRss.set(i, Math.max(maxRss.get(i), ProcStats.rssKib(workers.get(i).pid())));
                 }
                 if (window != null) {
                     window.sample();
@@ -202,7 +203,7 @@ final class SinkRun {
         } catch (IOException | InterruptedException | RuntimeException e) {
             System.err.println("could not read " + worker.name() + "'s /metrics: " + e);
         }
-        return new WorkerReport(worker.peakRssKib(), maxSampledRss, m.getOrDefault("kyoyu_events_stored_total", Double.NaN),
+        return new WorkerReport(ProcStats.peakRssKib(worker.pid()), maxSampledRss, m.getOrDefault("kyoyu_events_stored_total", Double.NaN),
                 m.getOrDefault("kyoyu_events_batch_flush_duration_seconds_sum", Double.NaN),
                 m.getOrDefault("kyoyu_events_batch_flush_duration_seconds_count", Double.NaN),
                 m.getOrDefault("kyoyu_events_batch_write_duration_seconds_sum", Double.NaN),

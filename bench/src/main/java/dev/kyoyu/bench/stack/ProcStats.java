@@ -27,6 +27,25 @@ public final class ProcStats {
         return -1;
     }
 
+    /** Peak resident set size since start (or since {@link #resetPeakRss}), in KiB: VmHWM; -1 when gone. */
+    public static long peakRssKib(long pid) {
+        return statusKib(pid, "VmHWM");
+    }
+
+    public static long rssKib(long pid) {
+        return statusKib(pid, "VmRSS");
+    }
+
+    /** Starts a new peak-RSS window (Linux: writing 5 to clear_refs resets VmHWM); false if refused. */
+    public static boolean resetPeakRss(long pid) {
+        try {
+            Files.writeString(Path.of("/proc", Long.toString(pid), "clear_refs"), "5");
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Fields of /proc/PID/stat after the command name (index 0 = state, the 3rd field); null when gone. */
     static String[] statFields(long pid) {
         try {

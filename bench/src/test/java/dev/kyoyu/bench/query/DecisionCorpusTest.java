@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kyoyu.schemas.decision.DecisionEvents;
 import dev.kyoyu.schemas.decision.DecisionStep;
-import dev.kyoyu.schemas.event.DecisionValidator;
+import dev.kyoyu.schemas.decision.DecisionValidator;
 import dev.kyoyu.schemas.event.TracedDecision;
 import java.time.Instant;
 import java.util.HashMap;

@@ -1,12 +1,16 @@
 package dev.kyoyu.stream.assembly;
 
+import static dev.kyoyu.schemas.decision.DecisionLimits.MAX_ITEMS;
+import static dev.kyoyu.schemas.decision.DecisionLimits.MAX_OPEN_PER_RUN;
+import static dev.kyoyu.schemas.decision.DecisionLimits.MAX_REASONING;
+
 import dev.kyoyu.schemas.decision.DecisionEvents;
 import dev.kyoyu.schemas.decision.DecisionRecord;
 import dev.kyoyu.schemas.decision.DecisionStep;
-import dev.kyoyu.schemas.decision.InvalidDecisionEvent;
+import dev.kyoyu.schemas.decision.DecisionValidator;
+import dev.kyoyu.schemas.decision.InvalidDecision;
 import dev.kyoyu.schemas.decision.RejectedDecisionEvent;
 import dev.kyoyu.schemas.event.AgentEvent;
-import dev.kyoyu.schemas.event.DecisionValidator;
 import dev.kyoyu.schemas.event.EventJson;
 import dev.kyoyu.schemas.event.EventTypes;
 import dev.kyoyu.schemas.event.TimeWindow;
@@ -48,9 +52,6 @@ public final class DecisionAssembler implements Processor<String, AgentEvent, St
     public static final String REJECTED_CHILD = "rejected-out";
 
     private static final Logger LOG = LoggerFactory.getLogger(DecisionAssembler.class);
-    private static final int MAX_ITEMS = 100;
-    private static final int MAX_REASONING = 100_000;
-    private static final int MAX_OPEN_PER_RUN = 100;
     private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
 
     private final StreamMetrics metrics;
@@ -124,7 +125,7 @@ public final class DecisionAssembler implements Processor<String, AgentEvent, St
         TracedDecision d;
         try {
             d = DecisionValidator.parse(event.payload(), "payload", null);
-        } catch (DecisionValidator.InvalidDecision e) {
+        } catch (InvalidDecision e) {
             throw new Rejected(RejectReason.INVALID_PAYLOAD, e.field(), e.getMessage());
         }
         requireUnusedId(d.id(), "payload.id");
@@ -137,7 +138,7 @@ public final class DecisionAssembler implements Processor<String, AgentEvent, St
         DecisionStep step;
         try {
             step = DecisionEvents.parse(event.eventType(), event.payload());
-        } catch (InvalidDecisionEvent e) {
+        } catch (InvalidDecision e) {
             throw new Rejected(RejectReason.INVALID_PAYLOAD, e.field(), e.reason());
         }
         switch (step) {

@@ -3,6 +3,7 @@ package dev.kyoyu.embedder.claim;
 import dev.kyoyu.embedder.provider.EmbeddingException;
 import dev.kyoyu.embedder.provider.EmbeddingProvider;
 import dev.kyoyu.embedder.provider.EmbeddingSettings.ClientVectors;
+import dev.kyoyu.service.retry.Backoff;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -66,8 +68,8 @@ public final class EmbeddingWorker implements AutoCloseable {
         this.clientVectors = clientVectors;
         this.batchSize = batchSize;
         this.lockHoldMillis = providerTimeout.toMillis() + 30_000;
-        this.idle = new Backoff(idleMin, idleMax);
-        this.retry = new Backoff(idleMin, retryMax);
+        this.idle = new Backoff(idleMin, idleMax, ThreadLocalRandom.current());
+        this.retry = new Backoff(idleMin, retryMax, ThreadLocalRandom.current());
         this.storedByModel = Counter.builder("kyoyu.embeddings.stored").tag("source", "model").register(registry);
         this.storedFromClient = Counter.builder("kyoyu.embeddings.stored").tag("source", "client").register(registry);
         this.setAside = Counter.builder("kyoyu.embedding.failures").tag("kind", "unembeddable").register(registry);
@@ -98,7 +100,7 @@ public final class EmbeddingWorker implements AutoCloseable {
                 retry.reset();
                 if (claimed == 0) {
                     refreshBacklog(true);
-                    pause = idle.nextPauseMillis();
+                    pause = idle.next().toMillis();
                 } else {
                     idle.reset();
                     refreshBacklog(false);
@@ -108,15 +110,15 @@ public final class EmbeddingWorker implements AutoCloseable {
                 misconfigured.increment();
                 fatalProblem = e.getMessage();
                 LOG.error("the embedding provider is misconfigured; retrying, but no decision gets a vector until it is fixed: {}", e.getMessage());
-                pause = retry.nextPauseMillis();
+                pause = retry.next().toMillis();
             } catch (EmbeddingException.Retriable | SQLException e) {
                 retriable.increment();
                 LOG.warn("embedding batch rolled back, will retry: {}", e.toString());
-                pause = retry.nextPauseMillis();
+                pause = retry.next().toMillis();
             } catch (RuntimeException e) {
                 retriable.increment();
                 LOG.error("embedding batch failed unexpectedly, will retry", e);
-                pause = retry.nextPauseMillis();
+                pause = retry.next().toMillis();
             }
             if (pause > 0 && await(pause)) {
                 return;

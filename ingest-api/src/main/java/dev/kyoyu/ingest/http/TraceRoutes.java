@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kyoyu.ingest.kafka.EventPublisher;
 import dev.kyoyu.ingest.ownership.RunOwnership;
+import dev.kyoyu.schemas.decision.DecisionValidator;
+import dev.kyoyu.schemas.decision.InvalidDecision;
 import dev.kyoyu.schemas.event.AgentEvent;
-import dev.kyoyu.schemas.event.DecisionValidator;
 import dev.kyoyu.schemas.event.EventJson;
 import dev.kyoyu.schemas.event.EventTypes;
 import dev.kyoyu.schemas.event.EventValidator;
@@ -89,7 +90,7 @@ public final class TraceRoutes implements HttpService {
         try {
             decision = DecisionValidator.parse(body.get("decision") == null ? EventJson.MAPPER.nullNode() : body.get("decision"),
                     "decision", ids.idFor("decision"));
-        } catch (DecisionValidator.InvalidDecision e) {
+        } catch (InvalidDecision e) {
             throw new ApiException(ErrorCode.INVALID_INPUT, e.getMessage(), Map.of("field", e.field()));
         }
 

@@ -25,9 +25,6 @@ import java.util.List;
  * A caller sees a conflict only when it may read both agents' decisions: a conflict shows both outcomes.
  */
 public final class ConflictReader {
-    /** PostgreSQL's "undefined_table": the stream's changeset has not run on this database. */
-    public static final String UNDEFINED_TABLE = "42P01";
-
     private static final String COLUMNS = """
             c.id::text, c.decision_type, c.decision_a_id::text, c.decision_b_id::text, c.agent_a_id, c.agent_b_id,
             c.outcome_a, c.outcome_b, c.detected_at""";

@@ -21,8 +21,4 @@ public record DecisionFilter(
         Instant validBefore) {
 
     public static final DecisionFilter NONE = new DecisionFilter(null, null, null, null, null, null, null);
-
-    public DecisionFilter withAgent(String agentId) {
-        return new DecisionFilter(List.of(agentId), runId, decisionTypes, outcomes, confidenceMin, validFrom, validBefore);
-    }
 }

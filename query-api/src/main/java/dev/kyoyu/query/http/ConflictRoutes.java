@@ -9,15 +9,12 @@ import dev.kyoyu.query.metrics.QueryMetrics;
 import dev.kyoyu.query.metrics.QueryMetrics.QueryType;
 import dev.kyoyu.service.auth.Authenticator;
 import dev.kyoyu.service.auth.Caller;
-import dev.kyoyu.service.http.ApiException;
 import dev.kyoyu.service.http.Envelope;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.core.instrument.Timer;
-import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -68,16 +65,7 @@ public final class ConflictRoutes implements HttpService {
         if (agentId != null) {
             scope.requireReadable(List.of(agentId), "agent_id");
         }
-        Served<ConflictReader.Page> page;
-        try {
-            page = reader.page(consistency, filter, scope, limit, offset);
-        } catch (SQLException e) {
-            if (ConflictReader.UNDEFINED_TABLE.equals(e.getSQLState())) {
-                throw ApiException.unavailable("conflict detection has not created its table in this database yet",
-                        Duration.ofSeconds(60), e);
-            }
-            throw e;
-        }
+        Served<ConflictReader.Page> page = reader.page(consistency, filter, scope, limit, offset);
         metrics.record(QueryType.CONFLICTS, sample, page.value().conflicts().size());
         ReadHeaders.readFrom(res, page.pool());
         Envelope.send(req, res, 200, new Answer(page.value().conflicts(), page.value().total(), limit, offset));

@@ -2,6 +2,7 @@ package dev.kyoyu.query.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kyoyu.schemas.decision.DecisionLimits;
 import dev.kyoyu.schemas.event.TimeWindow;
 import dev.kyoyu.service.auth.AgentIds;
 import dev.kyoyu.service.http.ApiException;
@@ -30,8 +31,8 @@ final class Fields {
             "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
     /** How much of a bad value an error message echoes. */
     private static final int ECHO_CHARS = 64;
-    /** Longest decision_type, as in the JSON filters. */
-    static final int MAX_TYPE_CHARS = 100;
+    /** Longest decision_type a decision can have, so a longer filter is a mistake. */
+    static final int MAX_TYPE_CHARS = DecisionLimits.MAX_DECISION_TYPE;
 
     private Fields() {
     }

@@ -1,17 +1,18 @@
 package dev.kyoyu.schemas.decision;
 
-import static dev.kyoyu.schemas.decision.PayloadFields.MAX_OUTCOME;
-import static dev.kyoyu.schemas.decision.PayloadFields.MAX_REASONING;
+import static dev.kyoyu.schemas.decision.DecisionLimits.MAX_OUTCOME;
+import static dev.kyoyu.schemas.decision.DecisionLimits.MAX_REASONING;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kyoyu.schemas.decision.DecisionFields.Items;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * The granular decision events an agent posts while it decides, and the payload each must carry
  * (docs/decision-events.md; JSON Schema {@code schemas/decision-events.v1.schema.json}). The ingest API stores
- * them like any event; the decision stream reads them with {@link #parse} and assembles decisions.
+ * them like any event; the decision stream reads them with {@link #parse} and assembles decisions. The field
+ * rules and limits are those of a whole decision ({@link DecisionFields}, {@link DecisionLimits}).
  */
 public final class DecisionEvents {
     public static final String DECISION_STARTED = "DecisionStarted";
@@ -24,8 +25,6 @@ public final class DecisionEvents {
     public static final Set<String> TYPES = Set.of(DECISION_STARTED, ALTERNATIVE_CONSIDERED, EVIDENCE_GATHERED,
             REASONING_STEP_COMPLETED, DECISION_MADE, DECISION_REVISED);
 
-    /** The same rule as {@code /v1/trace}: e.g. {@code loan_approval}, {@code risk:limit-change}. */
-    private static final Pattern DECISION_TYPE = Pattern.compile("^[A-Za-z][A-Za-z0-9_.:-]{0,99}$");
     private static final String PATH = "payload";
 
     private DecisionEvents() {
@@ -36,60 +35,60 @@ public final class DecisionEvents {
     }
 
     /** Checks the payload of a decision event of the given type; throws with the offending field otherwise. */
-    public static DecisionStep parse(String eventType, ObjectNode payload) throws InvalidDecisionEvent {
+    public static DecisionStep parse(String eventType, ObjectNode payload) throws InvalidDecision {
         return switch (eventType) {
-            case DECISION_STARTED -> started(payload);
-            case ALTERNATIVE_CONSIDERED -> new DecisionStep.AlternativeConsidered(decisionId(payload),
-                    PayloadFields.alternative(payload, PATH, Set.of("decision_id")));
-            case EVIDENCE_GATHERED -> new DecisionStep.EvidenceGathered(decisionId(payload),
-                    PayloadFields.evidence(payload, PATH, Set.of("decision_id")));
+            case DECISION_STARTED -> {
+                DecisionFields.onlyKnown(payload, PATH, Set.of("decision_id", "decision_type", "metadata"));
+                String type = DecisionFields.decisionType(payload, PATH);
+                yield new DecisionStep.Started(decisionId(payload), type, DecisionFields.metadata(payload, PATH));
+            }
+            case ALTERNATIVE_CONSIDERED -> {
+                UUID decisionId = decisionId(payload);
+                DecisionFields.onlyKnown(payload, PATH, DecisionFields.with(DecisionFields.ALTERNATIVE_FIELDS, "decision_id"));
+                yield new DecisionStep.AlternativeConsidered(decisionId, DecisionFields.alternative(payload, PATH));
+            }
+            case EVIDENCE_GATHERED -> {
+                UUID decisionId = decisionId(payload);
+                DecisionFields.onlyKnown(payload, PATH, DecisionFields.with(DecisionFields.EVIDENCE_FIELDS, "decision_id"));
+                yield new DecisionStep.EvidenceGathered(decisionId, DecisionFields.evidence(payload, PATH));
+            }
             case REASONING_STEP_COMPLETED -> {
-                PayloadFields.onlyKnown(payload, PATH, Set.of("decision_id", "reasoning"));
+                DecisionFields.onlyKnown(payload, PATH, Set.of("decision_id", "reasoning"));
                 yield new DecisionStep.ReasoningStep(decisionId(payload),
-                        PayloadFields.requiredText(payload, PATH, "reasoning", MAX_REASONING));
+                        DecisionFields.requiredText(payload, PATH, "reasoning", MAX_REASONING));
             }
             case DECISION_MADE -> {
-                PayloadFields.onlyKnown(payload, PATH, Set.of("decision_id", "outcome", "confidence", "reasoning", "valid_from"));
+                DecisionFields.onlyKnown(payload, PATH, Set.of("decision_id", "outcome", "confidence", "reasoning", "valid_from"));
                 yield new DecisionStep.Made(decisionId(payload),
-                        PayloadFields.requiredText(payload, PATH, "outcome", MAX_OUTCOME),
-                        PayloadFields.unitInterval(payload, PATH, "confidence"),
-                        PayloadFields.optionalText(payload, PATH, "reasoning", MAX_REASONING),
-                        PayloadFields.instant(payload, PATH, "valid_from"));
+                        DecisionFields.requiredText(payload, PATH, "outcome", MAX_OUTCOME),
+                        DecisionFields.unitInterval(payload, PATH, "confidence"),
+                        DecisionFields.optionalText(payload, PATH, "reasoning", MAX_REASONING),
+                        DecisionFields.instant(payload, PATH, "valid_from"));
             }
             case DECISION_REVISED -> revised(payload);
             default -> throw new IllegalArgumentException(eventType + " is not a decision event");
         };
     }
 
-    private static DecisionStep.Started started(ObjectNode payload) throws InvalidDecisionEvent {
-        PayloadFields.onlyKnown(payload, PATH, Set.of("decision_id", "decision_type", "metadata"));
-        String type = PayloadFields.requiredText(payload, PATH, "decision_type", 100);
-        if (!DECISION_TYPE.matcher(type).matches()) {
-            throw new InvalidDecisionEvent(PATH + ".decision_type",
-                    "must start with a letter and use letters, digits and _ . : - (e.g. loan_approval)");
-        }
-        return new DecisionStep.Started(decisionId(payload), type, PayloadFields.metadata(payload, PATH));
-    }
-
-    private static DecisionStep.Revised revised(ObjectNode payload) throws InvalidDecisionEvent {
-        PayloadFields.onlyKnown(payload, PATH, Set.of("decision_id", "revises", "outcome", "confidence", "reasoning",
+    private static DecisionStep.Revised revised(ObjectNode payload) throws InvalidDecision {
+        DecisionFields.onlyKnown(payload, PATH, Set.of("decision_id", "revises", "outcome", "confidence", "reasoning",
                 "metadata", "valid_from", "alternatives", "evidence"));
         UUID decisionId = decisionId(payload);
-        UUID revises = PayloadFields.uuid(payload, PATH, "revises", true);
+        UUID revises = DecisionFields.uuid(payload, PATH, "revises", true);
         if (revises.equals(decisionId)) {
-            throw new InvalidDecisionEvent(PATH + ".revises", "a decision cannot revise itself");
+            throw new InvalidDecision(PATH + ".revises", "a decision cannot revise itself");
         }
         return new DecisionStep.Revised(decisionId, revises,
-                PayloadFields.requiredText(payload, PATH, "outcome", MAX_OUTCOME),
-                PayloadFields.unitInterval(payload, PATH, "confidence"),
-                PayloadFields.optionalText(payload, PATH, "reasoning", MAX_REASONING),
-                PayloadFields.metadata(payload, PATH),
-                PayloadFields.instant(payload, PATH, "valid_from"),
-                PayloadFields.alternatives(payload, PATH),
-                PayloadFields.evidence(payload, PATH));
+                DecisionFields.requiredText(payload, PATH, "outcome", MAX_OUTCOME),
+                DecisionFields.unitInterval(payload, PATH, "confidence"),
+                DecisionFields.optionalText(payload, PATH, "reasoning", MAX_REASONING),
+                DecisionFields.metadata(payload, PATH),
+                DecisionFields.instant(payload, PATH, "valid_from"),
+                DecisionFields.alternatives(payload, PATH, Items.CLOSED),
+                DecisionFields.evidence(payload, PATH, Items.CLOSED));
     }
 
-    private static UUID decisionId(ObjectNode payload) throws InvalidDecisionEvent {
-        return PayloadFields.uuid(payload, PATH, "decision_id", false);
+    private static UUID decisionId(ObjectNode payload) throws InvalidDecision {
+        return DecisionFields.uuid(payload, PATH, "decision_id", false);
     }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kyoyu.schemas.decision.DecisionEvents;
-import dev.kyoyu.schemas.decision.InvalidDecisionEvent;
+import dev.kyoyu.schemas.decision.InvalidDecision;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -109,7 +109,7 @@ public final class EventValidator {
             // The decision stream parses these with the same code: a step it could not process is refused here.
             try {
                 DecisionEvents.parse(eventType, payload);
-            } catch (InvalidDecisionEvent e) {
+            } catch (InvalidDecision e) {
                 return reject(index, "INVALID_DECISION_EVENT", e.field(), eventType + " " + e.getMessage());
             }
         }

@@ -20,8 +20,8 @@ class DecisionEventsTest {
         return (ObjectNode) EventJson.MAPPER.readTree(text);
     }
 
-    private static InvalidDecisionEvent invalid(String type, String payload) {
-        return assertThrows(InvalidDecisionEvent.class, () -> DecisionEvents.parse(type, json(payload)));
+    private static InvalidDecision invalid(String type, String payload) {
+        return assertThrows(InvalidDecision.class, () -> DecisionEvents.parse(type, json(payload)));
     }
 
     @Test
@@ -72,7 +72,7 @@ class DecisionEventsTest {
 
     @Test
     void refusesUnknownFieldsSoThatTyposDoNotDropData() {
-        InvalidDecisionEvent e = invalid("DecisionMade", "{\"outcome\":\"x\",\"confidance\":0.3}");
+        InvalidDecision e = invalid("DecisionMade", "{\"outcome\":\"x\",\"confidance\":0.3}");
         assertEquals("payload.confidance", e.field());
         assertTrue(e.reason().startsWith("unknown field"), e.reason());
     }

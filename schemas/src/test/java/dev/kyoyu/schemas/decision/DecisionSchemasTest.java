@@ -66,7 +66,7 @@ class DecisionSchemasTest {
         try {
             DecisionEvents.parse(event.path("event_type").asText(), (ObjectNode) event.get("payload"));
             parserAccepts = true;
-        } catch (InvalidDecisionEvent e) {
+        } catch (InvalidDecision e) {
             parserAccepts = false;
         }
         assertEquals(parserAccepts, schemaAccepts, singleQuoted);

@@ -1,25 +1,21 @@
 package dev.kyoyu.sink.consume;
 
+import dev.kyoyu.service.retry.Backoff;
 import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.sink.batch.PendingBatch;
+import dev.kyoyu.sink.consume.InFlightWrites.InFlight;
 import dev.kyoyu.sink.copy.EarlierWrites;
 import dev.kyoyu.sink.copy.WriteTicket;
 import dev.kyoyu.sink.offsets.OffsetStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,22 +58,14 @@ public final class ConsumeShell<T> implements Runnable {
     private final ExecutorService writerThreads;
 
     private PendingBatch<T> open;
-    /** Batches handed to the writers, oldest first; they commit in this order. */
-    private final Deque<InFlight<T>> inFlight = new ArrayDeque<>();
-    /** The next offset PostgreSQL holds for each owned partition; absent when none is stored yet. */
-    private final Map<TopicPartition, Long> stored = new HashMap<>();
-    private final Set<TopicPartition> awaitingSeek = new HashSet<>();
+    private final InFlightWrites<T> inFlight = new InFlightWrites<>();
+    private final PartitionPositions positions = new PartitionPositions();
     private long retryAtNanos;
     private volatile boolean running = true;
     private volatile WorkerHealth health = WorkerHealth.starting();
 
     private final ShellMeters meters;
     private final IsolatingWrite<T> writes;
-
-    /** The batch being written, and what its commit will mean. */
-    private record InFlight<T>(PendingBatch<T> batch, Map<TopicPartition, OffsetStore.Advance> advances,
-                               WriteTicket ticket, long startedNanos, BatchTracing.BatchSpan span) {
-    }
 
     public ConsumeShell(SinkConfig config, RecordFamily<T> family, KafkaConsumer<String, byte[]> consumer,
                         DeadLetterPublisher deadLetters, Backoff backoff, MeterRegistry registry, BatchTracing tracing) {
@@ -132,10 +120,10 @@ public final class ConsumeShell<T> implements Runnable {
 
     private void step() {
         long now = System.nanoTime();
-        if (!awaitingSeek.isEmpty() && now >= retryAtNanos) {
+        if (!positions.allPositioned() && now >= retryAtNanos) {
             seekToStoredOffsets();
         }
-        while (!inFlight.isEmpty() && inFlight.peekFirst().ticket().outcome().isDone()) {
+        while (inFlight.oldestIsDone()) {
             complete();
         }
         // While a batch waits for its retry, nothing is due before the retry: poll at a resting pace, not in a
@@ -147,7 +135,7 @@ public final class ConsumeShell<T> implements Runnable {
             accept(record);
         }
         meters.buffered().set(open.size());
-        if (health.state() == WorkerHealth.State.STARTING && awaitingSeek.isEmpty()) {
+        if (health.state() == WorkerHealth.State.STARTING && positions.allPositioned()) {
             health = WorkerHealth.healthy();
         }
         if (open.isFull()) {
@@ -204,26 +192,14 @@ public final class ConsumeShell<T> implements Runnable {
         PendingBatch<T> batch = open;
         open = batch.next();
         Map<TopicPartition, OffsetStore.Advance> advances = new LinkedHashMap<>();
-        batch.nextOffsets().forEach((partition, next) -> advances.put(partition, new OffsetStore.Advance(expectedOffset(partition), next)));
+        batch.nextOffsets().forEach((partition, next) -> advances.put(partition, new OffsetStore.Advance(inFlight.expectedOffset(partition, positions.stored(partition)), next)));
         BatchTracing.BatchSpan span = tracing.start(batch.size());
         tracing.clearLinks();
         WriteTicket ticket = new WriteTicket();
-        EarlierWrites earlier = new EarlierWrites(inFlight.stream().map(InFlight::ticket).toList());
-        RecordFamily.Write<T> write = new RecordFamily.Write<>(batch.items(), batch.rows(), advances, ticket, earlier);
+        RecordFamily.Write<T> write = new RecordFamily.Write<>(batch.items(), batch.rows(), advances, ticket, inFlight.earlier());
         writerThreads.execute(() -> ticket.settle(() -> writes.write(write)));
-        inFlight.addLast(new InFlight<>(batch, advances, ticket, System.nanoTime(), span));
+        inFlight.add(new InFlight<>(batch, advances, ticket, System.nanoTime(), span));
         resumeReadyPartitions();
-    }
-
-    /** Where a partition's offset will be once the batches in flight commit: where the next batch moves it from. */
-    private Long expectedOffset(TopicPartition partition) {
-        for (Iterator<InFlight<T>> newestFirst = inFlight.descendingIterator(); newestFirst.hasNext(); ) {
-            OffsetStore.Advance advance = newestFirst.next().advances().get(partition);
-            if (advance != null) {
-                return advance.next();
-            }
-        }
-        return stored.get(partition);
     }
 
     /**
@@ -232,7 +208,7 @@ public final class ConsumeShell<T> implements Runnable {
      * go back in front of the open batch, in log order.
      */
     private void complete() {
-        InFlight<T> done = inFlight.pollFirst();
+        InFlight<T> done = inFlight.pollOldest();
         Throwable failure = settle(done);
         if (failure == null) {
             return;
@@ -245,7 +221,7 @@ public final class ConsumeShell<T> implements Runnable {
         }
         List<PendingBatch<T>> retry = new ArrayList<>(List.of(done.batch()));
         while (!inFlight.isEmpty()) {
-            InFlight<T> later = inFlight.pollFirst();
+            InFlight<T> later = inFlight.pollOldest();
             if (settle(later) != null) {
                 retry.add(later.batch());
             }
@@ -285,7 +261,7 @@ public final class ConsumeShell<T> implements Runnable {
         meters.flushDurations().record(System.nanoTime() - done.startedNanos(), TimeUnit.NANOSECONDS);
         meters.batchSizes().record(done.batch().size());
         family.stored(done.batch().items(), newlyStored);
-        done.advances().forEach((partition, advance) -> stored.put(partition, advance.next()));
+        done.advances().forEach((partition, advance) -> positions.stored(partition, advance.next()));
         if (backoff.attempts() > 0) {
             LOG.info("database reachable again; wrote the held batch of {} {}", done.batch().size(), family.noun());
         }
@@ -313,19 +289,8 @@ public final class ConsumeShell<T> implements Runnable {
 
     private void seekToStoredOffsets() {
         try {
-            Map<TopicPartition, Long> storedOffsets = family.storedOffsets(awaitingSeek);
-            for (TopicPartition partition : awaitingSeek) {
-                Long next = storedOffsets.get(partition);
-                if (next != null) {
-                    consumer.seek(partition, next);
-                    stored.put(partition, next);
-                } else {
-                    consumer.seekToBeginning(List.of(partition));
-                    stored.remove(partition);
-                }
-            }
-            LOG.info("positioned {} partitions of {} at their stored offsets", awaitingSeek.size(), family.topics());
-            awaitingSeek.clear();
+            int positioned = positions.seekWaiting(consumer, family);
+            LOG.info("positioned {} partitions of {} at their stored offsets", positioned, family.topics());
             resumeReadyPartitions();
         } catch (SQLException | RuntimeException e) {
             Duration delay = backoff.next();
@@ -338,11 +303,11 @@ public final class ConsumeShell<T> implements Runnable {
     /** Forget everything not yet committed and read it again from what PostgreSQL says is stored. */
     private void rewindToStoredOffsets() {
         while (!inFlight.isEmpty()) {
-            settle(inFlight.pollFirst()); // what committed counts; the rest is read again anyway
+            settle(inFlight.pollOldest()); // what committed counts; the rest is read again anyway
         }
         open = open.next();
         tracing.clearLinks();
-        awaitingSeek.addAll(consumer.assignment());
+        positions.awaitSeek(consumer.assignment());
         consumer.pause(consumer.assignment());
         retryAtNanos = System.nanoTime() + backoff.next().toNanos();
     }
@@ -351,7 +316,7 @@ public final class ConsumeShell<T> implements Runnable {
         if (open.isFull()) {
             return;
         }
-        PartitionControl.resumeExcept(consumer, awaitingSeek);
+        PartitionControl.resumeExcept(consumer, positions.awaitingSeek());
     }
 
     private void drainOnShutdown() {
@@ -361,7 +326,7 @@ public final class ConsumeShell<T> implements Runnable {
             }
             if (!open.isEmpty()) {
                 Map<TopicPartition, OffsetStore.Advance> advances = new LinkedHashMap<>();
-                open.nextOffsets().forEach((partition, next) -> advances.put(partition, new OffsetStore.Advance(stored.get(partition), next)));
+                open.nextOffsets().forEach((partition, next) -> advances.put(partition, new OffsetStore.Advance(positions.stored(partition), next)));
                 writes.write(new RecordFamily.Write<>(open.items(), open.rows(), advances, new WriteTicket(), EarlierWrites.NONE));
                 LOG.info("wrote the last {} buffered {} before leaving the group", open.size(), family.noun());
             }
@@ -390,7 +355,7 @@ public final class ConsumeShell<T> implements Runnable {
             if (partitions.isEmpty()) {
                 return;
             }
-            awaitingSeek.addAll(partitions);
+            positions.awaitSeek(partitions);
             consumer.pause(partitions);
             seekToStoredOffsets();
         }
@@ -405,8 +370,7 @@ public final class ConsumeShell<T> implements Runnable {
                 complete();
             }
             open.forget(partitions);
-            stored.keySet().removeAll(partitions);
-            awaitingSeek.removeAll(partitions);
+            positions.forget(partitions);
         }
     }
 }

@@ -60,9 +60,4 @@ public enum FailureKind {
             default -> FATAL;
         };
     }
-
-    /** Whether retrying the same write later can succeed without anyone changing the input. */
-    public boolean holdsTheBatch() {
-        return this == OUTAGE || this == FATAL;
-    }
 }

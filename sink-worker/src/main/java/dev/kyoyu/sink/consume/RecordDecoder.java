@@ -5,8 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kyoyu.schemas.decision.DecisionValidator;
+import dev.kyoyu.schemas.decision.InvalidDecision;
 import dev.kyoyu.schemas.event.AgentEvent;
-import dev.kyoyu.schemas.event.DecisionValidator;
 import dev.kyoyu.schemas.event.EventJson;
 import dev.kyoyu.schemas.event.EventTypes;
 import dev.kyoyu.schemas.event.IdOrigin;
@@ -87,7 +88,7 @@ public final class RecordDecoder {
         if (f.eventType.equals(EventTypes.DECISION_TRACED)) {
             try {
                 decision = DecisionValidator.parse(payload, "payload", null);
-            } catch (DecisionValidator.InvalidDecision e) {
+            } catch (InvalidDecision e) {
                 throw new PoisonRecordException("DecisionTraced with an invalid decision: " + e.getMessage(), e);
             }
         }

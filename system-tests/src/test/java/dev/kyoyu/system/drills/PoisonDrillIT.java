@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kyoyu.schemas.decision.DecisionValidator;
 import dev.kyoyu.schemas.event.AgentEvent;
-import dev.kyoyu.schemas.event.DecisionValidator;
 import dev.kyoyu.schemas.event.EventJson;
 import dev.kyoyu.testsupport.Await;
 import dev.kyoyu.testsupport.HttpJson;

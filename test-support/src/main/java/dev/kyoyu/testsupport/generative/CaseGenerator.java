@@ -2,11 +2,12 @@ package dev.kyoyu.testsupport.generative;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kyoyu.schemas.decision.DecisionLimits;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -123,26 +124,26 @@ public final class CaseGenerator {
     private static GeneratedCase textLength(Random r) {
         return switch (r.nextInt(5)) {
             case 0 -> {
-                String outcome = text(r, 1000);
+                String outcome = text(r, DecisionLimits.MAX_OUTCOME);
                 yield trace("text-length", "outcome of " + outcome.length() + " chars", decision(r).put("outcome", outcome));
             }
             case 1 -> {
-                String reasoning = text(r, 100_000);
+                String reasoning = text(r, DecisionLimits.MAX_REASONING);
                 yield trace("text-length", "reasoning of " + reasoning.length() + " chars", decision(r).put("reasoning", reasoning));
             }
             case 2 -> {
-                String content = text(r, 100_000);
+                String content = text(r, DecisionLimits.MAX_EVIDENCE_CONTENT);
                 ObjectNode decision = decision(r);
-                decision.putArray("evidence").addObject().put("content", content).put("source_type", text(r, 100));
+                decision.putArray("evidence").addObject().put("content", content).put("source_type", text(r, DecisionLimits.MAX_SOURCE_TYPE));
                 yield trace("text-length", "evidence content of " + content.length() + " chars", decision);
             }
             case 3 -> {
-                String label = text(r, 1000);
+                String label = text(r, DecisionLimits.MAX_LABEL);
                 yield granularStep("text-length", "AlternativeConsidered label of " + label.length() + " chars", r,
                         "AlternativeConsidered", JSON.objectNode().put("label", label));
             }
             default -> {
-                String type = "T" + text(r, 99).replace("é", "e").replace("𝄞", "q");
+                String type = "T" + text(r, DecisionLimits.MAX_DECISION_TYPE - 1).replace("é", "e").replace("𝄞", "q");
                 yield trace("text-length", "decision_type of " + type.length() + " chars", decision(r).put("decision_type", type));
             }
         };

@@ -1,12 +1,13 @@
-package dev.kyoyu.sink.consume;
+package dev.kyoyu.service.retry;
 
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
- * Exponential backoff with jitter for retrying while a dependency is down: doubles from the initial
- * delay up to the maximum, and each delay is drawn from [half, whole] so that many workers do not
- * hammer a recovering database in step.
+ * Exponential backoff with jitter, for retrying while a dependency is down (the sink, the embedder) or
+ * polling for work that is not there yet (the embedder): doubles from the initial delay up to the maximum,
+ * and each delay is drawn from [half, whole] so that many workers do not hammer a recovering database in step.
+ * Not thread-safe: one per loop.
  */
 public final class Backoff {
     private final long initialNanos;
@@ -16,7 +17,7 @@ public final class Backoff {
     private int attempts;
 
     public Backoff(Duration initial, Duration max, RandomGenerator random) {
-        this.initialNanos = initial.toNanos();
+        this.initialNanos = Math.max(1, initial.toNanos());
         this.maxNanos = Math.max(initialNanos, max.toNanos());
         this.random = random;
         this.currentNanos = initialNanos;

@@ -1,4 +1,4 @@
-package dev.kyoyu.sink.consume;
+package dev.kyoyu.service.retry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

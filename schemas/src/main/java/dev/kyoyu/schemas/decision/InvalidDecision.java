@@ -1,10 +1,13 @@
 package dev.kyoyu.schemas.decision;
 
-/** A decision event's payload breaks the contract; {@link #field()} names where, e.g. {@code payload.score}. */
-public final class InvalidDecisionEvent extends Exception {
+/**
+ * A decision, or a decision event's payload, breaks the decision contract; {@link #field()} names where,
+ * e.g. {@code decision.alternatives[2].label} or {@code payload.score}.
+ */
+public final class InvalidDecision extends Exception {
     private final String field;
 
-    InvalidDecisionEvent(String field, String message) {
+    InvalidDecision(String field, String message) {
         super(field + ": " + message);
         this.field = field;
     }
