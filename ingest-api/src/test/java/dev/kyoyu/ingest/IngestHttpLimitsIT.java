@@ -79,7 +79,7 @@ class IngestHttpLimitsIT {
                 "Transfer-Encoding: chunked") + chunk, concat(new String(fourMegabytes, StandardCharsets.US_ASCII), "\r\n0\r\n\r\n".getBytes())));
         chunked.assertError(413, "PAYLOAD_TOO_LARGE");
 
-        http.token("http-limits", TestAgents.apiKey(http, "http-limits", Role.AGENT));
+        http.token("http-limits-keyed", TestAgents.apiKey(http, "http-limits-keyed", Role.AGENT));
         startsARun();
     }
 

@@ -56,6 +56,7 @@ public final class LocalStack implements AutoCloseable {
     private final int kafkaPort;
     private final int pgPort;
     private final int ingestPort;
+    private final int queryPort;
     private final int sinkBasePort;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
@@ -69,7 +70,7 @@ public final class LocalStack implements AutoCloseable {
         int controllerPort = LoopbackPorts.free(taken, 1);
         this.pgPort = LoopbackPorts.free(taken, 1);
         this.ingestPort = LoopbackPorts.free(taken, 1);
-        int queryPort = LoopbackPorts.free(taken, 1);
+        this.queryPort = LoopbackPorts.free(taken, 1);
         this.sinkBasePort = LoopbackPorts.free(taken, MAX_SINK_WORKERS);
 
         Map<String, String> e = new LinkedHashMap<>();
@@ -194,6 +195,20 @@ public final class LocalStack implements AutoCloseable {
 
     public String pgUrl() {
         return "jdbc:postgresql://127.0.0.1:" + pgPort + "/kyoyu";
+    }
+
+    public int queryPort() {
+        return queryPort;
+    }
+
+    /** Whether the component runs ({@code ./kyoyu pid} exits 3 when it does not). */
+    public boolean isRunning(String component) {
+        try {
+            run("pid", component);
+            return true;
+        } catch (AssertionError notRunning) {
+            return false;
+        }
     }
 
     public int ingestPort() {

@@ -66,6 +66,10 @@ public final class AuthRoutes implements HttpService {
     }
 
     private void token(ServerRequest req, ServerResponse res) throws Exception {
+        if (!identities.ready()) {
+            throw ApiException.unavailable("this replica is still loading the identity topic (API keys); try again shortly",
+                    Duration.ofSeconds(2), null);
+        }
         JsonNode body = bodies.readJson(req);
         String agentId = body.path("agent_id").asText(null);
         String apiKey = body.path("api_key").asText(null);

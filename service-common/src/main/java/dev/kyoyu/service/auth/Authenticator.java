@@ -7,6 +7,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -29,8 +30,14 @@ public final class Authenticator {
     private final Counter revoked;
 
     /** What one request's token came to: its claims, or the failure to answer with. */
-    private record Outcome(TokenClaims claims, Counter counter, String message) {
+    private record Outcome(TokenClaims claims, Counter counter, String message, boolean unavailable) {
+        Outcome(TokenClaims claims, Counter counter, String message) {
+            this(claims, counter, message, false);
+        }
     }
+
+    /** While the revocations are loading nobody can be judged: the client should simply ask again shortly. */
+    private static final Duration LOADING_RETRY = Duration.ofSeconds(2);
 
     public Authenticator(Tokens tokens, Revocations revocations, Audience audience, MeterRegistry registry) {
         this(tokens, revocations, audience, registry, Clock.systemUTC());
@@ -58,6 +65,9 @@ public final class Authenticator {
     /** The verified claims of the request's token (who, which key, which token id), or a 401. */
     public TokenClaims claims(ServerRequest req) {
         Outcome outcome = outcome(req);
+        if (outcome.unavailable()) {
+            throw ApiException.unavailable(outcome.message(), LOADING_RETRY, null);
+        }
         if (outcome.claims() == null) {
             outcome.counter().increment();
             throw new ApiException(ErrorCode.UNAUTHORIZED, outcome.message());
@@ -108,6 +118,9 @@ public final class Authenticator {
         if (!claims.audiences().contains(audience)) {
             return new Outcome(null, wrongAudience, "bearer token is not meant for this API: its audience lacks "
                     + audience.claim() + "; get one for " + audience.claim() + " from POST /auth/token");
+        }
+        if (!revocations.ready()) {
+            return new Outcome(null, null, "this replica is still loading the identity topic (revocations); try again shortly", true);
         }
         Optional<String> refusal = revocations.refusal(claims, clock.instant());
         if (refusal.isPresent()) {

@@ -13,4 +13,9 @@ public interface Revocations {
     Revocations NONE = (claims, now) -> Optional.empty();
 
     Optional<String> refusal(TokenClaims claims, Instant now);
+
+    /** False while this process does not yet know every revocation (its copy is loading): tokens cannot be judged. */
+    default boolean ready() {
+        return true;
+    }
 }

@@ -5,6 +5,7 @@ import dev.kyoyu.schemas.identity.IdentityJson;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,16 +27,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps this replica's {@link IdentityView} equal to the identity topic: one thread, a consumer of no group that
- * reads the topic's single partition from the beginning and applies every committed record in order. Startup
- * waits until the view holds everything the topic held when the process started, so no replica ever serves with
- * a view that forgot a revocation. Afterwards it keeps confirming that it is at the topic's end; a replica that
- * cannot (Kafka unreachable) reports not ready once the last confirmation is older than the stale bound.
+ * reads the topic's single partition from the beginning and applies every committed record in order. The view
+ * counts as loaded only once it holds everything the topic held when the process started; until then the
+ * services answer 503 to anything that needs it (tokens are not judged, keys not checked), so no replica ever
+ * serves with a view that forgot a revocation, and a replica started while Kafka is down waits for it instead of
+ * exiting. Afterwards it keeps confirming that it is at the topic's end; a replica that cannot (Kafka unreachable)
+ * reports not ready once the last confirmation is older than the stale bound.
  */
 public final class IdentityFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IdentityFollower.class);
     private static final Duration END_OFFSET_TIMEOUT = Duration.ofSeconds(5);
 
     /** What /health says about the identity view: {@code ready} only when it is known to be current. */
+    private final String bootstrap;
     private final IdentityView view;
     private final IdentityFollowerSettings settings;
     private final Clock clock;
@@ -57,6 +61,7 @@ public final class IdentityFollower implements AutoCloseable {
 
     private IdentityFollower(String bootstrap, IdentityFollowerSettings settings, IdentityView view, MeterRegistry registry,
                              Clock clock) {
+        this.bootstrap = bootstrap;
         this.view = view;
         this.settings = settings;
         this.clock = clock;
@@ -82,8 +87,8 @@ public final class IdentityFollower implements AutoCloseable {
     }
 
     /**
-     * Ensures the topic exists, starts following it and returns once the view holds every record the topic held at
-     * start. Fails (and stops following) when that does not happen within the settings' startup wait.
+     * Starts following the topic (creating it when missing) and waits up to the settings' startup wait for the view to
+     * load. Never fails for want of Kafka: the follower keeps trying, and the view stays unloaded until it succeeds.
      */
     public static IdentityFollower start(String bootstrap, IdentityFollowerSettings settings, IdentityView view,
                                          MeterRegistry registry) {
@@ -92,29 +97,37 @@ public final class IdentityFollower implements AutoCloseable {
 
     public static IdentityFollower start(String bootstrap, IdentityFollowerSettings settings, IdentityView view,
                                          MeterRegistry registry, Clock clock) {
-        long deadline = System.nanoTime() + settings.startupWait().toNanos();
-        try {
-            IdentityTopic.ensure(bootstrap, settings.topic(), settings.startupWait());
-        } catch (IllegalStateException e) {
-            throw new IllegalStateException("cannot reach the identity topic " + settings.topic() + " within "
-                    + settings.startupWait() + " (KYOYU_IDENTITY_STARTUP_WAIT): " + e.getMessage(), e);
-        }
         IdentityFollower follower = new IdentityFollower(bootstrap, settings, view, registry, clock);
         follower.thread.start();
-        boolean caughtUp;
+        if (follower.awaitLoaded()) {
+            LOG.info("identity view loaded from {}: {} records applied", settings.topic(), (long) follower.applied.count());
+        } else {
+            LOG.warn("identity topic {} not read to its end within {} (KYOYU_IDENTITY_STARTUP_WAIT); answering 503 to"
+                    + " authenticated requests until it is", settings.topic(), settings.startupWait());
+        }
+        return follower;
+    }
+
+    /** The topic read once to the end it had at start, for a command that needs the whole state (the admin bootstrap). */
+    public static IdentityView readOnce(String bootstrap, IdentityFollowerSettings settings) {
+        IdentityView view = new IdentityView();
+        try (IdentityFollower follower = new IdentityFollower(bootstrap, settings, view, new SimpleMeterRegistry(), Clock.systemUTC())) {
+            follower.thread.start();
+            if (!follower.awaitLoaded()) {
+                throw new IllegalStateException("could not read the identity topic " + settings.topic() + " on " + bootstrap
+                        + " to its end within " + settings.startupWait() + " (KYOYU_IDENTITY_STARTUP_WAIT)");
+            }
+        }
+        return view;
+    }
+
+    private boolean awaitLoaded() {
         try {
-            caughtUp = follower.caughtUpAtStart.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return caughtUpAtStart.await(settings.startupWait().toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            caughtUp = false;
+            return false;
         }
-        if (!caughtUp) {
-            follower.close();
-            throw new IllegalStateException("could not read the identity topic " + settings.topic() + " to its end within "
-                    + settings.startupWait() + " (KYOYU_IDENTITY_STARTUP_WAIT); without it revoked tokens could be admitted");
-        }
-        LOG.info("identity view loaded from {}: {} records applied", settings.topic(), (long) follower.applied.count());
-        return follower;
     }
 
     /** Ready once read to the end of the topic, and while that was confirmed within the stale bound. */
@@ -140,8 +153,13 @@ public final class IdentityFollower implements AutoCloseable {
         try {
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
+            boolean topicExists = false;
             while (running) {
                 try {
+                    if (!topicExists) {
+                        IdentityTopic.ensure(bootstrap, settings.topic());
+                        topicExists = true;
+                    }
                     if (endAtStart < 0) {
                         Instant now = clock.instant();
                         endAtStart = endOffset();
@@ -157,7 +175,7 @@ public final class IdentityFollower implements AutoCloseable {
                     }
                 } catch (WakeupException e) {
                     throw e;
-                } catch (KafkaException e) {
+                } catch (KafkaException | IllegalStateException e) {
                     // Kafka unreachable or a transient error: keep the view as it is and try again; /health tells
                     // once the view is stale. Logged once per outage, not once per attempt.
                     if (!failing) {
@@ -213,6 +231,7 @@ public final class IdentityFollower implements AutoCloseable {
         }
         // Last, so that whoever waits for the start sees the view's freshness already recorded.
         if (position >= endAtStart) {
+            view.markLoaded();
             caughtUpAtStart.countDown();
         }
     }

@@ -25,6 +25,18 @@ public final class IdentityView implements Revocations {
     private final Map<String, ApiKeyRecord> keys = new ConcurrentHashMap<>();
     private final Map<Role, RoleRecord> roles = new ConcurrentHashMap<>();
     private final Map<String, GrantRecord> grants = new ConcurrentHashMap<>();
+    private volatile boolean loaded;
+
+    /** Called by the follower once the view holds everything the topic held when this process started. */
+    public void markLoaded() {
+        loaded = true;
+    }
+
+    /** Whether the view may be trusted: until it is loaded, a revocation it has not read yet would be missed. */
+    @Override
+    public boolean ready() {
+        return loaded;
+    }
 
     public void apply(IdentityRecord record) {
         switch (record) {

@@ -12,7 +12,6 @@ import dev.kyoyu.service.config.ConfigException;
 import dev.kyoyu.service.http.ApiException;
 import dev.kyoyu.service.identity.IdentityFollower;
 import dev.kyoyu.service.identity.IdentityView;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,8 +56,7 @@ public final class BootstrapAdmin {
     /** @return the exit status */
     static int run(IngestConfig config, Path keyFile, boolean rotate) {
         // Read to the end the topic had at start (and created when missing), as every service replica does.
-        IdentityView view = new IdentityView();
-        IdentityFollower.start(config.kafkaBootstrap(), config.identities(), view, new SimpleMeterRegistry()).close();
+        IdentityView view = IdentityFollower.readOnce(config.kafkaBootstrap(), config.identities());
         Optional<AgentRecord> existing = view.agents().stream().filter(a -> a.role() == Role.ADMIN && !a.revoked()).findFirst();
         if (!rotate && existing.isPresent()) {
             System.err.println("admin: agent " + existing.get().agentId() + " is an admin already; nothing to do"

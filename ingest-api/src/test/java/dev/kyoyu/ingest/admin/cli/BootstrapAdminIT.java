@@ -11,7 +11,6 @@ import dev.kyoyu.schemas.identity.ApiKeyRecord;
 import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.identity.IdentityFollower;
 import dev.kyoyu.service.identity.IdentityView;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.kyoyu.testsupport.TestSecrets;
 import dev.kyoyu.testsupport.TestStack;
 import dev.kyoyu.testsupport.TestTopics;
@@ -61,8 +60,7 @@ class BootstrapAdminIT {
 
     /** The topic read to its end, as a replica starting now would see it. */
     private static IdentityView readTopic(IngestConfig config) {
-        IdentityView view = new IdentityView();
-        IdentityFollower.start(config.kafkaBootstrap(), config.identities(), view, new SimpleMeterRegistry()).close();
+        IdentityView view = IdentityFollower.readOnce(config.kafkaBootstrap(), config.identities());
         return view;
     }
 }
