@@ -50,7 +50,7 @@ class IngestHealthIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        try (IngestApp app = IngestTestApp.start("health-nobroker", Map.of("KYOYU_KAFKA_BOOTSTRAP", "127.0.0.1:" + closedPort))) {
+        try (IngestApp app = IngestTestApp.start("health-nobroker", Map.of("KYOYU_KAFKA_BOOTSTRAP", "127.0.0.1:" + closedPort, "KYOYU_IDENTITY_STARTUP_WAIT", "1s"))) {
             HttpJson http = new HttpJson(app.port());
             Await.until(Duration.ofSeconds(15), "/health answering 503 for Kafka", () -> {
                 HttpJson.Response health = http.get("/health", null);

@@ -342,7 +342,7 @@ class AdminEndpointsIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        try (IngestApp cut = start("127.0.0.1:" + closedPort, Map.of("KYOYU_INGEST_ACK_TIMEOUT", "1s"))) {
+        try (IngestApp cut = start("127.0.0.1:" + closedPort, Map.of("KYOYU_INGEST_ACK_TIMEOUT", "1s", "KYOYU_IDENTITY_STARTUP_WAIT", "1s"))) {
             HttpJson cutHttp = new HttpJson(cut.port());
             HttpJson.Response refused = cutHttp.postJson("/v1/admin/agents", admin, Map.of("agent_id", agentId("unlogged")));
             assertError(refused, 503, "UNAVAILABLE", null);
