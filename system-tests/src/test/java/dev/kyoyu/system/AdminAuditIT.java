@@ -4,20 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kyoyu.ingest.IngestApp;
-import dev.kyoyu.ingest.IngestConfig;
-import dev.kyoyu.query.QueryApp;
-import dev.kyoyu.query.QueryConfig;
-import dev.kyoyu.sink.SinkApp;
-import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.testsupport.TestTokens;
 import dev.kyoyu.testsupport.Await;
 import dev.kyoyu.testsupport.HttpJson;
-import dev.kyoyu.testsupport.ServiceEnv;
 import dev.kyoyu.testsupport.TestAgents;
-import dev.kyoyu.testsupport.TestDatabase;
-import dev.kyoyu.testsupport.TestTopics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,38 +18,28 @@ import org.junit.jupiter.api.Test;
 
 /** The audit trail is a trace like any other: an admin action's run is readable from query-api once the sink stored it. */
 class AdminAuditIT {
-    private static TestDatabase db;
-    private static IngestApp ingest;
-    private static SinkApp sink;
-    private static QueryApp query;
+    private static InProcessStack stack;
 
     @BeforeAll
     static void start() {
-        db = TestDatabase.create();
-        Map<String, String> env = ServiceEnv.of(db, TestTopics.create("audit", 3), TestTopics.create("audit-dlq", 1));
-        ingest = IngestApp.start(IngestConfig.fromEnv(env));
-        sink = SinkApp.start(SinkConfig.fromEnv(env));
-        query = QueryApp.start(QueryConfig.fromEnv(env));
+        stack = InProcessStack.start("audit");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        ingest.close();
-        sink.close();
-        query.close();
-        db.close();
+        stack.close();
     }
 
     @Test
     void anAdminActionIsARunOfTheAdminsOwnReadableFromTheQueryApi() {
         String admin = "audit-admin";
         String adminToken = TestTokens.token(admin, Role.ADMIN);
-        HttpJson.Response created = new HttpJson(ingest.port()).postJson("/v1/admin/agents", adminToken,
+        HttpJson.Response created = new HttpJson(stack.ingest.port()).postJson("/v1/admin/agents", adminToken,
                 Map.of("agent_id", "audited-agent", "role", "reader"));
         assertEquals(201, created.status(), created.raw().body());
         String runId = created.data().path("audit_run_id").asText();
 
-        HttpJson out = new HttpJson(query.port());
+        HttpJson out = new HttpJson(stack.query.port());
         AtomicReference<JsonNode> run = new AtomicReference<>();
         Await.until(Duration.ofSeconds(30), "the audit run is queryable", () -> {
             HttpJson.Response answer = out.get("/v1/runs/" + runId, adminToken);

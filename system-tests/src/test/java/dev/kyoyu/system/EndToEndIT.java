@@ -4,20 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kyoyu.ingest.IngestApp;
-import dev.kyoyu.ingest.IngestConfig;
-import dev.kyoyu.query.QueryApp;
-import dev.kyoyu.query.QueryConfig;
 import dev.kyoyu.schemas.identity.Role;
-import dev.kyoyu.sink.SinkApp;
-import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.testsupport.Await;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.TestAgents;
-import dev.kyoyu.testsupport.ServiceEnv;
-import dev.kyoyu.testsupport.TestDatabase;
 import dev.kyoyu.testsupport.TestTokens;
-import dev.kyoyu.testsupport.TestTopics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,35 +21,23 @@ import org.junit.jupiter.api.Test;
 
 /** HTTP in, HTTP out: ingest-api -> Kafka -> sink-worker -> PostgreSQL -> query-api, all real. */
 class EndToEndIT {
-    private static TestDatabase db;
-    private static IngestApp ingest;
-    private static SinkApp sink;
-    private static QueryApp query;
+    private static InProcessStack stack;
 
     @BeforeAll
     static void start() {
-        db = TestDatabase.create();
-        String topic = TestTopics.create("e2e", 3);
-        String dlq = TestTopics.create("e2e-dlq", 1);
-        Map<String, String> env = ServiceEnv.of(db, topic, dlq);
-        ingest = IngestApp.start(IngestConfig.fromEnv(env));
-        sink = SinkApp.start(SinkConfig.fromEnv(env));
-        query = QueryApp.start(QueryConfig.fromEnv(env));
+        stack = InProcessStack.start("e2e");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        ingest.close();
-        sink.close();
-        query.close();
-        db.close();
+        stack.close();
     }
 
     @Test
     @DisplayName("a batch of 1,000 events posted over HTTP is readable over HTTP, in order, exactly once")
     void thousandEventsRoundTrip() {
-        HttpJson in = new HttpJson(ingest.port());
-        HttpJson out = new HttpJson(query.port());
+        HttpJson in = new HttpJson(stack.ingest.port());
+        HttpJson out = new HttpJson(stack.query.port());
         String agent = "e2e-agent";
         String token = TestTokens.token(agent, Role.AGENT);
 
@@ -97,13 +76,13 @@ class EndToEndIT {
         assertEquals(200, completed.status(), completed.raw().body());
         Await.until(Duration.ofSeconds(30), "the run shows as completed",
                 () -> out.get("/v1/runs/" + runId, token).data().path("run").path("status").asText().equals("completed"));
-        assertEquals(1002, db.queryLong("SELECT count(*) FROM agent_events WHERE run_id = ?::uuid", runId));
+        assertEquals(1002, stack.db.queryLong("SELECT count(*) FROM agent_events WHERE run_id = ?::uuid", runId));
     }
 
     @Test
     @DisplayName("a trace becomes a completed run with a decision, its alternatives and its evidence")
     void traceRoundTrip() {
-        HttpJson in = new HttpJson(ingest.port());
+        HttpJson in = new HttpJson(stack.ingest.port());
         String agent = "e2e-tracer";
         String token = TestTokens.token(agent, Role.AGENT);
         Map<String, Object> decision = Map.of(
@@ -127,14 +106,14 @@ class EndToEndIT {
         String runId = answer.data().path("run_id").asText();
 
         Await.until(Duration.ofSeconds(30), "the decision is stored",
-                () -> db.queryLong("SELECT count(*) FROM decisions WHERE id = ?::uuid", decisionId) == 1);
-        assertEquals(1, db.queryLong("SELECT count(*) FROM decisions WHERE id = ?::uuid AND run_id = ?::uuid AND agent_id = ?"
+                () -> stack.db.queryLong("SELECT count(*) FROM decisions WHERE id = ?::uuid", decisionId) == 1);
+        assertEquals(1, stack.db.queryLong("SELECT count(*) FROM decisions WHERE id = ?::uuid AND run_id = ?::uuid AND agent_id = ?"
                 + " AND outcome = 'approve' AND confidence = 0.82 AND valid_from = '2026-11-01T09:00:00Z' AND valid_to IS NULL"
                 + " AND transaction_time > valid_from", decisionId, runId, agent));
-        assertEquals(2, db.queryLong("SELECT count(*) FROM alternatives WHERE decision_id = ?::uuid", decisionId));
-        assertEquals(1, db.queryLong("SELECT count(*) FROM alternatives WHERE decision_id = ?::uuid AND selected AND label = 'approve'", decisionId));
-        assertEquals(1, db.queryLong("SELECT count(*) FROM evidence WHERE decision_id = ?::uuid AND content = 'net income 4,200 EUR'", decisionId));
-        assertEquals(1, db.queryLong("SELECT count(*) FROM agent_runs WHERE id = ?::uuid AND status = 'completed'", runId));
-        assertEquals(4, db.queryLong("SELECT count(*) FROM agent_events WHERE run_id = ?::uuid", runId));
+        assertEquals(2, stack.db.queryLong("SELECT count(*) FROM alternatives WHERE decision_id = ?::uuid", decisionId));
+        assertEquals(1, stack.db.queryLong("SELECT count(*) FROM alternatives WHERE decision_id = ?::uuid AND selected AND label = 'approve'", decisionId));
+        assertEquals(1, stack.db.queryLong("SELECT count(*) FROM evidence WHERE decision_id = ?::uuid AND content = 'net income 4,200 EUR'", decisionId));
+        assertEquals(1, stack.db.queryLong("SELECT count(*) FROM agent_runs WHERE id = ?::uuid AND status = 'completed'", runId));
+        assertEquals(4, stack.db.queryLong("SELECT count(*) FROM agent_events WHERE run_id = ?::uuid", runId));
     }
 }

@@ -3,6 +3,7 @@ package dev.kyoyu.sink.decisions;
 import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.sink.consume.DeadLetterPublisher;
 import dev.kyoyu.sink.consume.RecordFamily;
+import dev.kyoyu.sink.consume.SavepointBatchWrite;
 import dev.kyoyu.sink.copy.BatchWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,14 +24,14 @@ import org.apache.kafka.common.TopicPartition;
 public final class StreamRecords implements RecordFamily<StreamItem> {
     private final List<String> topics;
     private final StreamItemDecoder decoder;
-    private final StreamItemWriter writer;
+    private final SavepointBatchWrite<StreamItem> writer;
     private final Counter decisionsStored;
     private final Counter conflictsStored;
 
     public StreamRecords(SinkConfig config, DataSource dataSource, MeterRegistry registry) {
         this.topics = List.of(config.decisionsTopic(), config.conflictsTopic());
         this.decoder = new StreamItemDecoder(config.decisionsTopic());
-        this.writer = new StreamItemWriter(dataSource);
+        this.writer = new SavepointBatchWrite<>(dataSource, new StreamItemRows());
         this.decisionsStored = Counter.builder("kyoyu.decisions.stored").register(registry);
         this.conflictsStored = Counter.builder("kyoyu.conflicts.stored").register(registry);
     }
@@ -72,8 +73,7 @@ public final class StreamRecords implements RecordFamily<StreamItem> {
 
     @Override
     public int write(Write<StreamItem> write) throws SQLException {
-        writer.write(write.items(), write.advances());
-        return write.items().size();
+        return writer.write(write.items(), write.advances());
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.kyoyu.schemas.identity.IdentityJson;
 import dev.kyoyu.sink.SinkConfig;
 import dev.kyoyu.sink.consume.DeadLetterPublisher;
 import dev.kyoyu.sink.consume.RecordFamily;
+import dev.kyoyu.sink.consume.SavepointBatchWrite;
 import dev.kyoyu.sink.copy.BatchWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,12 +33,17 @@ public final class IdentityRecords implements RecordFamily<IdentityItem> {
     }
 
     private final String topic;
-    private final IdentityWriter writer;
+    private final SavepointBatchWrite<IdentityItem> writer;
     private final Counter stored;
 
     public IdentityRecords(SinkConfig config, DataSource dataSource, MeterRegistry registry) {
         this.topic = config.identitiesTopic();
-        this.writer = new IdentityWriter(dataSource);
+        IdentityRowWriter rows = new IdentityRowWriter();
+        this.writer = new SavepointBatchWrite<>(dataSource, (connection, items) -> {
+            for (IdentityItem item : items) { // in log order: the last record under a key wins
+                rows.write(connection, item.identity());
+            }
+        });
         this.stored = Counter.builder("kyoyu.identities.stored").register(registry);
     }
 
@@ -85,8 +91,7 @@ public final class IdentityRecords implements RecordFamily<IdentityItem> {
 
     @Override
     public int write(Write<IdentityItem> write) throws SQLException {
-        writer.write(write.items(), write.advances());
-        return write.items().size();
+        return writer.write(write.items(), write.advances());
     }
 
     @Override

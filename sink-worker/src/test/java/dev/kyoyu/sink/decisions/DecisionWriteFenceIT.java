@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.kyoyu.sink.SinkTestPools;
+import dev.kyoyu.sink.consume.SavepointBatchWrite;
 import dev.kyoyu.sink.offsets.OffsetStore;
 import dev.kyoyu.testsupport.TestDatabase;
 import java.util.List;
@@ -15,17 +16,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The decisions path is fenced like the events path: a worker moves an offset only from where it left it. */
-class StreamItemWriterIT {
+class DecisionWriteFenceIT {
     private static final TopicPartition PARTITION = new TopicPartition("decisions", 1);
     private TestDatabase db;
     private HikariDataSource pool;
-    private StreamItemWriter writer;
+    private SavepointBatchWrite<StreamItem> writer;
 
     @BeforeEach
     void setUp() {
         db = TestDatabase.create();
         pool = SinkTestPools.pool(db, "decisions-fence-it");
-        writer = new StreamItemWriter(pool);
+        writer = new SavepointBatchWrite<>(pool, new StreamItemRows());
     }
 
     @AfterEach

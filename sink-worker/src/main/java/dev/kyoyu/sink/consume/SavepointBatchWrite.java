@@ -1,4 +1,4 @@
-package dev.kyoyu.sink.identities;
+package dev.kyoyu.sink.consume;
 
 import dev.kyoyu.sink.copy.BatchWriter;
 import dev.kyoyu.sink.offsets.OffsetStore;
@@ -13,29 +13,38 @@ import javax.sql.DataSource;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Writes a batch of identity records, in log order, in one transaction with the offsets that follow them (the
- * sink's exactly-once discipline: the commit is the only record of progress, offsets move only from the value this
- * worker last stored). Identities commit durably: a lost grant or revocation would be read as the older state.
+ * Writes a batch written with statements (not COPY) in one transaction with the offsets that follow it, the sink's
+ * exactly-once discipline: the commit is the only record of progress, and offsets move only from the value this
+ * worker last stored, so a worker that lost its partitions cannot move them back. These batches (identities,
+ * decisions) commit durably (synchronous_commit on) whatever the server's default: losing one would be read as an
+ * older state.
  */
-final class IdentityWriter {
-    private final DataSource dataSource;
-    private final IdentityRowWriter rows = new IdentityRowWriter();
-    private final OffsetStore offsets = new OffsetStore();
-
-    IdentityWriter(DataSource dataSource) {
-        this.dataSource = dataSource;
+public final class SavepointBatchWrite<T> {
+    /** Writes the rows of some items on the transaction's connection. */
+    @FunctionalInterface
+    public interface Rows<T> {
+        void write(Connection connection, List<T> items) throws SQLException;
     }
 
-    void write(List<IdentityItem> batch, Map<TopicPartition, OffsetStore.Advance> advances) throws SQLException {
+    private final DataSource dataSource;
+    private final Rows<T> rows;
+    private final OffsetStore offsets = new OffsetStore();
+
+    public SavepointBatchWrite(DataSource dataSource, Rows<T> rows) {
+        this.dataSource = dataSource;
+        this.rows = rows;
+    }
+
+    /** Writes the whole batch; returns how many items it stored (all of them). */
+    public int write(List<T> batch, Map<TopicPartition, OffsetStore.Advance> advances) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 durable(connection);
-                for (IdentityItem item : batch) {
-                    rows.write(connection, item.identity());
-                }
+                rows.write(connection, batch);
                 offsets.advance(connection, advances);
                 connection.commit();
+                return batch.size();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
@@ -43,18 +52,21 @@ final class IdentityWriter {
         }
     }
 
-    /** Each record under its own savepoint; one that fails goes to {@code failures}, the rest commit with the offsets. */
-    int writeIsolating(List<IdentityItem> batch, Map<TopicPartition, OffsetStore.Advance> advances,
-                       BatchWriter.RecordFailures<IdentityItem> failures) throws SQLException {
+    /**
+     * For a batch that failed because of one of its records: each item on its own under a savepoint; each one
+     * whose write fails goes to {@code failures} (which dead-letters it or rethrows), the rest commit with the offsets.
+     */
+    public int writeIsolating(List<T> batch, Map<TopicPartition, OffsetStore.Advance> advances,
+                              BatchWriter.RecordFailures<T> failures) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 durable(connection);
                 int stored = 0;
-                for (IdentityItem item : batch) {
+                for (T item : batch) {
                     Savepoint before = connection.setSavepoint();
                     try {
-                        rows.write(connection, item.identity());
+                        rows.write(connection, List.of(item));
                         connection.releaseSavepoint(before);
                         stored++;
                     } catch (SQLException | RuntimeException e) {
@@ -72,7 +84,7 @@ final class IdentityWriter {
         }
     }
 
-    Map<TopicPartition, Long> storedOffsets(Collection<TopicPartition> partitions) throws SQLException {
+    public Map<TopicPartition, Long> storedOffsets(Collection<TopicPartition> partitions) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             return offsets.load(connection, partitions);
         }
