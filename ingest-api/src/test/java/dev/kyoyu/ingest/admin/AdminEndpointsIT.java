@@ -337,7 +337,7 @@ class AdminEndpointsIT {
     }
 
     @Test
-    void anActionTheLogDoesNotConfirmAnswers503AndChangesNothing() throws IOException {
+    void aReplicaCutOffFromTheLogAnswers503AndChangesNothing() throws IOException {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
@@ -348,7 +348,8 @@ class AdminEndpointsIT {
             assertError(refused, 503, "UNAVAILABLE", null);
             assertTrue(refused.raw().headers().firstValue("Retry-After").isPresent());
             assertFalse(refused.body().toString().toLowerCase(java.util.Locale.ROOT).contains("kafka"));
-            assertError(cutHttp.get("/v1/admin/agents/" + agentId("unlogged"), admin), 404, "NOT_FOUND", "agent_id");
+            assertError(cutHttp.get("/v1/admin/agents/" + agentId("unlogged"), admin), 503, "UNAVAILABLE", null);
+            assertError(http.get("/v1/admin/agents/" + agentId("unlogged"), admin), 404, "NOT_FOUND", "agent_id");
         }
     }
 }
