@@ -27,9 +27,11 @@ final class IngestCases {
     }
 
     List<Endpoint> endpoints() {
-        String key = TestAgents.apiKey(new HttpJson(s.ingest.port()), s.agentA, Role.AGENT);
+        // An agent of its own: making agentA's key now would refuse the tokens minted for agentA before it existed.
+        String keyed = s.agentA + "-keyed";
+        String key = TestAgents.apiKey(new HttpJson(s.ingest.port()), keyed, Role.AGENT);
         return List.of(
-                Endpoint.json("/auth/token", "{\"agent_id\":\"" + s.agentA + "\",\"api_key\":\"" + key + "\"}"),
+                Endpoint.json("/auth/token", "{\"agent_id\":\"" + keyed + "\",\"api_key\":\"" + key + "\"}"),
                 Endpoint.optionalJson("/v1/runs", "{\"metadata\":{\"k\":\"v\"}}"),
                 Endpoint.json("/v1/runs/" + s.runA + "/events", "{\"events\":[{\"event_type\":\"ToolCalled\",\"payload\":{\"k\":\"v\"}}]}"),
                 Endpoint.optionalJson("/v1/runs/" + s.runA + "/complete", "{\"status\":\"completed\"}"),
