@@ -17,8 +17,15 @@ public final class TestLogFile implements TestExecutionExceptionHandler, Lifecyc
     static final Path FILE = Path.of(System.getProperty("kyoyu.test.log", "target/test-logs/tests.log")).toAbsolutePath();
 
     static {
-        SLF4JBridgeHandler.removeHandlersForRootLogger();
-        SLF4JBridgeHandler.install();
+        bridgeJavaLogging();
+    }
+
+    /** Sends java.util.logging to the log file; for tests another engine runs (jqwik), where this extension is not loaded. */
+    public static synchronized void bridgeJavaLogging() {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
     }
 
     /** The note a failure carries: shown under the failure's stack trace as "Suppressed". */

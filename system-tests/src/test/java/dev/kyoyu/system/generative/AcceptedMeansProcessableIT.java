@@ -3,6 +3,7 @@ package dev.kyoyu.system.generative;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kyoyu.testsupport.TestLogFile;
 import dev.kyoyu.testsupport.generative.CaseGenerator;
 import dev.kyoyu.testsupport.generative.GeneratedCase;
 import dev.kyoyu.testsupport.generative.Tally;
@@ -30,6 +31,7 @@ class AcceptedMeansProcessableIT {
 
     @BeforeContainer
     static void start() throws Exception {
+        TestLogFile.bridgeJavaLogging(); // jqwik runs this class, so the Jupiter extension that would do it is not loaded
         pipeline = PipelineUnderTest.start("generative");
     }
 
