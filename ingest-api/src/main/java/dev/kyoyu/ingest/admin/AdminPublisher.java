@@ -65,9 +65,10 @@ public final class AdminPublisher implements AutoCloseable {
             }
             p.commitTransaction();
         } catch (KafkaException e) {
-            // The next producer, under the same transactional.id, aborts whatever this one left open.
+            // The next producer, under the same transactional.id, aborts whatever this one left open; a commit whose
+            // answer was lost may still have landed, which is why the client is told to look before it repeats.
             discard();
-            throw ApiException.unavailable("the identity log did not confirm the change in time; nothing was changed, send it again",
+            throw ApiException.unavailable("the identity log did not confirm the change in time; send it again (GET the agent first: a change whose confirmation was lost may have landed)",
                     RETRY_AFTER, e);
         }
         records.forEach(view::apply);
