@@ -128,9 +128,7 @@ public final class AdminActions {
     }
 
     public synchronized UUID ungrant(String adminId, String grantee, String owner) {
-        GrantRecord grant = view.grants().stream()
-                .filter(g -> g.granteeAgentId().equals(grantee) && g.ownerAgentId().equals(owner) && g.withdrawnAt() == null)
-                .findFirst().orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
+        GrantRecord grant = view.grant(grantee, owner).filter(g -> g.withdrawnAt() == null).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
                         "agent " + grantee + " holds no grant on the data of " + owner, Map.of("field", "owner")));
         Instant now = clock.instant();
         ObjectNode target = EventJson.MAPPER.createObjectNode().put("grantee_agent_id", grantee).put("owner_agent_id", owner);

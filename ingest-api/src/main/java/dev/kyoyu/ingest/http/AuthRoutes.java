@@ -86,7 +86,7 @@ public final class AuthRoutes implements HttpService {
             badKeys.increment();
             return new ApiException(ErrorCode.UNAUTHORIZED, "api_key is not valid for agent " + agentId);
         });
-        AgentRecord agent = identities.agent(agentId).orElseThrow();
+        AgentRecord agent = identities.agent(agentId).orElseThrow(); // usableKey found it, and not revoked
         Set<Audience> audiences = asked == null ? Tokens.defaultAudiences(agent.role()) : asked;
         if (agent.role() == Role.READER && audiences.contains(Audience.INGEST)) {
             throw new ApiException(ErrorCode.INVALID_INPUT, "agent " + agentId + " has role reader: its tokens are for "

@@ -175,29 +175,29 @@ final class DecisionFields {
     }
 
     static List<TracedDecision.Alternative> alternatives(ObjectNode node, String path, Items items) throws InvalidDecision {
-        List<TracedDecision.Alternative> result = new ArrayList<>();
-        JsonNode array = items(node, path, "alternatives");
-        for (int i = 0; i < array.size(); i++) {
-            String at = path + ".alternatives[" + i + "]";
-            ObjectNode item = object(array.get(i), at);
-            if (items == Items.CLOSED) {
-                onlyKnown(item, at, ALTERNATIVE_FIELDS);
-            }
-            result.add(alternative(item, at));
-        }
-        return result;
+        return list(node, path, "alternatives", items, ALTERNATIVE_FIELDS, DecisionFields::alternative);
     }
 
     static List<TracedDecision.Evidence> evidence(ObjectNode node, String path, Items items) throws InvalidDecision {
-        List<TracedDecision.Evidence> result = new ArrayList<>();
-        JsonNode array = items(node, path, "evidence");
+        return list(node, path, "evidence", items, EVIDENCE_FIELDS, DecisionFields::evidence);
+    }
+
+    /** Reads one item of a decision's list at its path. */
+    private interface ItemReader<T> {
+        T read(ObjectNode item, String at) throws InvalidDecision;
+    }
+
+    private static <T> List<T> list(ObjectNode node, String path, String field, Items items, Set<String> known,
+                                    ItemReader<T> reader) throws InvalidDecision {
+        List<T> result = new ArrayList<>();
+        JsonNode array = items(node, path, field);
         for (int i = 0; i < array.size(); i++) {
-            String at = path + ".evidence[" + i + "]";
+            String at = path + "." + field + "[" + i + "]";
             ObjectNode item = object(array.get(i), at);
             if (items == Items.CLOSED) {
-                onlyKnown(item, at, EVIDENCE_FIELDS);
+                onlyKnown(item, at, known);
             }
-            result.add(evidence(item, at));
+            result.add(reader.read(item, at));
         }
         return result;
     }

@@ -70,10 +70,15 @@ public final class ApiErrors {
         return JAVA_NAME.matcher(SOURCE.matcher(message).replaceAll("")).replaceAll("value").trim();
     }
 
-    private static void apiException(ServerRequest req, ServerResponse res, ApiException e) {
+    /** Retry-After of an exception that carries one, in whole seconds (at least 1); for answers sent outside the routes too. */
+    public static void retryAfter(ServerResponse res, ApiException e) {
         if (e.retryAfter() != null) {
             res.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfter().toSeconds())));
         }
+    }
+
+    private static void apiException(ServerRequest req, ServerResponse res, ApiException e) {
+        retryAfter(res, e);
         if (e.code() == ErrorCode.INTERNAL_ERROR || e.code() == ErrorCode.UNAVAILABLE) {
             LOG.warn("request {} failed: {}", RequestIds.of(req), e.getMessage(), e.getCause());
         }

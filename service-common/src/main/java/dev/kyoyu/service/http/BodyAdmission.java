@@ -75,9 +75,7 @@ public final class BodyAdmission {
             } catch (ApiException e) {
                 // The body is never read: close rather than let the server drain it.
                 res.header(HeaderValues.CONNECTION_CLOSE);
-                if (e.retryAfter() != null) {
-                    res.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfter().toSeconds())));
-                }
+                ApiErrors.retryAfter(res, e);
                 Envelope.sendError(req, res, e.code(), e.getMessage(), e.details());
                 return;
             }

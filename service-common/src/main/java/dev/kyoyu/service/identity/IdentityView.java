@@ -68,8 +68,8 @@ public final class IdentityView implements Revocations {
                 .sorted(Comparator.comparing(ApiKeyRecord::createdAt)).toList();
     }
 
-    public List<GrantRecord> grants() {
-        return grants.values().stream().sorted(Comparator.comparing(GrantRecord::topicKey)).toList();
+    public Optional<GrantRecord> grant(String granteeAgentId, String ownerAgentId) {
+        return Optional.ofNullable(grants.get("grant/" + granteeAgentId + "/" + ownerAgentId));
     }
 
     /**
