@@ -1,6 +1,7 @@
 package dev.kyoyu.query;
 
 import dev.kyoyu.testsupport.TestStack;
+import dev.kyoyu.testsupport.infra.TestInfrastructure;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -39,6 +40,7 @@ final class StreamingReplica implements AutoCloseable {
 
     /** Copies the cluster behind {@link TestStack#adminPgUrl()} and starts streaming from it. */
     static StreamingReplica start() {
+        TestInfrastructure.assumeLocal("A streaming replica");
         Path script = Path.of(TestStack.stackDir(), "deploy/local/replica.sh").toAbsolutePath();
         URI primary = URI.create(TestStack.adminPgUrl().substring("jdbc:".length()));
         byte[] suffix = new byte[3];

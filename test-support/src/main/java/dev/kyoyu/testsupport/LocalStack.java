@@ -1,6 +1,7 @@
 package dev.kyoyu.testsupport;
 
 import dev.kyoyu.schemas.identity.Role;
+import dev.kyoyu.testsupport.infra.TestInfrastructure;
 import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +32,7 @@ import java.util.stream.Stream;
  * started, stopped and crashed by the real {@code ./kyoyu} as an isolated instance
  * ({@code .kyoyu/instances/<name>-<random>}, its own loopback ports). Fault drills break this one,
  * never a developer's {@code ./kyoyu up} or the stack other tests share. {@link #close()} stops it
- * and deletes all of its state.
+ * and deletes all of its state. On the containers test stack the test that asks for one is skipped.
  *
  * <p>The launcher runs the jars Maven just built ({@code KYOYU_SKIP_BUILD=1}): a test never rebuilds
  * the tree under the Maven run that started it.
@@ -106,6 +107,7 @@ public final class LocalStack implements AutoCloseable {
      *                 {@code KYOYU_INGEST_ACK_TIMEOUT=3s}
      */
     public static LocalStack isolated(String name, Map<String, String> settings) {
+        TestInfrastructure.assumeLocal("An isolated instance (" + name + ")");
         Path repo = Path.of(TestStack.stackDir()).toAbsolutePath().normalize();
         sweepAbandonedInstances(repo);
         String suffix = HexFormat.of().formatHex(randomBytes(3));

@@ -1,7 +1,11 @@
 package dev.kyoyu.testsupport;
 
+import dev.kyoyu.testsupport.infra.ContainerStack;
+import dev.kyoyu.testsupport.infra.TestInfrastructure;
+
 /**
- * Where the real broker and database are: ./kyoyu test starts them and exports these variables.
+ * Where the real broker and database are: on the local stack ./kyoyu test starts them and exports these
+ * variables; on the containers stack (see {@link TestInfrastructure}) Testcontainers starts them in this JVM.
  * Tests never use the stack's own database or topics, so a running ./kyoyu up is not disturbed.
  */
 public final class TestStack {
@@ -9,23 +13,30 @@ public final class TestStack {
     }
 
     public static String kafkaBootstrap() {
-        return env("KYOYU_TEST_KAFKA_BOOTSTRAP");
+        return onContainers() ? ContainerStack.get().kafkaBootstrap() : env("KYOYU_TEST_KAFKA_BOOTSTRAP");
     }
 
     /** JDBC URL of a maintenance database, used to create and drop the per-test databases. */
     public static String adminPgUrl() {
-        return env("KYOYU_TEST_PG_URL");
+        return onContainers() ? ContainerStack.get().adminPgUrl() : env("KYOYU_TEST_PG_URL");
     }
 
     public static String pgUser() {
-        return System.getenv().getOrDefault("KYOYU_TEST_PG_USER", "kyoyu");
+        return onContainers() ? ContainerStack.get().pgUser() : System.getenv().getOrDefault("KYOYU_TEST_PG_USER", "kyoyu");
     }
 
     public static String pgPassword() {
-        return System.getenv().getOrDefault("KYOYU_TEST_PG_PASSWORD", "");
+        return onContainers() ? ContainerStack.get().pgPassword() : System.getenv().getOrDefault("KYOYU_TEST_PG_PASSWORD", "");
     }
 
-    /** The real redis-server ./kyoyu test starts, for the rate limits shared by replicas. */
+    private static boolean onContainers() {
+        return TestInfrastructure.current() == TestInfrastructure.CONTAINERS;
+    }
+
+    /**
+     * The real redis-server ./kyoyu test starts, for the rate limits shared by replicas; on either stack (only
+     * Kafka and PostgreSQL come from containers).
+     */
     public static String redisUrl() {
         return env("KYOYU_TEST_REDIS_URL");
     }
