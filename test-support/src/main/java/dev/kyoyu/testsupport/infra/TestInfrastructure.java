@@ -72,7 +72,11 @@ public enum TestInfrastructure {
      * {@code ./kyoyu}, a streaming replica by deploy/local's script) exists only on the local stack.
      */
     public static void assumeLocal(String what) {
-        Assumptions.assumeTrue(current() == LOCAL, () -> what + " runs processes of its own through deploy/local's "
+        assumeLocal(current(), what);
+    }
+
+    static void assumeLocal(TestInfrastructure chosen, String what) {
+        Assumptions.assumeTrue(chosen == LOCAL, () -> what + " runs processes of its own through deploy/local's "
                 + "scripts, which the containers test stack does not use; skipped on " + SETTING + "=containers");
     }
 }

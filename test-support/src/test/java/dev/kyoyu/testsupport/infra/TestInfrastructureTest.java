@@ -1,5 +1,6 @@
 package dev.kyoyu.testsupport.infra;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.TestAbortedException;
 
 /** The choice of test stack, with a fake Docker probe standing in for the engine this machine lacks. */
 class TestInfrastructureTest {
@@ -61,5 +63,15 @@ class TestInfrastructureTest {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> TestInfrastructure.choose("docker", ENGINE));
         assertEquals("KYOYU_TEST_INFRA must be auto, local or containers, not 'docker'", refused.getMessage());
+    }
+
+    @Test
+    void whatNeedsTheLocalStacksProcessesIsSkippedOnContainersSayingWhy() {
+        TestAbortedException skipped = assertThrows(TestAbortedException.class,
+                () -> TestInfrastructure.assumeLocal(TestInfrastructure.CONTAINERS, "A fault drill"));
+        assertTrue(skipped.getMessage().contains("A fault drill runs processes of its own through deploy/local's scripts"),
+                skipped.getMessage());
+        assertTrue(skipped.getMessage().contains("skipped on KYOYU_TEST_INFRA=containers"), skipped.getMessage());
+        assertDoesNotThrow(() -> TestInfrastructure.assumeLocal(TestInfrastructure.LOCAL, "A fault drill"));
     }
 }
