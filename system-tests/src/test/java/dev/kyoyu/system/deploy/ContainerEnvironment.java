@@ -57,6 +57,9 @@ final class ContainerEnvironment {
     }
 
     private Optional<Source> resolve(EnvVar variable, Map<String, ConfigMap> configMaps) {
+        if (variable.getValue() != null && variable.getValueFrom() != null) {
+            problems.add(variable.getName() + " has both a value and valueFrom, which Kubernetes refuses");
+        }
         if (variable.getValueFrom() == null) {
             return Optional.of(new Literal(variable.getValue() == null ? "" : variable.getValue(), "env"));
         }

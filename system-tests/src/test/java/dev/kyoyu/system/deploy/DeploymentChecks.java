@@ -157,7 +157,7 @@ final class DeploymentChecks {
         try {
             process.readConfig(values);
         } catch (ConfigException e) {
-            problem("would not start, its config class says: " + e.getMessage());
+            problem("would not start, its config class says: " + e.getMessage().replaceAll("\\s*\\n\\s*-?\\s*", " "));
         }
         String host = env.literal(process.hostSetting()).orElse("127.0.0.1");
         if (!host.equals("0.0.0.0") && !host.equals("::")) {

@@ -44,6 +44,7 @@ record ManifestChecks(String imageTag, int eventsPartitions) {
             }
         }
         byName(objects, "Secret", Secret.class).values().forEach(secret -> secretHoldsNothing(secret, problems));
+        configMaps.values().forEach(map -> configMapHoldsNoSecret(map, problems));
         byName(objects, "HorizontalPodAutoscaler", HorizontalPodAutoscaler.class).values()
                 .forEach(hpa -> hpa(hpa, deployments, problems));
         for (KyoyuProcess process : KyoyuProcess.values()) {
@@ -73,6 +74,18 @@ record ManifestChecks(String imageTag, int eventsPartitions) {
             problems.add("Secret " + secret.getMetadata().getName() + " holds values: a Secret may only be referenced, its data"
                     + " created in the cluster");
         }
+    }
+
+    /** A secret setting's value in a ConfigMap is a leak even where a secretKeyRef overrides it in the container. */
+    private static void configMapHoldsNoSecret(ConfigMap map, List<String> problems) {
+        Set<String> secrets = new java.util.TreeSet<>();
+        for (KyoyuProcess process : KyoyuProcess.values()) {
+            process.settings().stream().filter(read -> read.kind() == SettingRead.Kind.SECRET || read.kind() == SettingRead.Kind.OPTIONAL_SECRET)
+                    .forEach(read -> secrets.add(read.name()));
+        }
+        (map.getData() == null ? Map.<String, String>of() : map.getData()).keySet().stream().filter(secrets::contains)
+                .forEach(name -> problems.add("ConfigMap " + map.getMetadata().getName() + " holds " + name
+                        + ", a secret: reference a Secret (secretKeyRef) instead"));
     }
 
     private static void hpa(HorizontalPodAutoscaler hpa, Map<String, Deployment> deployments, List<String> problems) {
@@ -177,7 +190,8 @@ record ManifestChecks(String imageTag, int eventsPartitions) {
             boolean found = targetPort != null && ports.stream().anyMatch(p -> targetPort.getStrVal() != null
                     ? targetPort.getStrVal().equals(p.getName()) : Objects.equals(targetPort.getIntVal(), p.getContainerPort()));
             if (!found) {
-                problems.add(id + ": port " + port.getPort() + " targets " + targetPort + ", which " + target.getMetadata().getName()
+                problems.add(id + ": port " + port.getPort() + " targets " + (targetPort == null ? "nothing"
+                        : targetPort.getStrVal() != null ? targetPort.getStrVal() : targetPort.getIntVal()) + ", which " + target.getMetadata().getName()
                         + "'s containers do not declare");
             }
         }

@@ -6,6 +6,9 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,16 +55,25 @@ final class StrictManifests {
 
     /** Every object of a (multi-document) YAML file. */
     static List<K8sObject> load(Path file) {
+        try {
+            return parse(file.toString(), Files.readString(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every object of multi-document YAML text; {@code source} names it in errors. */
+    static List<K8sObject> parse(String source, String yaml) {
         List<JsonNode> trees;
         try {
-            trees = MAPPER.readerFor(JsonNode.class).<JsonNode>readValues(file).readAll();
+            trees = MAPPER.readerFor(JsonNode.class).<JsonNode>readValues(yaml).readAll();
         } catch (JacksonException e) {
-            throw new ManifestException(file + ": not readable YAML: " + e.getOriginalMessage());
+            throw new ManifestException(source + ": not readable YAML: " + e.getOriginalMessage());
         }
         List<K8sObject> objects = new ArrayList<>();
         for (JsonNode tree : trees) {
             if (tree != null && !tree.isNull() && !tree.isMissingNode()) {
-                objects.add(toObject(file.toString(), tree));
+                objects.add(toObject(source, tree));
             }
         }
         return objects;
