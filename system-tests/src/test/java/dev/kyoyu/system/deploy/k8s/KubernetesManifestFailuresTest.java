@@ -1,10 +1,10 @@
-package dev.kyoyu.system.deploy;
+package dev.kyoyu.system.deploy.k8s;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kyoyu.system.deploy.StrictManifests.ManifestException;
+import dev.kyoyu.system.deploy.k8s.StrictManifests.ManifestException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * of {@link ManifestChecks} reports a broken copy of the base rendering (one change each, as a strategic-merge patch).
  */
 class KubernetesManifestFailuresTest {
-    private static final List<K8sObject> BASE = Kustomize.render(Checkout.K8S.resolve("base"));
-    private final ManifestChecks checks = new ManifestChecks(Checkout.projectVersion(), Checkout.eventsPartitions());
+    private static final List<K8sObject> BASE = Kustomize.render(ManifestInputs.K8S.resolve("base"));
+    private final ManifestChecks checks = new ManifestChecks(ManifestInputs.imageTag(), ManifestInputs.eventsPartitions());
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
@@ -54,10 +54,10 @@ class KubernetesManifestFailuresTest {
     @DisplayName("a kustomization field the renderer does not honour, and a patch of an object the base lacks, are refused")
     void kustomizationsStayWithinWhatIsRendered(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("kustomization.yaml"), "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
-                + "resources: [" + Checkout.K8S.resolve("base") + "]\nimages: [{name: kyoyu/ingest-api, newTag: latest}]\n");
+                + "resources: [" + ManifestInputs.K8S.resolve("base") + "]\nimages: [{name: kyoyu/ingest-api, newTag: latest}]\n");
         assertTrue(assertThrows(ManifestException.class, () -> Kustomize.render(dir)).getMessage().contains("images"));
         Files.writeString(dir.resolve("kustomization.yaml"), "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
-                + "resources: [" + Checkout.K8S.resolve("base") + "]\npatches: [{path: p.yaml}]\n");
+                + "resources: [" + ManifestInputs.K8S.resolve("base") + "]\npatches: [{path: p.yaml}]\n");
         Files.writeString(dir.resolve("p.yaml"), "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ingest-apl}\nspec: {replicas: 3}\n");
         assertTrue(assertThrows(ManifestException.class, () -> Kustomize.render(dir)).getMessage().contains("Deployment ingest-apl"));
     }
@@ -128,7 +128,7 @@ class KubernetesManifestFailuresTest {
     @Test
     @DisplayName("sink workers beyond the partitions, or none at all, or a second autoscaler on them, are reported")
     void scalingMistakesAreReported() {
-        int partitions = Checkout.eventsPartitions();
+        int partitions = ManifestInputs.eventsPartitions();
         assertProblem(patched(scaledObject("maxReplicaCount: " + (partitions + 1))), "maxReplicaCount " + (partitions + 1) + " must lie between");
         assertProblem(patched(scaledObject("minReplicaCount: 0")), "minReplicaCount 0 may stop every sink worker");
         assertProblem(patched(scaledObject("scaleTargetRef: {name: sink-workers}")), "targets sink-workers, which is not a Deployment");

@@ -1,9 +1,9 @@
-package dev.kyoyu.system.deploy;
+package dev.kyoyu.system.deploy.k8s;
 
 import dev.kyoyu.service.config.ConfigException;
 import dev.kyoyu.service.config.SettingRead;
-import dev.kyoyu.system.deploy.ContainerEnvironment.FromSecret;
-import dev.kyoyu.system.deploy.ContainerEnvironment.Literal;
+import dev.kyoyu.system.deploy.k8s.ContainerEnvironment.FromSecret;
+import dev.kyoyu.system.deploy.k8s.ContainerEnvironment.Literal;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;

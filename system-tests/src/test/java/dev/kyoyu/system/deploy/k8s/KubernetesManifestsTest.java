@@ -1,4 +1,4 @@
-package dev.kyoyu.system.deploy;
+package dev.kyoyu.system.deploy.k8s;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,13 +32,13 @@ class KubernetesManifestsTest {
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesManifestsTest.class);
     private static final List<String> RENDERINGS = List.of("base", "overlays/local", "overlays/prod");
 
-    private final ManifestChecks checks = new ManifestChecks(Checkout.projectVersion(), Checkout.eventsPartitions());
+    private final ManifestChecks checks = new ManifestChecks(ManifestInputs.imageTag(), ManifestInputs.eventsPartitions());
 
     @Test
     @DisplayName("every manifest and patch file under deploy/k8s loads strictly into a known kind")
     void everyFileLoadsStrictly() throws IOException {
         List<Path> files;
-        try (Stream<Path> walk = Files.walk(Checkout.K8S)) {
+        try (Stream<Path> walk = Files.walk(ManifestInputs.K8S)) {
             files = walk.filter(f -> f.toString().endsWith(".yaml") && !f.endsWith("kustomization.yaml")).sorted().toList();
         }
         assertTrue(files.size() >= 10, "found only " + files);
@@ -51,20 +51,20 @@ class KubernetesManifestsTest {
     @ValueSource(strings = {"base", "overlays/local", "overlays/prod"})
     @DisplayName("each rendering passes every check: probes, resources, non-root, pinned images, settings, scaling, budgets")
     void renderingPassesEveryCheck(String directory) {
-        List<K8sObject> objects = Kustomize.render(Checkout.K8S.resolve(directory));
+        List<K8sObject> objects = Kustomize.render(ManifestInputs.K8S.resolve(directory));
         assertEquals(List.of(), checks.check(objects));
     }
 
     @Test
     @DisplayName("the overlays run the very images the base pins, and change what they are for")
     void overlaysKeepTheBaseImages() {
-        Map<String, String> base = images(Kustomize.render(Checkout.K8S.resolve("base")));
+        Map<String, String> base = images(Kustomize.render(ManifestInputs.K8S.resolve("base")));
         assertEquals(KyoyuProcess.values().length, base.size());
         for (String overlay : List.of("overlays/local", "overlays/prod")) {
-            assertEquals(base, images(Kustomize.render(Checkout.K8S.resolve(overlay))), overlay);
+            assertEquals(base, images(Kustomize.render(ManifestInputs.K8S.resolve(overlay))), overlay);
         }
-        Map<String, Deployment> local = ManifestChecks.byName(Kustomize.render(Checkout.K8S.resolve("overlays/local")), "Deployment", Deployment.class);
-        Map<String, Deployment> prod = ManifestChecks.byName(Kustomize.render(Checkout.K8S.resolve("overlays/prod")), "Deployment", Deployment.class);
+        Map<String, Deployment> local = ManifestChecks.byName(Kustomize.render(ManifestInputs.K8S.resolve("overlays/local")), "Deployment", Deployment.class);
+        Map<String, Deployment> prod = ManifestChecks.byName(Kustomize.render(ManifestInputs.K8S.resolve("overlays/prod")), "Deployment", Deployment.class);
         local.values().forEach(d -> assertEquals(1, d.getSpec().getReplicas(), d.getMetadata().getName()));
         prod.values().forEach(d -> assertTrue(d.getSpec().getReplicas() >= 2
                 && !d.getSpec().getTemplate().getSpec().getTopologySpreadConstraints().isEmpty(), d.getMetadata().getName()));
@@ -73,9 +73,9 @@ class KubernetesManifestsTest {
     @Test
     @DisplayName("the events topic's partition count is read from the launcher, and the ScaledObject's cap is that count in prod")
     void sinkWorkersAreCappedAtThePartitions() {
-        int partitions = Checkout.eventsPartitions();
+        int partitions = ManifestInputs.eventsPartitions();
         assertTrue(partitions >= 1);
-        ScaledObject prod = ManifestChecks.byName(Kustomize.render(Checkout.K8S.resolve("overlays/prod")), "ScaledObject", ScaledObject.class)
+        ScaledObject prod = ManifestChecks.byName(Kustomize.render(ManifestInputs.K8S.resolve("overlays/prod")), "ScaledObject", ScaledObject.class)
                 .get("sink-worker");
         assertEquals(partitions, prod.spec().maxReplicaCount());
     }
@@ -87,14 +87,14 @@ class KubernetesManifestsTest {
         for (String directory : RENDERINGS) {
             Path out = Files.createTempFile("kyoyu-kustomize-", ".yaml");
             try {
-                Process kubectl = new ProcessBuilder("kubectl", "kustomize", Checkout.K8S.resolve(directory).toString())
+                Process kubectl = new ProcessBuilder("kubectl", "kustomize", ManifestInputs.K8S.resolve(directory).toString())
                         .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.PIPE).start();
                 String errors = new String(kubectl.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertTrue(kubectl.waitFor(60, TimeUnit.SECONDS), "kubectl kustomize did not finish");
                 assertEquals(0, kubectl.exitValue(), "kubectl kustomize " + directory + ": " + errors);
                 List<K8sObject> theirs = StrictManifests.load(out);
                 assertEquals(List.of(), checks.check(theirs), directory + " as kustomize renders it");
-                assertEquals(trees(Kustomize.render(Checkout.K8S.resolve(directory))), trees(theirs), directory);
+                assertEquals(trees(Kustomize.render(ManifestInputs.K8S.resolve(directory))), trees(theirs), directory);
             } finally {
                 Files.deleteIfExists(out);
             }

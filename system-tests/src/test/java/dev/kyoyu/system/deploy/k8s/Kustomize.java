@@ -1,6 +1,6 @@
-package dev.kyoyu.system.deploy;
+package dev.kyoyu.system.deploy.k8s;
 
-import dev.kyoyu.system.deploy.StrictManifests.ManifestException;
+import dev.kyoyu.system.deploy.k8s.StrictManifests.ManifestException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

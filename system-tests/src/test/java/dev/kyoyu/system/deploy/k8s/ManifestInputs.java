@@ -1,4 +1,4 @@
-package dev.kyoyu.system.deploy;
+package dev.kyoyu.system.deploy.k8s;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,17 +7,24 @@ import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** What the manifest test reads from the rest of the checkout: where deploy/k8s is, the version, the topic's partitions. */
-final class Checkout {
+/** What the manifest test reads from the rest of the checkout: where deploy/k8s is, the image tag, the topic's partitions. */
+final class ManifestInputs {
     /** Tests run in the module's directory (system-tests), one level below the checkout. */
     static final Path ROOT = Path.of("").toAbsolutePath().getParent();
     static final Path K8S = ROOT.resolve("deploy/k8s");
 
-    private Checkout() {
+    private ManifestInputs() {
     }
 
-    /** The parent pom's version: the tag every Kyoyu image is built and pinned with. */
-    static String projectVersion() {
+    /**
+     * The tag every Kyoyu image is pinned to: the parent pom's version without -SNAPSHOT (0.1.0-SNAPSHOT builds
+     * kyoyu/ingest-api:0.1.0, the tag docker-compose.yml runs too).
+     */
+    static String imageTag() {
+        return projectVersion().replaceFirst("-SNAPSHOT$", "");
+    }
+
+    private static String projectVersion() {
         Matcher m = Pattern.compile("<artifactId>kyoyu-parent</artifactId>\\s*<version>([^<]+)</version>").matcher(read("pom.xml"));
         if (!m.find()) {
             throw new IllegalStateException("pom.xml: no version after <artifactId>kyoyu-parent</artifactId>");

@@ -1,4 +1,4 @@
-package dev.kyoyu.system.deploy;
+package dev.kyoyu.system.deploy.k8s;
 
 import dev.kyoyu.service.config.SettingRead;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -22,7 +22,7 @@ import java.util.Set;
  * What every rendering of deploy/k8s must satisfy, as a list of problems (empty: fine), each naming the object. The
  * Deployments' own checks (probes, resources, security, images, settings) are in {@link DeploymentChecks}.
  *
- * @param imageTag         the tag every Kyoyu image is pinned to (the project's version)
+ * @param imageTag         the tag every Kyoyu image is pinned to ({@link ManifestInputs#imageTag()})
  * @param eventsPartitions the partitions of kyoyu.events.v1: more sink workers than this would idle
  */
 record ManifestChecks(String imageTag, int eventsPartitions) {
