@@ -47,7 +47,7 @@ class KubernetesManifestFailuresTest {
         assertRefused("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, lables: {x: y}}\n", "lables");
         assertRefused("apiVersion: apps/v1\nkind: Deploymnet\nmetadata: {name: a}\n", "not a kind");
         assertRefused("apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata: {name: a}\n", "not a kind");
-        assertRefused("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {A: x, A: y}\n", "A");
+        assertRefused("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {A: x, A: y}\n", "Duplicate Object property \"A\"");
     }
 
     @Test
