@@ -111,7 +111,7 @@ public final class EnvReader {
         try {
             return Duration.parse(value);
         } catch (DateTimeParseException e) {
-            problems.add(name + "=" + value + " is not a duration (e.g. 100ms, 5s, 2m, PT0.5S)");
+            problems.add(name + "=" + value + " is not a duration (e.g. 100ms, 5s, 2m, 30d, PT0.5S)");
             return defaultValue;
         }
     }
