@@ -43,6 +43,8 @@ class ReplicaFailoverIT {
     private static final Duration RECEIVE_SLACK = Duration.ofMillis(200);
     private static final Duration OUTAGE = Duration.ofSeconds(8);
     private static final String AGENT = "failover-agent";
+    /** How long the load runs on after reads came back, to see them stay on the replica. */
+    private static final Duration SETTLED = Duration.ofSeconds(4);
 
     private LocalStack stack;
     private ReadLoad load;
@@ -51,8 +53,12 @@ class ReplicaFailoverIT {
     private List<ReadLoad.Read> reads;
 
     /** One fault: how it was made, the reads while the replica was gone, and how long reads took to come back. */
-    private record Outage(String fault, long from, long to, Duration backAfterStart, Duration backAfterStreaming) {
+    private record Outage(String fault, long from, long to, Duration backAfterStart, Duration backAfterStreaming,
+                          long settledFrom, long settledTo) {
     }
+
+    private double servingAtTheEnd;
+    private double fallbacks;
 
     @BeforeAll
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -72,6 +78,8 @@ class ReplicaFailoverIT {
             Await.until(Duration.ofSeconds(60), "reads served by the replica under load", () -> load.byPool().getOrDefault(REPLICA, 0L) >= 50);
             outages.add(fault("stop"));
             outages.add(fault("kill"));
+            servingAtTheEnd = stack.metric(stack.queryPort(), "kyoyu_query_replica_serving");
+            fallbacks = stack.metric(stack.queryPort(), "kyoyu_query_replica_fallbacks_total");
         } finally {
             load.close();
             markers.close();
@@ -83,7 +91,11 @@ class ReplicaFailoverIT {
                                 + "%d ms after it streamed%n", outage.fault(), during(outage).size(),
                         during(outage).stream().filter(r -> PRIMARY.equals(r.pool())).count(),
                         outage.backAfterStart().toMillis(), outage.backAfterStreaming().toMillis());
+                System.out.printf("  %s: then %.0f%% of %d reads from the replica over %d s%n", outage.fault(),
+                        100 * replicaShare(settled(outage)), settled(outage).size(), SETTLED.toSeconds());
             }
+            System.out.printf("  kyoyu_query_replica_fallbacks_total %.0f, kyoyu_query_replica_serving at the end %.0f%n",
+                    fallbacks, servingAtTheEnd);
         }
     }
 
@@ -104,7 +116,10 @@ class ReplicaFailoverIT {
                 () -> load.reads().stream().anyMatch(r -> r.sentNanos() > streaming && REPLICA.equals(r.pool())));
         long back = load.reads().stream().filter(r -> r.sentNanos() > streaming && REPLICA.equals(r.pool()))
                 .mapToLong(ReadLoad.Read::answeredNanos).min().orElseThrow();
-        return new Outage(how, down, startAsked, Duration.ofNanos(back - startAsked), Duration.ofNanos(back - streaming));
+        long settledFrom = System.nanoTime();
+        Await.until(SETTLED.plusSeconds(30), "the load running on the returned replica", () -> System.nanoTime() >= settledFrom + SETTLED.toNanos());
+        return new Outage(how, down, startAsked, Duration.ofNanos(back - startAsked), Duration.ofNanos(back - streaming),
+                settledFrom, System.nanoTime());
     }
 
     @AfterAll
@@ -136,12 +151,16 @@ class ReplicaFailoverIT {
     }
 
     @Test
-    @DisplayName("reads return to the replica once it streams again")
+    @DisplayName("reads return to the replica once it streams again, and stay there")
     void readsReturnToTheReplica() {
         assertEquals(2, outages.size());
         for (Outage outage : outages) {
             assertTrue(outage.backAfterStreaming().compareTo(Duration.ofSeconds(30)) < 0, outage.toString());
+            double share = replicaShare(settled(outage));
+            assertTrue(share > 0.5, outage.fault() + ": only " + share + " of the reads after the return came from the replica");
         }
+        assertEquals(1.0, servingAtTheEnd, "kyoyu_query_replica_serving");
+        assertTrue(fallbacks > 0, "kyoyu_query_replica_fallbacks_total counted the reads the primary took over");
     }
 
     @Test
@@ -163,6 +182,14 @@ class ReplicaFailoverIT {
 
     private List<ReadLoad.Read> during(Outage outage) {
         return reads.stream().filter(r -> r.sentNanos() >= outage.from() && r.answeredNanos() <= outage.to()).toList();
+    }
+
+    private List<ReadLoad.Read> settled(Outage outage) {
+        return reads.stream().filter(r -> r.sentNanos() >= outage.settledFrom() && r.answeredNanos() <= outage.settledTo()).toList();
+    }
+
+    private static double replicaShare(List<ReadLoad.Read> window) {
+        return window.isEmpty() ? 0 : (double) window.stream().filter(r -> REPLICA.equals(r.pool())).count() / window.size();
     }
 
     private void awaitReplicaState(String state) {
