@@ -122,7 +122,8 @@ usable_copy() {
   local root=$1 mine theirs
   [[ -f $root$DATA/PG_VERSION && -f $root$DATA/standby.signal ]] || return 1
   # Streams over the primary's Unix socket; a copy that streamed over TCP (no password) is made again.
-  grep -q "host=/tmp" "$root$DATA/postgresql.auto.conf" 2>/dev/null || return 1
+  # (pg_basebackup -R quotes the value: host=''/tmp'')
+  grep -Eq "host=('')?/tmp('')? " "$root$DATA/postgresql.auto.conf" 2>/dev/null || return 1
   mine=$(as_postgres "$root" pg_controldata -D "$DATA" | sed -n 's/^Database system identifier: *//p')
   theirs=$(psql_at "$root" "$KYOYU_PG_PORT" "SELECT system_identifier FROM pg_control_system()")
   [[ -n $mine && $mine == "$theirs" ]]

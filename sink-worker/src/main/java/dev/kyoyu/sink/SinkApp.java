@@ -11,6 +11,7 @@ import dev.kyoyu.service.kafka.BrokerHealth;
 import dev.kyoyu.service.metrics.Metrics;
 import dev.kyoyu.service.retry.Backoff;
 import dev.kyoyu.service.telemetry.Telemetry;
+import dev.kyoyu.sink.chunks.RetentionJob;
 import dev.kyoyu.sink.consume.BatchTracing;
 import dev.kyoyu.sink.consume.DeadLetterPublisher;
 import dev.kyoyu.sink.consume.ConsumeShell;
@@ -48,13 +49,15 @@ public final class SinkApp implements AutoCloseable {
     private final KafkaClientMetrics consumerMetrics;
     /** The loops besides the events': decisions (KYOYU_SINK_DECISIONS=true), identities (KYOYU_SINK_IDENTITIES=true). */
     private final List<SideLoop> sideLoops;
+    private final RetentionJob retention;
 
     /** A consume loop on its own thread, reported under {@code name} on /health. */
     private record SideLoop(String name, ConsumeShell<?> shell, Thread thread) {
     }
 
     private SinkApp(ConsumeShell<?> worker, Thread thread, WebServer server, HikariDataSource pool, HikariDataSource healthPool,
-                    BrokerHealth broker, DeadLetterPublisher deadLetters, KafkaClientMetrics consumerMetrics, List<SideLoop> sideLoops) {
+                    BrokerHealth broker, DeadLetterPublisher deadLetters, KafkaClientMetrics consumerMetrics, List<SideLoop> sideLoops,
+                    RetentionJob retention) {
         this.worker = worker;
         this.thread = thread;
         this.server = server;
@@ -64,6 +67,7 @@ public final class SinkApp implements AutoCloseable {
         this.deadLetters = deadLetters;
         this.consumerMetrics = consumerMetrics;
         this.sideLoops = sideLoops;
+        this.retention = retention;
     }
 
     public static SinkApp start(SinkConfig config) {
@@ -118,7 +122,9 @@ public final class SinkApp implements AutoCloseable {
                 })
                 .build()
                 .start();
-        return new SinkApp(worker, thread, server, pool, healthPool, broker, deadLetters, consumerMetrics, List.copyOf(sideLoops));
+        RetentionJob retention = RetentionJob.start(config.retention(), config.database(), registry);
+        return new SinkApp(worker, thread, server, pool, healthPool, broker, deadLetters, consumerMetrics, List.copyOf(sideLoops),
+                retention);
     }
 
     private static Backoff backoff(SinkConfig config) {
@@ -181,6 +187,7 @@ public final class SinkApp implements AutoCloseable {
     /** SIGTERM path: write the open batch, commit, leave the group, then close the rest. */
     @Override
     public void close() throws InterruptedException {
+        retention.close();
         worker.stop();
         for (SideLoop loop : sideLoops) {
             loop.shell().stop();

@@ -4,6 +4,7 @@ import dev.kyoyu.schemas.Topics;
 import dev.kyoyu.service.config.EnvReader;
 import dev.kyoyu.service.db.DatabaseSettings;
 import dev.kyoyu.service.http.ManagementPort;
+import dev.kyoyu.sink.chunks.RetentionSettings;
 import java.time.Duration;
 import java.util.Map;
 
@@ -29,6 +30,7 @@ import java.util.Map;
  * @param sinkIdentities whether this worker also materializes the identity topic (agents, API keys, role token
  *                       floors, access grants) into PostgreSQL; off unless asked for, like {@code sinkDecisions}
  * @param identitiesConsumerGroup the consumer group of the identity topic, default {@code <consumerGroup>.identities}
+ * @param retention      how long the hypertables keep their chunks, and how that is applied (sink/chunks/)
  */
 public record SinkConfig(
         String host,
@@ -52,12 +54,14 @@ public record SinkConfig(
         boolean sinkIdentities,
         String identitiesTopic,
         String identitiesConsumerGroup,
-        ManagementPort management) {
+        ManagementPort management,
+        RetentionSettings retention) {
 
     public static SinkConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
         String consumerGroup = r.string("KYOYU_SINK_GROUP", "kyoyu-sink");
         int batchMaxEvents = r.integer("KYOYU_SINK_BATCH_MAX_EVENTS", 1000, 1, 100_000);
+        Duration clientRetryWindow = r.duration("KYOYU_CLIENT_RETRY_WINDOW", Duration.ofHours(24));
         SinkConfig config = new SinkConfig(
                 r.string("KYOYU_SINK_HOST", "127.0.0.1"),
                 r.port("KYOYU_SINK_PORT", 8082),
@@ -72,7 +76,7 @@ public record SinkConfig(
                 r.integer("KYOYU_SINK_WRITES_IN_FLIGHT", 2, 1, 8),
                 r.duration("KYOYU_SINK_RETRY_INITIAL_BACKOFF", Duration.ofMillis(200)),
                 r.duration("KYOYU_SINK_RETRY_MAX_BACKOFF", Duration.ofSeconds(15)),
-                r.duration("KYOYU_CLIENT_RETRY_WINDOW", Duration.ofHours(24)),
+                clientRetryWindow,
                 sessionTimeout(r),
                 r.bool("KYOYU_SINK_DECISIONS", false),
                 r.string("KYOYU_DECISIONS_TOPIC", Topics.DECISIONS),
@@ -80,7 +84,8 @@ public record SinkConfig(
                 r.bool("KYOYU_SINK_IDENTITIES", false),
                 r.string("KYOYU_IDENTITIES_TOPIC", Topics.IDENTITIES),
                 r.string("KYOYU_SINK_IDENTITIES_GROUP", consumerGroup + ".identities"),
-                ManagementPort.read(r, "KYOYU_SINK_MANAGEMENT_PORT"));
+                ManagementPort.read(r, "KYOYU_SINK_MANAGEMENT_PORT"),
+                RetentionSettings.read(r, clientRetryWindow));
         if (config.batchCatchUpMaxEvents() < config.batchMaxEvents()) {
             r.problem("KYOYU_SINK_BATCH_CATCH_UP_MAX_EVENTS=" + config.batchCatchUpMaxEvents()
                     + " is below KYOYU_SINK_BATCH_MAX_EVENTS=" + config.batchMaxEvents() + "; set it at least as high");

@@ -9,6 +9,7 @@ import liquibase.Scope;
 import liquibase.UpdateSummaryOutputEnum;
 import liquibase.command.CommandScope;
 import liquibase.command.core.UpdateCommandStep;
+import liquibase.command.core.UpdateCountCommandStep;
 import liquibase.command.core.helpers.DbUrlConnectionArgumentsCommandStep;
 import liquibase.command.core.helpers.ShowSummaryArgument;
 import liquibase.database.Database;
@@ -52,6 +53,24 @@ public final class Migrations {
                     .addArgumentValue(ShowSummaryArgument.SHOW_SUMMARY_OUTPUT, UpdateSummaryOutputEnum.LOG)
                     .execute());
             logTimescaleEdition(connection);
+        }
+    }
+
+    /**
+     * Applies only the first {@code count} changesets of the changelog, in its order: a database as an earlier
+     * release left it, on which a test then applies the rest ({@link #apply}) to prove the migrations run forward
+     * over data.
+     */
+    public static void applyFirst(String jdbcUrl, String user, String password, int count) throws SQLException, LiquibaseException {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password)) {
+            Database database = DatabaseFactory.getInstance()
+                    .findCorrectDatabaseImplementation(new JdbcConnection(connection));
+            runQuietly(() -> new CommandScope(UpdateCountCommandStep.COMMAND_NAME)
+                    .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
+                    .addArgumentValue(UpdateCountCommandStep.CHANGELOG_FILE_ARG, CHANGELOG)
+                    .addArgumentValue(UpdateCountCommandStep.COUNT_ARG, count)
+                    .addArgumentValue(ShowSummaryArgument.SHOW_SUMMARY_OUTPUT, UpdateSummaryOutputEnum.LOG)
+                    .execute());
         }
     }
 

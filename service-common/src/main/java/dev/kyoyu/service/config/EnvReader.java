@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * process reports all of them at once ({@link #finish()}) instead of one per restart.
  */
 public final class EnvReader {
-    private static final Pattern SIMPLE_DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)$");
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
 
     private final Map<String, String> env;
     private final List<String> problems = new ArrayList<>();
@@ -90,7 +90,7 @@ public final class EnvReader {
         }
     }
 
-    /** {@code 100ms}, {@code 5s}, {@code 2m}, {@code 1h}, or ISO-8601 such as {@code PT0.5S}. */
+    /** {@code 100ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 30d}, or ISO-8601 such as {@code PT0.5S}. */
     public Duration duration(String name, Duration defaultValue) {
         SettingRead.note(name, Kind.DURATION, defaultValue, null);
         String value = raw(name);
@@ -104,13 +104,14 @@ public final class EnvReader {
                 case "ms" -> Duration.ofMillis(amount);
                 case "s" -> Duration.ofSeconds(amount);
                 case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
             };
         }
         try {
             return Duration.parse(value);
         } catch (DateTimeParseException e) {
-            problems.add(name + "=" + value + " is not a duration (e.g. 100ms, 5s, 2m, PT0.5S)");
+            problems.add(name + "=" + value + " is not a duration (e.g. 100ms, 5s, 2m, 30d, PT0.5S)");
             return defaultValue;
         }
     }

@@ -31,11 +31,12 @@ class EnvReaderTest {
 
     @Test
     void readsDurationsInShortAndIsoForm() {
-        EnvReader reader = new EnvReader(Map.of("A", "100ms", "B", "5s", "C", "PT0.5S", "D", "2m"));
+        EnvReader reader = new EnvReader(Map.of("A", "100ms", "B", "5s", "C", "PT0.5S", "D", "2m", "E", "30d"));
         assertEquals(Duration.ofMillis(100), reader.duration("A", Duration.ZERO));
         assertEquals(Duration.ofSeconds(5), reader.duration("B", Duration.ZERO));
         assertEquals(Duration.ofMillis(500), reader.duration("C", Duration.ZERO));
         assertEquals(Duration.ofMinutes(2), reader.duration("D", Duration.ZERO));
+        assertEquals(Duration.ofDays(30), reader.duration("E", Duration.ZERO));
         assertEquals(Duration.ofSeconds(9), reader.duration("UNSET", Duration.ofSeconds(9)));
         reader.finish();
     }

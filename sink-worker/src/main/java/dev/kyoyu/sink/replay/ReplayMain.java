@@ -4,7 +4,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.kyoyu.service.config.ConfigException;
 import dev.kyoyu.sink.SinkApp;
 import dev.kyoyu.sink.SinkConfig;
+import dev.kyoyu.sink.chunks.RetentionSettings;
 import dev.kyoyu.sink.copy.BatchWriter;
+import java.time.Instant;
 import java.util.Arrays;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -15,6 +17,18 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 /** {@code ./kyoyu replay --from <time> [--to <time>]}: re-sink a time range after an outage or a restore. */
 public final class ReplayMain {
     private ReplayMain() {
+    }
+
+    /**
+     * Retention dropped the chunks before its horizon, so a replay from before it finds those events missing and stores
+     * them again, until the next retention run drops them once more: say so before doing it.
+     */
+    private static void warnAboutRetention(ReplayRange range, RetentionSettings retention) {
+        Instant horizon = Instant.now().minus(retention.retention());
+        if (retention.retains() && range.from().isBefore(horizon)) {
+            System.err.printf("note: KYOYU_RETENTION keeps events since %s; replayed events older than that are stored again "
+                    + "and dropped again by the next retention run%n", horizon);
+        }
     }
 
     public static void main(String[] args) {
@@ -34,6 +48,7 @@ public final class ReplayMain {
             System.exit(2);
             return;
         }
+        warnAboutRetention(range, config.retention());
         try (HikariDataSource pool = SinkApp.pool(config, "replay", 1)) {
             TopicReplay replay = new TopicReplay(config.kafkaBootstrap(), config.eventsTopic(),
                     new BatchWriter(pool, config.clientRetryWindow()), config.batchMaxEvents());
