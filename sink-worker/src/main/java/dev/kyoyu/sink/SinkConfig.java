@@ -29,6 +29,7 @@ import java.util.Map;
  * @param sinkIdentities whether this worker also materializes the identity topic (agents, API keys, role token
  *                       floors, access grants) into PostgreSQL; off unless asked for, like {@code sinkDecisions}
  * @param identitiesConsumerGroup the consumer group of the identity topic, default {@code <consumerGroup>.identities}
+ * @param storageMetricsInterval how often the worker reads table sizes and chunk counts for /metrics (StorageMetrics)
  */
 public record SinkConfig(
         String host,
@@ -52,7 +53,8 @@ public record SinkConfig(
         boolean sinkIdentities,
         String identitiesTopic,
         String identitiesConsumerGroup,
-        ManagementPort management) {
+        ManagementPort management,
+        Duration storageMetricsInterval) {
 
     public static SinkConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
@@ -80,7 +82,8 @@ public record SinkConfig(
                 r.bool("KYOYU_SINK_IDENTITIES", false),
                 r.string("KYOYU_IDENTITIES_TOPIC", Topics.IDENTITIES),
                 r.string("KYOYU_SINK_IDENTITIES_GROUP", consumerGroup + ".identities"),
-                ManagementPort.read(r, "KYOYU_SINK_MANAGEMENT_PORT"));
+                ManagementPort.read(r, "KYOYU_SINK_MANAGEMENT_PORT"),
+                storageMetricsInterval(r));
         if (config.batchCatchUpMaxEvents() < config.batchMaxEvents()) {
             r.problem("KYOYU_SINK_BATCH_CATCH_UP_MAX_EVENTS=" + config.batchCatchUpMaxEvents()
                     + " is below KYOYU_SINK_BATCH_MAX_EVENTS=" + config.batchMaxEvents() + "; set it at least as high");
@@ -101,6 +104,15 @@ public record SinkConfig(
             r.problem("KYOYU_SINK_SESSION_TIMEOUT must be between 6s and 30m (the broker's limits), not " + timeout);
         }
         return timeout;
+    }
+
+    /** Often enough for a storage dashboard; the catalog reads behind it cost a little each time. */
+    private static Duration storageMetricsInterval(EnvReader r) {
+        Duration interval = r.duration("KYOYU_STORAGE_METRICS_INTERVAL", Duration.ofSeconds(60));
+        if (interval.compareTo(Duration.ofSeconds(1)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
+            r.problem("KYOYU_STORAGE_METRICS_INTERVAL must be between 1s and 1h, not " + interval);
+        }
+        return interval;
     }
 
     /** The consumer group of the decisions and conflicts topics: this worker's group, suffixed. */

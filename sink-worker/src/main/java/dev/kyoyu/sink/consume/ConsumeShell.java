@@ -65,6 +65,7 @@ public final class ConsumeShell<T> implements Runnable {
     private volatile WorkerHealth health = WorkerHealth.starting();
 
     private final ShellMeters meters;
+    private final ConsumerLag lag;
     private final IsolatingWrite<T> writes;
 
     public ConsumeShell(SinkConfig config, RecordFamily<T> family, KafkaConsumer<String, byte[]> consumer,
@@ -80,6 +81,7 @@ public final class ConsumeShell<T> implements Runnable {
                 Thread.ofPlatform().name("sink-writer-" + family.meterPrefix().replace("kyoyu.", "") + "-", 1).factory());
         this.open = new PendingBatch<>(family, maxEvents, config.batchCatchUpMaxEvents(), config.batchMaxAge().toNanos());
         this.meters = ShellMeters.register(family, registry);
+        this.lag = new ConsumerLag(registry);
         this.writes = new IsolatingWrite<>(family, deadLetters, meters);
     }
 
@@ -109,6 +111,7 @@ public final class ConsumeShell<T> implements Runnable {
             }
         } finally {
             drainOnShutdown();
+            lag.forgetAll();
             consumer.close(Duration.ofSeconds(10));
         }
     }
@@ -135,6 +138,7 @@ public final class ConsumeShell<T> implements Runnable {
             accept(record);
         }
         meters.buffered().set(open.size());
+        lag.update(consumer, positions, System.nanoTime());
         if (health.state() == WorkerHealth.State.STARTING && positions.allPositioned()) {
             health = WorkerHealth.healthy();
         }
@@ -371,6 +375,7 @@ public final class ConsumeShell<T> implements Runnable {
             }
             open.forget(partitions);
             positions.forget(partitions);
+            lag.forget(partitions);
         }
     }
 }
