@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -138,7 +139,7 @@ public final class ConsumeShell<T> implements Runnable {
             accept(record);
         }
         meters.buffered().set(open.size());
-        lag.update(consumer, positions, System.nanoTime());
+        lag.update(consumer, positions::stored, this::holds, System.nanoTime());
         if (health.state() == WorkerHealth.State.STARTING && positions.allPositioned()) {
             health = WorkerHealth.healthy();
         }
@@ -170,6 +171,12 @@ public final class ConsumeShell<T> implements Runnable {
             LOG.warn("dead-lettered {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
             open.skip(new TopicPartition(record.topic(), record.partition()), record.offset(), now);
         }
+    }
+
+    /** Whether records of the partition are in the open batch or in flight, not yet stored. */
+    private boolean holds(TopicPartition partition) {
+        Long stored = positions.stored(partition);
+        return open.nextOffsets().containsKey(partition) || !Objects.equals(inFlight.expectedOffset(partition, stored), stored);
     }
 
     /** Whether another batch's worth of records already waits in Kafka (from the last fetch; no broker call). */

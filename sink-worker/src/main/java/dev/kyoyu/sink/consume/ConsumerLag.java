@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -20,10 +22,14 @@ import org.apache.kafka.common.errors.TimeoutException;
  * fetched and waiting in a batch. Kafka's own committed offsets (and so external lag tools) are only a report of
  * that position; this is the position itself.
  *
+ * <p>While the loop holds nothing of a partition (no record in the open batch or in flight), the fetch position
+ * stands in for the stored offset: they differ then only by records that are not data, the commit markers of
+ * transactional producers (the decision stream, the admin endpoints), which would otherwise show as a lag that
+ * never goes away. Likewise until a batch of a partition has been stored, when no offset is stored yet.
+ *
  * <p>Everything comes from what the consumer already knows from its last fetch (no broker call, never blocks the
  * loop): until a partition's first fetch answered there is no series for it, and while the loop holds a batch
- * (its partitions paused during a database outage) the log end is the one last fetched. Until a batch of a
- * partition has been stored there is no stored offset; its fetch position stands in. Updated at most once a
+ * (its partitions paused during a database outage) the log end is the one last fetched. Updated at most once a
  * second, on the consume thread; a partition the loop gives up loses its series (another worker reports it).
  */
 final class ConsumerLag {
@@ -40,7 +46,12 @@ final class ConsumerLag {
         this.registry = registry;
     }
 
-    void update(KafkaConsumer<?, ?> consumer, PartitionPositions positions, long nowNanos) {
+    /**
+     * @param stored  the next offset stored in PostgreSQL for a partition, or null
+     * @param holding whether the loop holds records of the partition that are not stored yet
+     */
+    void update(KafkaConsumer<?, ?> consumer, Function<TopicPartition, Long> stored, Predicate<TopicPartition> holding,
+                long nowNanos) {
         if (nowNanos - updatedAtNanos < EVERY_NANOS) {
             return;
         }
@@ -51,11 +62,11 @@ final class ConsumerLag {
             if (behindFetch.isEmpty()) {
                 continue;
             }
-            Long stored = positions.stored(partition);
+            Long next = stored.apply(partition);
             long lag = behindFetch.getAsLong();
-            if (stored != null) {
+            if (next != null && holding.test(partition)) {
                 try {
-                    lag = Math.max(0, consumer.position(partition, Duration.ZERO) + lag - stored);
+                    lag = Math.max(0, consumer.position(partition, Duration.ZERO) + lag - next);
                 } catch (TimeoutException e) {
                     continue; // the position is being validated: next time
                 }
