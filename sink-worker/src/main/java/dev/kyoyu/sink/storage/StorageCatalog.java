@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -31,7 +32,17 @@ final class StorageCatalog {
     /** 'timescale' for the full (TSL) edition, 'apache' for the Apache-2 build, which cannot compress. */
     private static final String LICENSE = "SELECT current_setting('timescaledb.license', true)";
 
+    private static final String LIMITS = "SET LOCAL statement_timeout = '10s'; SET LOCAL lock_timeout = '2s'";
+
     private StorageCatalog() {
+    }
+
+    /** Opens the reading's transaction, bounded in time. */
+    static void begin(Connection connection) throws SQLException {
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(LIMITS);
+        }
     }
 
     static String license(Connection connection) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.kyoyu.sink.storage;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * (said once in the log). Every sink worker reports the same numbers; dashboards take the max over instances.
  *
  * <p>Off the write path entirely: its own pool of one read-only connection, held only while reading (it closes when
- * idle), with a statement and lock timeout so a catalog read never waits long behind chunk maintenance. Scrapes show
+ * idle), in a transaction with a statement and lock timeout so a catalog read never waits long behind chunk
+ * maintenance (transaction-local, so a transaction-mode pooler hands no setting on to another client). Scrapes show
  * the last reading; a failed reading keeps the previous one and is logged.
  */
 public final class StorageMetrics implements AutoCloseable {
@@ -57,20 +59,21 @@ public final class StorageMetrics implements AutoCloseable {
         return metrics;
     }
 
-    /** Settings for the pool {@link #start} is given: read-only, short timeouts, no connection kept between readings. */
-    public static void tune(com.zaxxer.hikari.HikariConfig hikari) {
+    /** Settings for the pool {@link #start} is given: read-only, no connection kept between readings. */
+    public static void tune(HikariConfig hikari) {
         hikari.setReadOnly(true);
         hikari.setMinimumIdle(0);
         hikari.setIdleTimeout(Duration.ofSeconds(10).toMillis());
-        hikari.setConnectionInitSql("SET statement_timeout = '10s'; SET lock_timeout = '2s'");
     }
 
     private void readSafely() {
         try (Connection connection = pool.getConnection()) {
+            StorageCatalog.begin(connection);
             if (compression == null) {
                 compression = compressionAvailable(StorageCatalog.license(connection));
             }
             publish(StorageCatalog.read(connection, compression));
+            connection.rollback(); // it only read
         } catch (SQLException | RuntimeException e) {
             LOG.warn("could not read table sizes and chunks for /metrics (the last reading stays): {}", e.toString());
         }
