@@ -13,6 +13,7 @@ import dev.kyoyu.stream.topology.BoundedRocksDb;
 import dev.kyoyu.stream.topology.DecisionTopology;
 import dev.kyoyu.stream.topology.TopicSetup;
 import io.helidon.webserver.WebServer;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -55,6 +56,8 @@ public final class StreamApp implements AutoCloseable {
         });
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
+        Gauge.builder("kyoyu.stream.running", streams, s -> processing(s.state()) ? 1 : 0)
+                .description("1 while Kafka Streams is running or rebalancing, else 0").register(registry);
         streams.start();
 
         HealthChecks health = new HealthChecks().add("streams", () -> health(streams.state()));
@@ -97,8 +100,11 @@ public final class StreamApp implements AutoCloseable {
     private static HealthChecks.Result health(KafkaStreams.State state) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("state", state.name().toLowerCase());
-        boolean healthy = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
-        return new HealthChecks.Result(healthy, details);
+        return new HealthChecks.Result(processing(state), details);
+    }
+
+    private static boolean processing(KafkaStreams.State state) {
+        return state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
     }
 
     public int port() {

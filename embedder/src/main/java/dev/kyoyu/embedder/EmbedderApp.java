@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.kyoyu.embedder.claim.EmbeddingWorker;
 import dev.kyoyu.embedder.provider.EmbeddingProvider;
 import dev.kyoyu.service.db.DatabasePools;
+import dev.kyoyu.service.db.PoolMeters;
 import dev.kyoyu.service.http.ApiErrors;
 import dev.kyoyu.service.db.DatabaseHealth;
 import dev.kyoyu.service.http.HealthChecks;
@@ -35,6 +36,7 @@ public final class EmbedderApp implements AutoCloseable {
         PrometheusMeterRegistry registry = Metrics.newRegistry("embedder");
         HikariDataSource pool = DatabasePools.open(config.database(), "embedder", config.poolSize());
         pool.setMetricRegistry(registry);
+        PoolMeters.bind(pool, registry);
         EmbeddingProvider provider = config.embedding().createProvider();
         LOG.info("embedding with {} (client vectors: {})", provider.model(), config.embedding().clientVectors());
         EmbeddingWorker worker = new EmbeddingWorker(pool, provider, config.embedding().clientVectors(), config.batchSize(),

@@ -43,6 +43,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.ServerRequest;
 import io.opentelemetry.api.OpenTelemetry;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.List;
@@ -89,6 +90,8 @@ public final class IngestApp implements AutoCloseable {
         RateLimiter limiter = RateLimiter.create(config.rateLimits(), registry);
         EventPublisher publisher = new EventPublisher(config, telemetry.getPropagators().getTextMapPropagator(), (agentId, events) ->
                 limiter.charge(Limit.INGEST_EVENTS, agentId, RequestRateFilter.roleOf(agentId), events));
+        Gauge.builder("kyoyu.ingest.inflight.events", publisher, EventPublisher::unacknowledged)
+                .description("events handed to the Kafka producer and not yet acknowledged").register(registry);
         Tokens tokens = Tokens.issuing(config.tokenKeys(), config.tokenLifetime(), clock);
         ReadDeadlines deadlines = new ReadDeadlines(config.http());
         JsonBodies bodies = new JsonBodies(JsonLimits.of(config.maxBodyBytes(), config.maxJsonNestingDepth(), config.maxJsonTokens()),

@@ -197,7 +197,8 @@ class DecisionQueryIT {
         assertTrue(response.body().path("meta").path("timestamp").isTextual());
         String metrics = http.get("/metrics", null).raw().body();
         assertTrue(metrics.contains("kyoyu_query_duration_seconds_count{query_type=\"structured\""), metrics);
-        assertTrue(metrics.contains("kyoyu_query_results_count{query_type=\"structured\""));
+        assertTrue(metrics.contains("kyoyu_query_result_rows_count{query_type=\"structured\""));
+        assertTrue(metrics.contains("kyoyu_query_results_total{query_type=\"structured\""));
         assertTrue(metrics.contains("kyoyu_query_duration_seconds_count{query_type=\"temporal\""), "every type is registered up front");
         // Hikari's own meters, per pool: utilisation is active / max.
         assertTrue(metrics.contains("hikaricp_connections_active{pool=\"query-primary\""), metrics);

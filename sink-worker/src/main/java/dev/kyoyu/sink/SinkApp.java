@@ -3,6 +3,7 @@ package dev.kyoyu.sink;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.kyoyu.service.db.DatabaseHealth;
 import dev.kyoyu.service.db.DatabasePools;
+import dev.kyoyu.service.db.PoolMeters;
 import dev.kyoyu.service.http.ApiErrors;
 import dev.kyoyu.service.http.HealthChecks;
 import dev.kyoyu.service.http.HttpServers;
@@ -20,6 +21,7 @@ import dev.kyoyu.sink.consume.WorkerHealth;
 import dev.kyoyu.sink.copy.BatchWriter;
 import dev.kyoyu.sink.decisions.StreamRecords;
 import dev.kyoyu.sink.identities.IdentityRecords;
+import dev.kyoyu.sink.storage.StorageMetrics;
 import io.helidon.webserver.WebServer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -50,6 +52,7 @@ public final class SinkApp implements AutoCloseable {
     /** The loops besides the events': decisions (KYOYU_SINK_DECISIONS=true), identities (KYOYU_SINK_IDENTITIES=true). */
     private final List<SideLoop> sideLoops;
     private final RetentionJob retention;
+    private final StorageMetrics storage;
 
     /** A consume loop on its own thread, reported under {@code name} on /health. */
     private record SideLoop(String name, ConsumeShell<?> shell, Thread thread) {
@@ -57,7 +60,7 @@ public final class SinkApp implements AutoCloseable {
 
     private SinkApp(ConsumeShell<?> worker, Thread thread, WebServer server, HikariDataSource pool, HikariDataSource healthPool,
                     BrokerHealth broker, DeadLetterPublisher deadLetters, KafkaClientMetrics consumerMetrics, List<SideLoop> sideLoops,
-                    RetentionJob retention) {
+                    RetentionJob retention, StorageMetrics storage) {
         this.worker = worker;
         this.thread = thread;
         this.server = server;
@@ -68,6 +71,7 @@ public final class SinkApp implements AutoCloseable {
         this.consumerMetrics = consumerMetrics;
         this.sideLoops = sideLoops;
         this.retention = retention;
+        this.storage = storage;
     }
 
     public static SinkApp start(SinkConfig config) {
@@ -80,6 +84,7 @@ public final class SinkApp implements AutoCloseable {
         HikariDataSource pool = pool(config, "sink-primary", config.writesInFlight() + 1
                 + (config.sinkDecisions() ? 2 : 0) + (config.sinkIdentities() ? 2 : 0));
         pool.setMetricRegistry(registry);
+        PoolMeters.bind(pool, registry);
         KafkaConsumer<String, byte[]> consumer = consumer(config, config.consumerGroup(), "sink-");
         KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(registry);
@@ -104,6 +109,12 @@ public final class SinkApp implements AutoCloseable {
         // An idle worker writes nothing, so its loop cannot notice the database is gone: /health asks on a connection
         // of its own, never waiting behind the writes for one.
         HikariDataSource healthPool = pool(config, "sink-health", 1);
+        PoolMeters.bind(healthPool, registry);
+        // Its own connection, open only while it reads: the catalog reads never wait for, or hold up, a write.
+        HikariDataSource storagePool = DatabasePools.open(config.database(), "sink-storage", 1, StorageMetrics::tune);
+        storagePool.setMetricRegistry(registry);
+        PoolMeters.bind(storagePool, registry);
+        StorageMetrics storage = StorageMetrics.start(storagePool, registry, config.storageMetricsInterval());
         BrokerHealth broker = new BrokerHealth(config.kafkaBootstrap(), "sink-health", "nothing is consumed");
         HealthChecks health = new HealthChecks()
                 .add("events", () -> loop(worker.health(), false))
@@ -124,7 +135,7 @@ public final class SinkApp implements AutoCloseable {
                 .start();
         RetentionJob retention = RetentionJob.start(config.retention(), config.database(), registry);
         return new SinkApp(worker, thread, server, pool, healthPool, broker, deadLetters, consumerMetrics, List.copyOf(sideLoops),
-                retention);
+                retention, storage);
     }
 
     private static Backoff backoff(SinkConfig config) {
@@ -195,6 +206,7 @@ public final class SinkApp implements AutoCloseable {
         }
         thread.join(Duration.ofSeconds(60));
         server.stop();
+        storage.close();
         consumerMetrics.close();
         deadLetters.close();
         pool.close();

@@ -31,6 +31,7 @@ import java.util.Map;
  *                       floors, access grants) into PostgreSQL; off unless asked for, like {@code sinkDecisions}
  * @param identitiesConsumerGroup the consumer group of the identity topic, default {@code <consumerGroup>.identities}
  * @param retention      how long the hypertables keep their chunks, and how that is applied (sink/chunks/)
+ * @param storageMetricsInterval how often the worker reads table sizes and chunk counts for /metrics (StorageMetrics)
  */
 public record SinkConfig(
         String host,
@@ -55,7 +56,8 @@ public record SinkConfig(
         String identitiesTopic,
         String identitiesConsumerGroup,
         ManagementPort management,
-        RetentionSettings retention) {
+        RetentionSettings retention,
+        Duration storageMetricsInterval) {
 
     public static SinkConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
@@ -85,7 +87,8 @@ public record SinkConfig(
                 r.string("KYOYU_IDENTITIES_TOPIC", Topics.IDENTITIES),
                 r.string("KYOYU_SINK_IDENTITIES_GROUP", consumerGroup + ".identities"),
                 ManagementPort.read(r, "KYOYU_SINK_MANAGEMENT_PORT"),
-                RetentionSettings.read(r, clientRetryWindow));
+                RetentionSettings.read(r, clientRetryWindow),
+                storageMetricsInterval(r));
         if (config.batchCatchUpMaxEvents() < config.batchMaxEvents()) {
             r.problem("KYOYU_SINK_BATCH_CATCH_UP_MAX_EVENTS=" + config.batchCatchUpMaxEvents()
                     + " is below KYOYU_SINK_BATCH_MAX_EVENTS=" + config.batchMaxEvents() + "; set it at least as high");
@@ -106,6 +109,15 @@ public record SinkConfig(
             r.problem("KYOYU_SINK_SESSION_TIMEOUT must be between 6s and 30m (the broker's limits), not " + timeout);
         }
         return timeout;
+    }
+
+    /** Often enough for a storage dashboard; the catalog reads behind it cost a little each time. */
+    private static Duration storageMetricsInterval(EnvReader r) {
+        Duration interval = r.duration("KYOYU_STORAGE_METRICS_INTERVAL", Duration.ofSeconds(60));
+        if (interval.compareTo(Duration.ofSeconds(1)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
+            r.problem("KYOYU_STORAGE_METRICS_INTERVAL must be between 1s and 1h, not " + interval);
+        }
+        return interval;
     }
 
     /** The consumer group of the decisions and conflicts topics: this worker's group, suffixed. */

@@ -62,6 +62,14 @@ class SinkConfigTest {
     }
 
     @Test
+    void storageIsMeasuredEveryMinuteUnlessConfiguredWithinOneSecondToOneHour() {
+        assertEquals(Duration.ofSeconds(60), SinkConfig.fromEnv(env()).storageMetricsInterval());
+        assertEquals(Duration.ofSeconds(5), SinkConfig.fromEnv(env("KYOYU_STORAGE_METRICS_INTERVAL", "5s")).storageMetricsInterval());
+        ConfigException e = assertThrows(ConfigException.class, () -> SinkConfig.fromEnv(env("KYOYU_STORAGE_METRICS_INTERVAL", "100ms")));
+        assertTrue(e.getMessage().contains("KYOYU_STORAGE_METRICS_INTERVAL must be between 1s and 1h"), e.getMessage());
+    }
+
+    @Test
     void theIdentitiesLoopIsOffUnlessAskedForAndHasItsOwnGroup() {
         SinkConfig defaults = SinkConfig.fromEnv(env());
         assertEquals(false, defaults.sinkIdentities());

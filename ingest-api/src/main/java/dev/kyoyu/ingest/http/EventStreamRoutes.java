@@ -23,6 +23,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -76,6 +77,7 @@ public final class EventStreamRoutes implements HttpService {
         ObjectMapper mapper = bodies.mapper();
         EventPublisher.InFlight inFlight = publisher.begin();
         List<String> eventIds = new ArrayList<>();
+        Map<String, Integer> sentByType = new HashMap<>();
         List<Rejection> rejections = new ArrayList<>();
         int index = 0;
         VerifiedRun verified = new VerifiedRun();
@@ -104,6 +106,7 @@ public final class EventStreamRoutes implements HttpService {
                 if (record.fits()) {
                     inFlight.send(record);
                     eventIds.add(outcome.event().id().toString());
+                    sentByType.merge(outcome.event().eventType(), 1, Integer::sum);
                 } else {
                     rejections.add(new Rejection(index, "PAYLOAD_TOO_LARGE", null, "the event is " + record.bytes()
                             + " bytes as a record; a record may be at most " + publisher.maxRecordBytes() + " bytes"));
@@ -113,7 +116,7 @@ public final class EventStreamRoutes implements HttpService {
             throw JsonBodies.tooLargeOr(e, ApiException.invalid("could not read the request body at line " + index + ": " + e.getMessage()));
         }
         inFlight.awaitAcks();
-        metrics.accepted(eventIds.size());
+        sentByType.forEach(metrics::accepted);
         metrics.rejected(rejections.size());
         metrics.requestCarried(index);
         if (eventIds.isEmpty()) {

@@ -78,7 +78,7 @@ public final class RunRoutes implements HttpService {
         payload.set("metadata", metadata);
         publisher.publishAll(List.of(new AgentEvent(ids.idFor("run-started"), runId, caller.agentId(),
                 EventTypes.RUN_STARTED, now, now, payload, ids.origin())), event -> "metadata");
-        metrics.accepted(1);
+        metrics.accepted(EventTypes.RUN_STARTED, 1);
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("id", runId.toString());
         run.put("agent_id", caller.agentId());
@@ -125,7 +125,7 @@ public final class RunRoutes implements HttpService {
                     Map.of("rejected", rejections));
         }
         publisher.publishAll(valid, event -> "events[" + indexes.get(event) + "]");
-        metrics.accepted(valid.size());
+        metrics.accepted(valid);
         Envelope.send(req, res, 202, Map.of(
                 "accepted", valid.size(),
                 "event_ids", valid.stream().map(e -> e.id().toString()).toList(),
@@ -150,7 +150,7 @@ public final class RunRoutes implements HttpService {
         payload.set("metadata", RequestObjects.objectField(body, "metadata"));
         publisher.publishAll(List.of(new AgentEvent(ids.idFor("run-finished"), runId, caller.agentId(), eventType, now, now,
                 payload, ids.origin())), event -> "metadata");
-        metrics.accepted(1);
+        metrics.accepted(eventType, 1);
         Envelope.send(req, res, 200, Map.of("id", runId.toString(), "status", status, "completed_at", now.toString()));
     }
 

@@ -119,7 +119,7 @@ public final class TraceRoutes implements HttpService {
             case EventTypes.DECISION_TRACED -> "decision";
             default -> fields.get(event);
         });
-        metrics.accepted(events.size());
+        metrics.accepted(events);
         metrics.requestCarried(events.size());
         Envelope.send(req, res, 202, Map.of(
                 "run_id", runId.toString(),

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.ObjIntConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -49,6 +50,8 @@ public final class EventPublisher implements AutoCloseable {
     private final int maxRecordBytes;
     private final TextMapPropagator propagator;
     private final ObjIntConsumer<String> chargeEvents;
+    /** Events handed to the producer whose acknowledgement (or failure) has not come back: its buffer, in events. */
+    private final AtomicLong unacknowledged = new AtomicLong();
 
     /**
      * @param propagator   carries the request's trace context to the sink in the record headers
@@ -82,6 +85,11 @@ public final class EventPublisher implements AutoCloseable {
 
     public int maxRecordBytes() {
         return maxRecordBytes;
+    }
+
+    /** The gauge kyoyu_ingest_inflight_events. */
+    public long unacknowledged() {
+        return unacknowledged.get();
     }
 
     /** Sends all events and waits for every acknowledgement; a record over the limit fails the request before any is sent. */
@@ -159,11 +167,16 @@ public final class EventPublisher implements AutoCloseable {
             }
             Header[] headers = traceHeaders.toArray();
             Future<RecordMetadata> ack;
+            unacknowledged.incrementAndGet();
             try {
                 ack = producer.send(new ProducerRecord<>(topic, null, record.event().agentId(), record.value(),
-                        headers.length == 0 ? null : new RecordHeaders(headers)));
+                        headers.length == 0 ? null : new RecordHeaders(headers)), (metadata, error) -> unacknowledged.decrementAndGet());
             } catch (KafkaException e) {
+                unacknowledged.decrementAndGet(); // thrown, not handed over: no callback comes
                 throw PublishFailures.of(e, maxRecordBytes);
+            } catch (RuntimeException e) {
+                unacknowledged.decrementAndGet();
+                throw e;
             }
             if (ack.isDone()) {
                 try {

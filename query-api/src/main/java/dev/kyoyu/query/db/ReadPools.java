@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.kyoyu.query.metrics.QueryMetrics.QueryType;
 import dev.kyoyu.service.db.DatabasePools;
 import dev.kyoyu.service.db.DatabaseSettings;
+import dev.kyoyu.service.db.PoolMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -101,7 +102,7 @@ public final class ReadPools implements AutoCloseable {
 
     private HikariDataSource pool(String name, DatabaseSettings database, int size, Duration connectionTimeout,
                                   MeterRegistry registry) {
-        return DatabasePools.open(database, name, size, hikari -> {
+        HikariDataSource pool = DatabasePools.open(database, name, size, hikari -> {
             hikari.setReadOnly(true);
             hikari.setConnectionTimeout(connectionTimeout.toMillis());
             hikari.setValidationTimeout(Math.min(connectionTimeout.toMillis() / 2, 5000));
@@ -109,6 +110,8 @@ public final class ReadPools implements AutoCloseable {
             hikari.setConnectionInitSql(statementTimeout.initSql());
             hikari.setMetricRegistry(registry);
         });
+        PoolMeters.bind(pool, registry);
+        return pool;
     }
 
     private void countReads(String pool) {

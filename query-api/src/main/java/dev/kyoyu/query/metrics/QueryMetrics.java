@@ -1,5 +1,6 @@
 package dev.kyoyu.query.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -8,15 +9,16 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The read side's meters: {@code kyoyu_query_duration_seconds{query_type}} and
- * {@code kyoyu_query_results{query_type}} (rows per answer), and {@code kyoyu_search_similarity_score}
- * (one sample per search hit). Pool utilisation comes from Hikari's own meters (ReadPools).
+ * The read side's meters: {@code kyoyu_query_duration_seconds{query_type}}, {@code kyoyu_query_results_total{query_type}}
+ * (rows returned), {@code kyoyu_query_result_rows{query_type}} (rows per answer, a distribution), and
+ * {@code kyoyu_search_similarity_score} (one sample per search hit). Pool utilisation is PoolMeters' (ReadPools).
  */
 public final class QueryMetrics {
     public enum QueryType { STRUCTURED, TEMPORAL, SEARCH, RUN, HISTORY, CONFLICTS }
 
     private final Map<QueryType, Timer> durations = new EnumMap<>(QueryType.class);
-    private final Map<QueryType, DistributionSummary> results = new EnumMap<>(QueryType.class);
+    private final Map<QueryType, DistributionSummary> rowsPerAnswer = new EnumMap<>(QueryType.class);
+    private final Map<QueryType, Counter> results = new EnumMap<>(QueryType.class);
     private final DistributionSummary similarity;
 
     public QueryMetrics(MeterRegistry registry) {
@@ -24,7 +26,10 @@ public final class QueryMetrics {
             String tag = type.name().toLowerCase(Locale.ROOT);
             durations.put(type, Timer.builder("kyoyu.query.duration").tag("query_type", tag)
                     .publishPercentileHistogram().register(registry));
-            results.put(type, DistributionSummary.builder("kyoyu.query.results").tag("query_type", tag)
+            results.put(type, Counter.builder("kyoyu.query.results").tag("query_type", tag)
+                    .description("rows returned").register(registry));
+            // Not kyoyu.query.results: one Prometheus name cannot be both a counter and a summary.
+            rowsPerAnswer.put(type, DistributionSummary.builder("kyoyu.query.result.rows").tag("query_type", tag)
                     .description("rows in one answer")
                     .serviceLevelObjectives(1, 5, 10, 50, 100, 500, 1000, 10_000).register(registry));
         }
@@ -40,7 +45,8 @@ public final class QueryMetrics {
     /** Ends a query that answered {@code rows} rows. */
     public void record(QueryType type, Timer.Sample sample, int rows) {
         sample.stop(durations.get(type));
-        results.get(type).record(rows);
+        results.get(type).increment(rows);
+        rowsPerAnswer.get(type).record(rows);
     }
 
     public void similarity(double score) {

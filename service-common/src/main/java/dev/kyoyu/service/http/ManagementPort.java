@@ -1,6 +1,7 @@
 package dev.kyoyu.service.http;
 
 import dev.kyoyu.service.config.EnvReader;
+import dev.kyoyu.service.metrics.ReadinessGauge;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -25,9 +26,13 @@ public record ManagementPort(Integer port) {
         return port != null;
     }
 
-    /** The main routing's /health (and /metrics unless it has its own port). */
+    /**
+     * The main routing's /health (and /metrics unless it has its own port); also registers {@code kyoyu_ready}, the
+     * same readiness as a gauge, so every service that serves /health reports it.
+     */
     public void install(io.helidon.webserver.http.HttpRouting.Builder routing, PrometheusMeterRegistry registry,
                         Supplier<HealthAndMetricsRoutes.Health> health) {
+        ReadinessGauge.register(registry, health);
         HealthAndMetricsRoutes.installHealth(routing, health);
         if (!separate()) {
             HealthAndMetricsRoutes.installMetrics(routing, registry);

@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -65,6 +66,7 @@ public final class ConsumeShell<T> implements Runnable {
     private volatile WorkerHealth health = WorkerHealth.starting();
 
     private final ShellMeters meters;
+    private final ConsumerLag lag;
     private final IsolatingWrite<T> writes;
 
     public ConsumeShell(SinkConfig config, RecordFamily<T> family, KafkaConsumer<String, byte[]> consumer,
@@ -80,6 +82,7 @@ public final class ConsumeShell<T> implements Runnable {
                 Thread.ofPlatform().name("sink-writer-" + family.meterPrefix().replace("kyoyu.", "") + "-", 1).factory());
         this.open = new PendingBatch<>(family, maxEvents, config.batchCatchUpMaxEvents(), config.batchMaxAge().toNanos());
         this.meters = ShellMeters.register(family, registry);
+        this.lag = new ConsumerLag(registry);
         this.writes = new IsolatingWrite<>(family, deadLetters, meters);
     }
 
@@ -109,6 +112,7 @@ public final class ConsumeShell<T> implements Runnable {
             }
         } finally {
             drainOnShutdown();
+            lag.forgetAll();
             consumer.close(Duration.ofSeconds(10));
         }
     }
@@ -135,6 +139,7 @@ public final class ConsumeShell<T> implements Runnable {
             accept(record);
         }
         meters.buffered().set(open.size());
+        lag.update(consumer, positions::stored, this::holds, System.nanoTime());
         if (health.state() == WorkerHealth.State.STARTING && positions.allPositioned()) {
             health = WorkerHealth.healthy();
         }
@@ -166,6 +171,12 @@ public final class ConsumeShell<T> implements Runnable {
             LOG.warn("dead-lettered {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
             open.skip(new TopicPartition(record.topic(), record.partition()), record.offset(), now);
         }
+    }
+
+    /** Whether records of the partition are in the open batch or in flight, not yet stored. */
+    private boolean holds(TopicPartition partition) {
+        Long stored = positions.stored(partition);
+        return open.nextOffsets().containsKey(partition) || !Objects.equals(inFlight.expectedOffset(partition, stored), stored);
     }
 
     /** Whether another batch's worth of records already waits in Kafka (from the last fetch; no broker call). */
@@ -371,6 +382,7 @@ public final class ConsumeShell<T> implements Runnable {
             }
             open.forget(partitions);
             positions.forget(partitions);
+            lag.forget(partitions);
         }
     }
 }
