@@ -5,7 +5,7 @@
 # No replication slot, like the local stack's replica: a replica left stopped never makes the primary keep
 # WAL; one that fell too far behind is rebuilt by emptying its volume (docs/operations.md).
 set -euo pipefail
-: "${PGPASSWORD:?PGPASSWORD (the replication role's password) is required (see .env.example)}"
+: "${PGPASSWORD:?PGPASSWORD, the password of the replication role, is required (see .env.example)}"
 export PATH="/usr/lib/postgresql/17/bin:$PATH"
 PGDATA="${PGDATA:-/home/postgres/pgdata/data}"
 

@@ -317,6 +317,22 @@ class ComposeFileTest {
         }
     }
 
+    /** The containers run these scripts; no engine here, but a syntax error is found without one. */
+    @Test
+    void theScriptsTheContainersRunParse() throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (String script : List.of("deploy/compose/kafka-topics.sh", "deploy/compose/postgres-init.sh",
+                "deploy/compose/replica-start.sh", "deploy/compose/pgbouncer-start.sh", "deploy/docker/kyoyu-java")) {
+            String shell = Checkout.lines(script).getFirst().contains("bash") ? "bash" : "sh";
+            Process check = new ProcessBuilder(shell, "-n", Checkout.path(script).toString()).redirectErrorStream(true).start();
+            String output = new String(check.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (check.waitFor() != 0) {
+                problems.add(script + ": " + output.strip());
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
     private static List<?> items(Map<?, ?> map, String key) {
         return map.get(key) instanceof List<?> list ? list : List.of();
     }
