@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -325,7 +326,7 @@ class ComposeFileTest {
                 "deploy/compose/replica-start.sh", "deploy/compose/pgbouncer-start.sh", "deploy/docker/kyoyu-java")) {
             String shell = Checkout.lines(script).getFirst().contains("bash") ? "bash" : "sh";
             Process check = new ProcessBuilder(shell, "-n", Checkout.path(script).toString()).redirectErrorStream(true).start();
-            String output = new String(check.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (check.waitFor() != 0) {
                 problems.add(script + ": " + output.strip());
             }

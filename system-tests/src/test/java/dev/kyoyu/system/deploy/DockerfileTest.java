@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kyoyu.service.config.SettingRead;
 import dev.kyoyu.system.deploy.DockerfileModel.Stage;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -119,6 +120,30 @@ class DockerfileTest {
         for (String module : ServiceConfigs.BY_MODULE.keySet()) {
             assertTrue(dockerfile.stage(module).orElseThrow().all("USER").isEmpty(), module + " changes the user");
         }
+    }
+
+    /** A COPY of a file the context lacks (missing, or left out by .dockerignore) fails only at build time. */
+    @Test
+    void everyFileTheBuildCopiesIsInTheBuildContext() {
+        List<String> ignoredDirs = Checkout.lines(".dockerignore").stream()
+                .filter(line -> !line.isBlank() && !line.startsWith("#") && line.endsWith("/") && !line.startsWith("**")).toList();
+        List<String> problems = new ArrayList<>();
+        for (Stage stage : dockerfile.stages()) {
+            for (String copy : stage.all("COPY")) {
+                List<String> words = List.of(copy.split(" "));
+                if (words.getFirst().startsWith("--from=")) {
+                    continue;
+                }
+                for (String source : words.subList(0, words.size() - 1)) {
+                    if (!Files.exists(Checkout.path(source))) {
+                        problems.add(source + " does not exist");
+                    } else if (ignoredDirs.stream().anyMatch(source::startsWith)) {
+                        problems.add(source + " is left out by .dockerignore");
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
     }
 
     @Test
