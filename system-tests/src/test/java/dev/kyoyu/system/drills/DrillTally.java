@@ -19,7 +19,7 @@ import java.util.UUID;
  * (answered 503, yet in the log: allowed, the agent sends them again under the same ids).
  */
 record DrillTally(String drill, long sent, long acknowledged, long stored, long lost, long duplicated, long refusedButStored,
-                  long unavailable, Duration recovery) {
+                  long unavailable, Duration slowestAnswer, Duration loadTime, Duration recovery) {
     private static final String STORED_IDS = "SELECT id FROM agent_events WHERE event_type = '" + LoadGenerator.EVENT_TYPE
             + "' AND agent_id LIKE ?";
 
@@ -44,14 +44,17 @@ record DrillTally(String drill, long sent, long acknowledged, long stored, long 
         long lost = report.acknowledged().stream().filter(id -> !stored.contains(id)).count();
         long refusedButStored = report.unacknowledged().stream().filter(stored::contains).count();
         long sent = report.acknowledged().size() + report.unacknowledged().size();
+        long first = report.samples().stream().mapToLong(LoadGenerator.Sample::startNanos).min().orElse(0);
+        long last = report.samples().stream().mapToLong(LoadGenerator.Sample::endNanos).max().orElse(0);
         return new DrillTally(drill, sent, report.acknowledged().size(), stored.size(), lost, storedRows.size() - stored.size(),
-                refusedButStored, report.matching(s -> s.status() == 503).size(), recovery);
+                refusedButStored, report.matching(s -> s.status() == 503).size(), report.slowest(), Duration.ofNanos(last - first), recovery);
     }
 
     /** The one line the closing note copies. */
     String summary() {
         return String.format("[drill %s] sent=%d acknowledged=%d stored=%d lost=%d duplicated=%d refused_but_stored=%d"
-                        + " requests_503=%d recovery=%.1fs",
-                drill, sent, acknowledged, stored, lost, duplicated, refusedButStored, unavailable, recovery.toMillis() / 1000.0);
+                        + " requests_503=%d slowest_answer=%.1fs load=%.0fs recovery=%.1fs",
+                drill, sent, acknowledged, stored, lost, duplicated, refusedButStored, unavailable,
+                slowestAnswer.toMillis() / 1000.0, loadTime.toMillis() / 1000.0, recovery.toMillis() / 1000.0);
     }
 }

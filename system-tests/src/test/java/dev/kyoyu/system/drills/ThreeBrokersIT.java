@@ -29,6 +29,11 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  * away. Each drill counts what agents sent, what was acknowledged, what the sink stored; nothing acknowledged may be
  * lost or stored twice. Slow (about ten minutes on a 2-core machine), so it runs only with KYOYU_SLOW_DRILLS=1, as
  * .ci/run sets it. The drills share one stack, each with agents of its own.
+ *
+ * <p>Each prints one line ({@code [drill NAME] sent=… acknowledged=… stored=… lost=… duplicated=… recovery=…}); its
+ * recovery is, for kill-one, from the restart of the killed broker until it is back in every ISR; for rolling-restart,
+ * the slowest of the three restarts until every ISR is full; for two-down, from starting one of the two missing
+ * brokers until the first request is acknowledged again.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
