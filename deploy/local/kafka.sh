@@ -250,7 +250,8 @@ launch_broker() {
     -cp "$KAFKA_LIBS/*" kafka.Kafka "$NODE_CONF"
 }
 
-# Starts broker $1 unless it runs.
+# Starts broker $1 unless it runs; adds it to LAUNCHED when it starts now.
+LAUNCHED=()
 launch_node() {
   local pid
   node "$1"
@@ -264,6 +265,7 @@ launch_node() {
   format_storage
   launch_broker
   running_pid >/dev/null || { show_log_tail "$NODE_OUT"; die "$NODE_NAME exited at once"; }
+  LAUNCHED+=("$1")
 }
 
 # A listening port is not enough: the broker accepts connections before it serves requests.
@@ -291,9 +293,9 @@ cmd_start() {
   for n in "${which[@]}"; do launch_node "$n"; done
   for n in "${which[@]}"; do await_node "$n"; done
   ensure_topics
-  for n in "${which[@]}"; do
+  for n in "${LAUNCHED[@]}"; do
     node "$n"
-    say "$NODE_NAME: running, ready after $((SECONDS - started)) s (pid $(running_pid), port $NODE_PORT)"
+    say "$NODE_NAME: started in $((SECONDS - started)) s (pid $(running_pid), port $NODE_PORT)"
   done
 }
 
