@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -57,6 +58,13 @@ class ThreeBrokersIT {
         stack.up("--brokers", "3", "ingest-api", "sink-worker");
         assertEquals(3, stack.kafkaBrokers());
         cluster = new BrokerCluster(stack.kafkaBootstrap());
+        Await.until(CATCH_UP, "every partition fully replicated on three brokers", cluster::fullyReplicated);
+    }
+
+    /** Each drill begins on a whole cluster, whatever the one before it left behind. */
+    @BeforeEach
+    void allThreeBrokersInSync() {
+        stack.start("kafka");
         Await.until(CATCH_UP, "every partition fully replicated on three brokers", cluster::fullyReplicated);
     }
 
