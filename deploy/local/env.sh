@@ -48,8 +48,22 @@ export KYOYU_SINK_IDENTITIES="${KYOYU_SINK_IDENTITIES:-true}"
 export KYOYU_REDIS_PORT="${KYOYU_REDIS_PORT:-56379}"
 export KYOYU_PG_REPLICA_PORT="${KYOYU_PG_REPLICA_PORT:-$((KYOYU_PG_PORT + 1))}"
 
-# Local stack: required, no default; this instance's broker.
-export KYOYU_KAFKA_BOOTSTRAP="${KYOYU_KAFKA_BOOTSTRAP:-127.0.0.1:$KYOYU_KAFKA_PORT}"
+# Kafka brokers of this instance: 1, or the 3 that `./kyoyu up --brokers 3` recorded in $KYOYU_HOME/kafka.brokers.
+# Broker N (1-3) listens on KYOYU_KAFKA_PORT + 2(N-1) and its controller on KYOYU_KAFKA_CONTROLLER_PORT + 2(N-1): with
+# the controller port right after the broker port (as the defaults are), three brokers take six consecutive ports.
+kyoyu_kafka_brokers() { cat "$KYOYU_HOME/kafka.brokers" 2>/dev/null || echo 1; }
+kyoyu_kafka_port() { echo $((KYOYU_KAFKA_PORT + 2 * ($1 - 1))); }
+kyoyu_kafka_controller_port() { echo $((KYOYU_KAFKA_CONTROLLER_PORT + 2 * ($1 - 1))); }
+kyoyu_kafka_bootstrap() {
+  local n list=""
+  for ((n = 1; n <= $(kyoyu_kafka_brokers); n++)); do list+="${list:+,}127.0.0.1:$(kyoyu_kafka_port "$n")"; done
+  echo "$list"
+}
+
+# Local stack: required, no default; this instance's brokers, all of them.
+export KYOYU_KAFKA_BOOTSTRAP="${KYOYU_KAFKA_BOOTSTRAP:-$(kyoyu_kafka_bootstrap)}"
+# Local stack: the decision stream's own topics and state changelogs get one copy per broker, like the rest.
+export KYOYU_STREAM_TOPIC_REPLICATION="${KYOYU_STREAM_TOPIC_REPLICATION:-$(kyoyu_kafka_brokers)}"
 # Local stack: required, no default; this instance's database.
 export KYOYU_PG_URL="${KYOYU_PG_URL:-jdbc:postgresql://127.0.0.1:$KYOYU_PG_PORT/kyoyu}"
 # The role the local cluster is created with (initdb -U); the services' default too.

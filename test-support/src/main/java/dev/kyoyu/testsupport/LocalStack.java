@@ -43,6 +43,11 @@ public final class LocalStack implements AutoCloseable {
     /** The consumer group every sink worker of an instance joins (the launcher does not change it). */
     public static final String SINK_GROUP = "kyoyu-sink";
     public static final String EVENTS_TOPIC = "kyoyu.events.v1";
+    /**
+     * Kafka brokers an instance may run ({@code ./kyoyu up --brokers 3}): broker N listens on the Kafka port + 2(N-1)
+     * and its controller on the next port, so the six are reserved together and the controller port is the Kafka port + 1.
+     */
+    public static final int MAX_KAFKA_BROKERS = 3;
 
     /** A first run on a fresh machine downloads PostgreSQL and Kafka (about a minute). */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
@@ -67,8 +72,8 @@ public final class LocalStack implements AutoCloseable {
         this.name = name;
         this.home = repo.resolve(".kyoyu/instances").resolve(name);
         Set<Integer> taken = new HashSet<>();
-        this.kafkaPort = LoopbackPorts.free(taken, 1);
-        int controllerPort = LoopbackPorts.free(taken, 1);
+        this.kafkaPort = LoopbackPorts.free(taken, 2 * MAX_KAFKA_BROKERS);
+        int controllerPort = kafkaPort + 1;
         this.pgPort = LoopbackPorts.free(taken, 1);
         this.ingestPort = LoopbackPorts.free(taken, 1);
         this.queryPort = LoopbackPorts.free(taken, 1);
@@ -191,8 +196,23 @@ public final class LocalStack implements AutoCloseable {
         return home.resolve("logs").resolve(component + ".log");
     }
 
+    /** Every broker of the instance: one, or three once it was started with {@code up --brokers 3}. */
     public String kafkaBootstrap() {
-        return "127.0.0.1:" + kafkaPort;
+        StringBuilder bootstrap = new StringBuilder("127.0.0.1:" + kafkaPort);
+        for (int n = 2; n <= kafkaBrokers(); n++) {
+            bootstrap.append(",127.0.0.1:").append(kafkaPort + 2 * (n - 1));
+        }
+        return bootstrap.toString();
+    }
+
+    /** How many brokers the instance runs, as the launcher recorded it. */
+    public int kafkaBrokers() {
+        Path file = home.resolve("kafka.brokers");
+        try {
+            return Files.exists(file) ? Integer.parseInt(Files.readString(file).strip()) : 1;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public String pgUrl() {
