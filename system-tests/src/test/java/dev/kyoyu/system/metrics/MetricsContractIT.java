@@ -58,6 +58,8 @@ class MetricsContractIT {
     private static EmbedderApp embedder;
     private static QueryApp query;
     private static long logStart;
+    /** The similarity_score of each hit of the one search the load makes. */
+    private static final List<Double> hitScores = new ArrayList<>();
     @TempDir
     static Path stateDir;
 
@@ -132,6 +134,7 @@ class MetricsContractIT {
         assertEquals(200, out.get("/v1/agents/" + AGENT + "/history", token).status());
         HttpJson.Response search = out.postJson("/v1/search", token, Map.of("query", "loan for a customer with high income", "limit", 5));
         assertEquals(200, search.status(), search.raw().body());
+        search.data().path("results").forEach(hit -> hitScores.add(hit.path("similarity_score").asDouble()));
     }
 
     private static void trace(HttpJson in, String token, String type, String outcome, String reasoning) {
@@ -155,7 +158,7 @@ class MetricsContractIT {
     }
 
     @Test
-    @DisplayName("query-api counts the rows of each query type and the similarity of each search hit")
+    @DisplayName("query-api counts the rows of each query type and the similarity of each search hit, in the bucket of its score")
     void queryCountsResultsAndSimilarity() {
         Scrape metrics = Scrape.of(query.port());
         assertEquals(2, metrics.value("kyoyu_query_results_total", Map.of("query_type", "structured")));
@@ -165,7 +168,14 @@ class MetricsContractIT {
         assertEquals(0, metrics.value("kyoyu_query_results_total", Map.of("query_type", "temporal")), "every type is there from the start");
         assertEquals(2, metrics.value("kyoyu_search_similarity_score_count"));
         double sum = metrics.value("kyoyu_search_similarity_score_sum");
-        assertTrue(sum > 0 && sum <= 2, "two similarities in 0..1, summed: " + sum);
+        assertEquals(hitScores.stream().mapToDouble(Double::doubleValue).sum(), sum, 1e-9, "the two hits' similarities, summed");
+
+        assertTrue(hitScores.stream().anyMatch(score -> score < 0.9), "a hit below the top buckets, to tell them apart: " + hitScores);
+        for (double bound : new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0}) {
+            long atMost = hitScores.stream().filter(score -> score <= bound).count();
+            assertEquals(atMost, metrics.value("kyoyu_search_similarity_score_bucket", Map.of("le", Double.toString(bound))),
+                    "hits " + hitScores + " with a similarity of at most " + bound + "\n" + metrics.lines("kyoyu_search_similarity_score"));
+        }
     }
 
     @Test
