@@ -52,6 +52,7 @@ import org.slf4j.LoggerFactory;
 public final class QueryApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueryApp.class);
     private static final int MAX_JSON_DEPTH = 32;
+    private static final String SERVICE = "query-api";
 
     private final WebServer server;
     private final RouteLog routeLog;
@@ -75,11 +76,11 @@ public final class QueryApp implements AutoCloseable {
     }
 
     public static QueryApp start(QueryConfig config) {
-        return start(config, Telemetry.fromEnvironment("query-api"));
+        return start(config, Telemetry.fromEnvironment(SERVICE));
     }
 
     public static QueryApp start(QueryConfig config, OpenTelemetry telemetry) {
-        PrometheusMeterRegistry registry = Metrics.newRegistry("query-api");
+        PrometheusMeterRegistry registry = Metrics.newRegistry(SERVICE);
         // Before anything serves: a replica answers only once it holds every revocation the topic held at start.
         IdentityView identities = new IdentityView();
         IdentityFollower follower = IdentityFollower.start(config.kafkaBootstrap(), config.identities(), identities, registry);
@@ -89,7 +90,7 @@ public final class QueryApp implements AutoCloseable {
         Authenticator authenticator = new Authenticator(tokens, identities, Audience.QUERY, registry);
         RateLimiter limiter = RateLimiter.create(config.rateLimits(), registry);
         Tracer tracer = telemetry.getTracer("dev.kyoyu.query");
-        QueryMetrics metrics = new QueryMetrics(registry);
+        QueryMetrics metrics = new QueryMetrics(registry, SERVICE);
         // Grants are always read on the primary, so a revoke applies at once even while replicas lag.
         AccessGrants grants = new AccessGrants(pools.primary(), pools.statementTimeout(), Clock.systemUTC());
         DecisionReader decisions = new DecisionReader(pools, tracer);

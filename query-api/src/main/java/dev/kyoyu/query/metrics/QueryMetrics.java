@@ -2,8 +2,10 @@ package dev.kyoyu.query.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.Histogram;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -19,9 +21,13 @@ public final class QueryMetrics {
     private final Map<QueryType, Timer> durations = new EnumMap<>(QueryType.class);
     private final Map<QueryType, DistributionSummary> rowsPerAnswer = new EnumMap<>(QueryType.class);
     private final Map<QueryType, Counter> results = new EnumMap<>(QueryType.class);
-    private final DistributionSummary similarity;
+    /** The similarity buckets: a similarity is 1 - cosine distance, at most 1. */
+    static final double[] SIMILARITY_BOUNDS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0};
 
-    public QueryMetrics(MeterRegistry registry) {
+    private final DistributionDataPoint similarity;
+
+    /** {@code service} is the registry's common tag, given to the one meter that is not Micrometer's. */
+    public QueryMetrics(PrometheusMeterRegistry registry, String service) {
         for (QueryType type : QueryType.values()) {
             String tag = type.name().toLowerCase(Locale.ROOT);
             durations.put(type, Timer.builder("kyoyu.query.duration").tag("query_type", tag)
@@ -33,9 +39,20 @@ public final class QueryMetrics {
                     .description("rows in one answer")
                     .serviceLevelObjectives(1, 5, 10, 50, 100, 500, 1000, 10_000).register(registry));
         }
-        similarity = DistributionSummary.builder("kyoyu.search.similarity.score")
-                .description("similarity (1 - cosine distance) of each search hit")
-                .serviceLevelObjectives(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0).register(registry);
+        similarity = similarityHistogram(registry, service);
+    }
+
+    /**
+     * Registered on the Prometheus client under Micrometer's registry (so it is on the same /metrics): Micrometer's
+     * fixed-bucket histograms count whole numbers (0.78 is counted as 1), which would put every similarity in le="1.0".
+     * Exemplars are off: they need a tracer bridge the service does not ship.
+     */
+    private static DistributionDataPoint similarityHistogram(PrometheusMeterRegistry registry, String service) {
+        return Histogram.builder().name("kyoyu_search_similarity_score")
+                .help("similarity (1 - cosine distance) of each search hit")
+                .classicOnly().classicUpperBounds(SIMILARITY_BOUNDS).withoutExemplars()
+                .labelNames("service").register(registry.getPrometheusRegistry())
+                .labelValues(service);
     }
 
     public Timer.Sample start() {
@@ -50,6 +67,6 @@ public final class QueryMetrics {
     }
 
     public void similarity(double score) {
-        similarity.record(score);
+        similarity.observe(score);
     }
 }

@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
  * How big the data is and how it is kept, read from PostgreSQL's and TimescaleDB's catalog every
  * KYOYU_STORAGE_METRICS_INTERVAL: {@code kyoyu_db_table_size_bytes{table}}, {@code kyoyu_chunk_count{state}}
  * (compressed | uncompressed), {@code kyoyu_chunk_oldest_uncompressed_age_seconds} and
- * {@code kyoyu_compression_ratio{table}}. The last is absent on TimescaleDB's Apache edition, which cannot compress
- * (said once in the log). Every sink worker reports the same numbers; dashboards take the max over instances.
+ * {@code kyoyu_compression_ratio{table}}. The last two are absent on TimescaleDB's Apache edition, which cannot
+ * compress (said once in the log): there every chunk stays uncompressed, so the age would only grow and keep the
+ * uncompressed-chunks alert firing with nothing to do about it. Every sink worker reports the same numbers;
+ * dashboards take the max over instances.
  *
  * <p>Off the write path entirely: its own pool of one read-only connection, held only while reading (it closes when
  * idle), in a transaction with a statement and lock timeout so a catalog read never waits long behind chunk
@@ -84,7 +86,8 @@ public final class StorageMetrics implements AutoCloseable {
             return true;
         }
         LOG.info("TimescaleDB here is the {} edition (timescaledb.license={}), which cannot compress chunks: "
-                + "kyoyu_compression_ratio is not reported", license == null ? "unknown" : "Apache", license);
+                + "kyoyu_compression_ratio and kyoyu_chunk_oldest_uncompressed_age_seconds are not reported",
+                license == null ? "unknown" : "Apache", license);
         return false;
     }
 
@@ -94,9 +97,11 @@ public final class StorageMetrics implements AutoCloseable {
         if (first) {
             chunkGauge("compressed", StorageReading::compressedChunks);
             chunkGauge("uncompressed", StorageReading::uncompressedChunks);
-            Gauge.builder("kyoyu.chunk.oldest.uncompressed.age", this, m -> m.last.oldestUncompressedAgeSeconds())
-                    .baseUnit("seconds").description("how long ago the oldest uncompressed chunk's time range ended")
-                    .register(registry);
+            if (compression) {
+                Gauge.builder("kyoyu.chunk.oldest.uncompressed.age", this, m -> m.last.oldestUncompressedAgeSeconds())
+                        .baseUnit("seconds").description("how long ago the oldest uncompressed chunk's time range ended")
+                        .register(registry);
+            }
         }
         tableSizes.register(rows(reading.tableBytes().keySet(), StorageReading::tableBytes), true);
         compressionRatios.register(rows(reading.compressionRatios().keySet(), StorageReading::compressionRatios), true);

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -93,6 +97,26 @@ class ComposeFileTest {
             }
         });
         assertEquals(List.of(), problems);
+    }
+
+    /**
+     * Every kyoyu/ image named anywhere under deploy/k8s (a Deployment's, or an overlay's patch) against those compose
+     * runs with .env.example: the same services at the same tags. (KubernetesManifestsTest ties the tag to the pom.)
+     */
+    @Test
+    void composeRunsTheKyoyuImageTagsTheKubernetesManifestsName() throws IOException {
+        Set<String> compose = new TreeSet<>();
+        COMPOSE.services().keySet().stream().map(COMPOSE::image).filter(image -> image.startsWith("kyoyu/")).forEach(compose::add);
+        Set<String> kubernetes = new TreeSet<>();
+        try (Stream<Path> files = Files.walk(Checkout.path("deploy/k8s"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                DeployFiles.yamlDocuments(file).forEach(document -> document.findValues("image").stream()
+                        .map(JsonNode::asText).filter(image -> image.startsWith("kyoyu/")).forEach(kubernetes::add));
+            }
+        }
+        assertEquals(Set.copyOf(KYOYU_SERVICES.values()), kubernetes.stream().map(image -> image.replaceFirst("^kyoyu/([^:]+):.*$", "$1"))
+                .collect(Collectors.toSet()), "deploy/k8s runs every Kyoyu service: " + kubernetes);
+        assertEquals(kubernetes, compose, "kyoyu/<service>:<tag> in deploy/k8s and in docker-compose.yml");
     }
 
     @Test

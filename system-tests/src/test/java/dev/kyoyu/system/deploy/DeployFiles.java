@@ -1,6 +1,7 @@
 package dev.kyoyu.system.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -29,6 +30,15 @@ final class DeployFiles {
     static JsonNode yaml(Path file) {
         try {
             return YAML.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + REPO.relativize(file), e);
+        }
+    }
+
+    /** Every document of a YAML file that may hold several (Kubernetes manifests). */
+    static List<JsonNode> yamlDocuments(Path file) {
+        try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+            return documents.readAll();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + REPO.relativize(file), e);
         }
