@@ -47,6 +47,8 @@ export KYOYU_SINK_IDENTITIES="${KYOYU_SINK_IDENTITIES:-true}"
 # redis-server (only on request: ./kyoyu up --redis); the services share rate-limit buckets through it.
 export KYOYU_REDIS_PORT="${KYOYU_REDIS_PORT:-56379}"
 export KYOYU_PG_REPLICA_PORT="${KYOYU_PG_REPLICA_PORT:-$((KYOYU_PG_PORT + 1))}"
+# PgBouncer in transaction mode (only on request: ./kyoyu up --pooler), beside the replica's port.
+export KYOYU_PGBOUNCER_PORT="${KYOYU_PGBOUNCER_PORT:-$((KYOYU_PG_PORT + 2))}"
 
 # Local stack: required, no default; this instance's broker.
 export KYOYU_KAFKA_BOOTSTRAP="${KYOYU_KAFKA_BOOTSTRAP:-127.0.0.1:$KYOYU_KAFKA_PORT}"

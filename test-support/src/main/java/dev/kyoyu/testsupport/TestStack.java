@@ -25,6 +25,20 @@ public final class TestStack {
         return System.getenv().getOrDefault("KYOYU_TEST_PG_PASSWORD", "");
     }
 
+    /**
+     * Whether this run puts every service behind PgBouncer ({@code ./kyoyu test --pooler}): {@link #adminPgUrl()}
+     * is then PgBouncer's, and every {@link LocalStack} runs {@code up --pooler}.
+     */
+    public static boolean pooler() {
+        return "1".equals(System.getenv("KYOYU_TEST_POOLER"));
+    }
+
+    /** JDBC URL of the maintenance database on the primary itself, never through a pooler. */
+    public static String directAdminPgUrl() {
+        String direct = System.getenv("KYOYU_TEST_PG_DIRECT_URL");
+        return direct == null || direct.isBlank() ? adminPgUrl() : direct;
+    }
+
     /** The real redis-server ./kyoyu test starts, for the rate limits shared by replicas. */
     public static String redisUrl() {
         return env("KYOYU_TEST_REDIS_URL");
