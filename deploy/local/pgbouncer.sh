@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # PgBouncer in transaction mode in front of the local PostgreSQL (./kyoyu up --pooler):
-#   install | start | stop | kill | status | pid | url
+#   install | start | stop | kill | status | pid | url | show WHAT
 #
 # Debian bookworm's PgBouncer (1.18) cannot pool protocol-level prepared statements, which pgjdbc
 # uses after a statement's fifth run; trixie's (1.24) can (max_prepared_statements). So it comes from
@@ -28,7 +28,7 @@ BOUNCER_LOG="$KYOYU_LOGS/pgbouncer.log"
 READY_SECONDS=20
 
 usage() {
-  say "usage: $0 install|start|stop|kill|status|pid|url"
+  say "usage: $0 install|start|stop|kill|status|pid|url|show WHAT (pools, stats, clients, servers, config, …)"
   exit 2
 }
 
@@ -125,6 +125,9 @@ log_disconnections = 0
 EOF
   # PgBouncer logs clients in and itself into the server with this password (SCRAM both ways).
   (umask 077 && printf '"%s" "%s"\n' "$KYOYU_PG_USER" "${KYOYU_PG_PASSWORD//\"/\"\"}" >"$dir/userlist.txt")
+  # For `show`: psql logs in to the admin console with the password from this file, never a command line.
+  (umask 077 && printf '127.0.0.1:%s:pgbouncer:%s:%s\n' "$KYOYU_PGBOUNCER_PORT" "$KYOYU_PG_USER" \
+    "$(printf %s "$KYOYU_PG_PASSWORD" | sed 's/[\\:]/\\&/g')" >"$dir/pgpass")
   chown -R "$ids" "$dir"
   chmod 700 "$dir"
 }
@@ -191,6 +194,17 @@ cmd_status() {
 
 cmd_pid() { running_pid || exit 3; }
 
+# SHOW WHAT on PgBouncer's admin console (database pgbouncer), tab-separated with a header line, by the root's
+# psql: pgjdbc cannot talk to the console (it sends extra_float_digits, which the console refuses).
+cmd_show() {
+  local what=${1:-}
+  [[ $what =~ ^[A-Za-z_]+$ ]] || die "usage: $0 show WHAT (pools, stats, clients, servers, config, …)"
+  running_pid >/dev/null || die "pgbouncer is not running"
+  require_root
+  as_postgres PGPASSFILE="$BOUNCER_DIR/pgpass" /usr/bin/psql -X -A -F $'\t' -P footer=off \
+    -h 127.0.0.1 -p "$KYOYU_PGBOUNCER_PORT" -U "$KYOYU_PG_USER" -d pgbouncer -c "SHOW $what"
+}
+
 case ${1:-} in
   install) cmd_install ;;
   start) cmd_start ;;
@@ -199,5 +213,6 @@ case ${1:-} in
   status) cmd_status ;;
   pid) cmd_pid ;;
   url) cmd_url ;;
+  show) cmd_show "${2:-}" ;;
   *) usage ;;
 esac

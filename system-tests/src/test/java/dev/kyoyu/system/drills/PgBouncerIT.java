@@ -8,11 +8,16 @@ import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.KafkaProbe;
 import dev.kyoyu.testsupport.LoadGenerator;
 import dev.kyoyu.testsupport.LocalStack;
+import dev.kyoyu.testsupport.TestStack;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -43,7 +48,7 @@ class PgBouncerIT {
     private LocalStack stack;
     private LoadGenerator.Report report;
     private final Map<Integer, Integer> readStatuses = new HashMap<>();
-    private Map<String, Long> statsBefore;
+    private Map<String, String> statsBefore;
 
     @BeforeAll
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -89,58 +94,65 @@ class PgBouncerIT {
 
     @Test
     @DisplayName("PgBouncer's SHOW CLIENTS lists the sink's and query-api's pools, and SHOW STATS counts their transactions")
-    void theServicesTrafficGoesThroughPgBouncer() throws SQLException {
+    void theServicesTrafficGoesThroughPgBouncer() {
         Set<String> clients = new HashSet<>();
-        try (Connection admin = adminConsole(); Statement statement = admin.createStatement();
-             ResultSet rows = statement.executeQuery("SHOW CLIENTS")) {
-            while (rows.next()) {
-                if ("kyoyu".equals(rows.getString("database"))) {
-                    clients.add(rows.getString("application_name"));
-                }
+        for (Map<String, String> client : show("clients")) {
+            if ("kyoyu".equals(client.get("database"))) {
+                clients.add(client.get("application_name"));
             }
         }
         assertTrue(clients.containsAll(Set.of("sink-primary", "query-primary")), "PgBouncer's clients: " + clients);
-        Map<String, Long> after = stats();
-        long transactions = after.get("total_xact_count") - statsBefore.get("total_xact_count");
+        Map<String, String> after = stats();
+        long transactions = Long.parseLong(after.get("total_xact_count")) - Long.parseLong(statsBefore.get("total_xact_count"));
         assertTrue(transactions >= READS, "transactions PgBouncer pooled for database kyoyu: " + transactions);
-        assertTrue(after.get("total_server_parse_count") > statsBefore.get("total_server_parse_count"),
+        assertTrue(Long.parseLong(after.get("total_server_parse_count")) > Long.parseLong(statsBefore.get("total_server_parse_count")),
                 "PgBouncer prepared named statements on the server for its clients: " + after);
     }
 
     @Test
     @DisplayName("PgBouncer runs in transaction mode with protocol-level prepared statements")
-    void thePoolerIsInTransactionMode() throws SQLException {
+    void thePoolerIsInTransactionMode() {
         Map<String, String> config = new HashMap<>();
-        try (Connection admin = adminConsole(); Statement statement = admin.createStatement();
-             ResultSet rows = statement.executeQuery("SHOW CONFIG")) {
-            while (rows.next()) {
-                config.put(rows.getString("key"), rows.getString("value"));
-            }
+        for (Map<String, String> row : show("config")) {
+            config.put(row.get("key"), row.get("value"));
         }
         assertEquals("transaction", config.get("pool_mode"));
         assertTrue(Integer.parseInt(config.get("max_prepared_statements")) > 0, "max_prepared_statements " + config);
     }
 
     /** PgBouncer's counters for database kyoyu. */
-    private Map<String, Long> stats() throws SQLException {
-        Map<String, Long> stats = new HashMap<>();
-        try (Connection admin = adminConsole(); Statement statement = admin.createStatement();
-             ResultSet rows = statement.executeQuery("SHOW STATS")) {
-            while (rows.next()) {
-                if ("kyoyu".equals(rows.getString("database"))) {
-                    stats.put("total_xact_count", rows.getLong("total_xact_count"));
-                    stats.put("total_server_parse_count", rows.getLong("total_server_parse_count"));
-                }
-            }
-        }
-        assertEquals(2, stats.size(), "SHOW STATS has a row for database kyoyu");
-        return stats;
+    private Map<String, String> stats() {
+        return show("stats").stream().filter(row -> "kyoyu".equals(row.get("database"))).findFirst()
+                .orElseThrow(() -> new AssertionError("SHOW STATS has no row for database kyoyu"));
     }
 
-    /** The admin console (database pgbouncer) speaks the simple query protocol only. */
-    private Connection adminConsole() throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + stack.pgbouncerPort() + "/pgbouncer?preferQueryMode=simple",
-                "kyoyu", stack.env().get("KYOYU_PG_PASSWORD"));
+    /** {@code SHOW WHAT} on PgBouncer's admin console, through {@code deploy/local/pgbouncer.sh show} (the root's psql). */
+    private List<Map<String, String>> show(String what) {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(TestStack.stackDir(), "deploy/local/pgbouncer.sh").toString(), "show", what)
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().putAll(stack.env());
+        try {
+            Process process = builder.start();
+            List<String> lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "pgbouncer.sh show " + what + " finished");
+            assertEquals(0, process.exitValue(), "pgbouncer.sh show " + what + ": " + lines);
+            String[] header = lines.get(0).split("\t", -1);
+            List<Map<String, String>> rows = new ArrayList<>();
+            for (String line : lines.subList(1, lines.size())) {
+                String[] cells = line.split("\t", -1);
+                Map<String, String> row = new HashMap<>();
+                for (int i = 0; i < header.length && i < cells.length; i++) {
+                    row.put(header[i], cells[i]);
+                }
+                rows.add(row);
+            }
+            return rows;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     private String agentOf(UUID run) throws SQLException {
