@@ -163,13 +163,21 @@ cmd_start() {
   say "pgbouncer: started (pid $pid, transaction mode, 127.0.0.1:$KYOYU_PGBOUNCER_PORT -> 127.0.0.1:$KYOYU_PG_PORT)"
 }
 
-# SIGTERM is PgBouncer's "shut down when every client has gone"; SIGINT closes at once but lets
-# transactions under way finish, which is what stop means for the other components too.
+# SIGINT is PgBouncer's safe shutdown: no new transactions, and it exits once the ones under way have ended
+# (SIGTERM would wait for every client to disconnect). A second SIGINT shuts it down at once.
 cmd_stop() {
-  local pid
+  local pid i
   pid=$(running_pid) || { say "pgbouncer: not running"; return 0; }
   kill -INT "$pid" 2>/dev/null || true
-  stop_pid pgbouncer "$pid"
+  for ((i = 0; i < 300; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    say "pgbouncer: transactions still open after 30 s; shutting down at once"
+    kill -INT "$pid" 2>/dev/null || true
+    stop_pid pgbouncer "$pid"
+  fi
   rm -f "$BOUNCER_PID"
   say "pgbouncer: stopped (was pid $pid)"
 }
