@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Issue 14: end-to-end events/s, from the ingest API's HTTP request to the row in PostgreSQL, with the sink writing to
@@ -128,6 +129,18 @@ public final class EndToEndBench {
         }
     }
 
+    /** What the rounds say about where the pace was set. */
+    private static String reading(List<Round> rounds) {
+        double slowestDrain = rounds.stream().mapToDouble(Round::drainSeconds).max().orElse(0);
+        if (slowestDrain < 2) {
+            return String.format("The sink kept up with ingest in every round (the last acknowledged event was stored at most "
+                    + "%.1f s after the load ended): the end-to-end rate is the pace of ingest and Kafka on this machine, and "
+                    + "what PgBouncer costs the sink stays hidden below it.", slowestDrain);
+        }
+        return String.format("The sink fell behind ingest (up to %.1f s of backlog to drain after the load): the end-to-end "
+                + "rate includes the sink's pace, with and without PgBouncer.", slowestDrain);
+    }
+
     private static String write(Path out, List<Round> rounds, double busyBefore, Duration seconds, int clients, int batch,
                                 int partitions) throws java.io.IOException {
         Report report = new Report(out, "e2e");
@@ -135,8 +148,9 @@ public final class EndToEndBench {
                 "acked/s", "stored/s end to end");
         for (int i = 0; i < rounds.size(); i++) {
             Round r = rounds.get(i);
-            table.row(i + 1, r.mode() == Mode.DIRECT ? "directly" : "through PgBouncer", r.acknowledged(), r.failedRequests(),
-                    String.format("%.1f", r.loadSeconds()), String.format("%.1f", r.drainSeconds()), r.stored(),
+            table.row(i + 1, r.mode() == Mode.DIRECT ? "directly" : "through PgBouncer", String.format("%,d", r.acknowledged()),
+                    r.failedRequests(), String.format("%.1f", r.loadSeconds()), String.format("%.1f", r.drainSeconds()),
+                    String.format("%,d", r.stored()),
                     Table.number(r.ackedPerSecond()), Table.number(r.storedPerSecond()));
         }
         Table summary = new Table("sink connects", "rounds", "stored/s end to end (mean)", "acked/s (mean)");
@@ -147,7 +161,8 @@ public final class EndToEndBench {
                     Table.number(of.stream().mapToDouble(Round::ackedPerSecond).average().orElse(0)));
         }
         report.heading("End to end: ingest HTTP to stored rows, direct vs through PgBouncer")
-                .paragraph("Run " + Report.now() + ". Command: `./kyoyu bench e2e " + String.join(" ", Machine.arguments()) + "`")
+                .paragraph("Run " + Report.now() + ". Command: `" + String.join(" ", Stream.concat(Stream.of("./kyoyu", "bench", "e2e"),
+                        Machine.arguments().stream()).toList()) + "`")
                 .paragraph(String.format("Each round: its own topic (%d partitions), database and ingest-api + sink-worker processes; "
                         + "%d HTTP clients post batches of %d events back to back for %d s, then the round waits until every "
                         + "acknowledged event is in agent_events. \"stored/s end to end\" is the acknowledged events over the time "
@@ -156,6 +171,7 @@ public final class EndToEndBench {
                         + "deploy/local/pgbouncer.sh); ingest-api never touches PostgreSQL.", partitions, clients, batch, seconds.toSeconds()))
                 .table(summary)
                 .table(table)
+                .paragraph(reading(rounds))
                 .paragraph(String.format("The machine was %.2f cores busy with other work just before the run (a shared "
                         + "machine; other people's builds and tests ran during it), so the absolute numbers are low and noisy; "
                         + "the comparison is what the alternating rounds are for.", busyBefore))
