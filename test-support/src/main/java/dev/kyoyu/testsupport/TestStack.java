@@ -33,6 +33,15 @@ public final class TestStack {
         return "1".equals(System.getenv("KYOYU_TEST_POOLER"));
     }
 
+    /**
+     * JDBC URL of the maintenance database on the primary itself, never through a pooler: for what needs the server,
+     * not a session (a streaming replica copies from it).
+     */
+    public static String directAdminPgUrl() {
+        String direct = System.getenv("KYOYU_TEST_PG_DIRECT_URL");
+        return direct == null || direct.isBlank() ? adminPgUrl() : direct;
+    }
+
     /** The real redis-server ./kyoyu test starts, for the rate limits shared by replicas. */
     public static String redisUrl() {
         return env("KYOYU_TEST_REDIS_URL");
