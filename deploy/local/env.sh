@@ -47,6 +47,8 @@ export KYOYU_SINK_IDENTITIES="${KYOYU_SINK_IDENTITIES:-true}"
 # redis-server (only on request: ./kyoyu up --redis); the services share rate-limit buckets through it.
 export KYOYU_REDIS_PORT="${KYOYU_REDIS_PORT:-56379}"
 export KYOYU_PG_REPLICA_PORT="${KYOYU_PG_REPLICA_PORT:-$((KYOYU_PG_PORT + 1))}"
+# PgBouncer in transaction mode (only on request: ./kyoyu up --pooler), beside the replica's port.
+export KYOYU_PGBOUNCER_PORT="${KYOYU_PGBOUNCER_PORT:-$((KYOYU_PG_PORT + 2))}"
 
 # Kafka brokers of this instance: 1, or the 3 that `./kyoyu up --brokers 3` recorded in $KYOYU_HOME/kafka.brokers.
 # Broker N (1-3) listens on KYOYU_KAFKA_PORT + 2(N-1) and its controller on KYOYU_KAFKA_CONTROLLER_PORT + 2(N-1): with

@@ -1,5 +1,6 @@
 package dev.kyoyu.bench;
 
+import dev.kyoyu.bench.pooler.PoolerBench;
 import dev.kyoyu.bench.generative.GenerativeBench;
 import dev.kyoyu.bench.ingest.IngestBench;
 import dev.kyoyu.bench.query.QueryBench;
@@ -8,13 +9,13 @@ import java.util.List;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
- * {@code BenchMain ingest|sink|query|generative [options]}: a benchmark is a command, not a test. Each starts the services it
+ * {@code BenchMain ingest|sink|query|generative|pooler [options]}: a benchmark is a command, not a test. Each starts the services it
  * measures as child processes against the stack in KYOYU_KAFKA_BOOTSTRAP / KYOYU_PG_URL, measures its baseline
  * in the same run, prints a table and writes it with a chart to docs/benchmarks/.
  */
 public final class BenchMain {
     private static final String USAGE = """
-            usage: BenchMain ingest|sink|query|generative [options]     (./kyoyu bench ingest|sink|query|generative [options])
+            usage: BenchMain ingest|sink|query|generative|pooler [options]     (./kyoyu bench ingest|sink|query|generative|pooler [options])
 
             """;
 
@@ -45,6 +46,7 @@ public final class BenchMain {
                 case "sink" -> SinkBench.run(BenchEnv.fromEnv(System.getenv()), rest);
                 case "query" -> QueryBench.run(BenchEnv.fromEnv(System.getenv()), rest);
                 case "generative" -> GenerativeBench.run(BenchEnv.fromEnv(System.getenv()), rest);
+                case "pooler" -> PoolerBench.run(BenchEnv.fromEnv(System.getenv()), rest);
                 default -> throw new Options.UsageException(List.of("unknown benchmark '" + args.getFirst() + "'"));
             };
         } catch (Options.UsageException e) {
@@ -60,6 +62,6 @@ public final class BenchMain {
     }
 
     private static String usage() {
-        return USAGE + IngestBench.usage() + "\n\n" + SinkBench.usage() + "\n\n" + QueryBench.usage() + "\n\n" + GenerativeBench.usage();
+        return USAGE + IngestBench.usage() + "\n\n" + SinkBench.usage() + "\n\n" + QueryBench.usage() + "\n\n" + GenerativeBench.usage() + "\n\n" + PoolerBench.usage();
     }
 }

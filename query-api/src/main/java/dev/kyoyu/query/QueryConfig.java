@@ -48,8 +48,8 @@ import java.util.Set;
  * @param maxJsonTokens        JSON tokens in one request body: bounds the tree a body becomes
  * @param bodyBudgetBytes      request bodies being worked on at once, all requests together (memory bound)
  * @param bodyBudgetWait       how long a request waits for room in that budget before a 503
- * @param statementTimeout     PostgreSQL's statement_timeout on every connection of every query pool (primary and
- *                             replicas): a query running longer is cancelled and answered 503 (1ms..10m)
+ * @param statementTimeout     PostgreSQL's statement_timeout on every read of every query pool (primary and replicas; set
+ *                             per transaction): a query running longer is cancelled and answered 503 (1ms..10m)
  * @param searchEmbedQueue     search queries that may wait for an embedding thread; beyond it a search is 503 (0..10000)
  * @param subscribeMaxPerAgent subscriptions one identity may hold open on one process at once, by role
  *                             (KYOYU_SUBSCRIBE_MAX_PER_AGENT for role agent, _ADMIN and _READER for the others)

@@ -38,11 +38,11 @@ final class StreamingReplica implements AutoCloseable {
         this.primary = primary;
     }
 
-    /** Copies the cluster behind {@link TestStack#adminPgUrl()} and starts streaming from it. */
+    /** Copies the cluster behind {@link TestStack#directAdminPgUrl()} (never a pooler) and starts streaming from it. */
     static StreamingReplica start() {
         TestInfrastructure.assumeLocal("A streaming replica");
         Path script = Path.of(TestStack.stackDir(), "deploy/local/replica.sh").toAbsolutePath();
-        URI primary = URI.create(TestStack.adminPgUrl().substring("jdbc:".length()));
+        URI primary = URI.create(TestStack.directAdminPgUrl().substring("jdbc:".length()));
         byte[] suffix = new byte[3];
         RANDOM.nextBytes(suffix);
         StreamingReplica replica = new StreamingReplica(script, "it-" + HexFormat.of().formatHex(suffix), freePort(), primary);

@@ -64,6 +64,7 @@ public final class LocalStack implements AutoCloseable {
     private final int ingestPort;
     private final int queryPort;
     private final int sinkBasePort;
+    private final int pgbouncerPort;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -90,6 +91,8 @@ public final class LocalStack implements AutoCloseable {
         e.put("KYOYU_STREAM_PORT", Integer.toString(LoopbackPorts.free(taken, 1)));
         e.put("KYOYU_EMBEDDER_PORT", Integer.toString(LoopbackPorts.free(taken, 1)));
         e.put("KYOYU_PG_REPLICA_PORT", Integer.toString(LoopbackPorts.free(taken, 1)));
+        this.pgbouncerPort = LoopbackPorts.free(taken, 1);
+        e.put("KYOYU_PGBOUNCER_PORT", Integer.toString(pgbouncerPort));
         // Generated here rather than by the launcher, so the test can mint tokens without reading files.
         e.putAll(TestTokens.env());
         e.put("KYOYU_ID_SECRET", randomSecret());
@@ -123,15 +126,18 @@ public final class LocalStack implements AutoCloseable {
 
     // --- driving ./kyoyu -----------------------------------------------------------------------
 
-    /** {@code ./kyoyu up}: Kafka, PostgreSQL, migrations and every service. */
+    /** {@code ./kyoyu up}: Kafka, PostgreSQL, migrations and every service (behind PgBouncer when {@link TestStack#pooler()}). */
     public LocalStack up() {
-        runWithin(START_TIMEOUT, "up");
-        return this;
+        return up(new String[0]);
     }
 
-    /** {@code ./kyoyu up SERVICE…}: Kafka, PostgreSQL, migrations and only these services. */
+    /**
+     * {@code ./kyoyu up SERVICE…}: Kafka, PostgreSQL, migrations and only these services. In a run behind the pooler
+     * ({@code ./kyoyu test --pooler}) with {@code --pooler}, which the instance then remembers for every later start.
+     */
     public LocalStack up(String... services) {
-        runWithin(START_TIMEOUT, Stream.concat(Stream.of("up"), Stream.of(services)).toArray(String[]::new));
+        Stream<String> pooler = TestStack.pooler() ? Stream.of("--pooler") : Stream.empty();
+        runWithin(START_TIMEOUT, Stream.of(Stream.of("up"), pooler, Stream.of(services)).flatMap(s -> s).toArray(String[]::new));
         return this;
     }
 
@@ -217,6 +223,11 @@ public final class LocalStack implements AutoCloseable {
 
     public String pgUrl() {
         return "jdbc:postgresql://127.0.0.1:" + pgPort + "/kyoyu";
+    }
+
+    /** Where the instance's PgBouncer listens once it runs ({@code up --pooler}). */
+    public int pgbouncerPort() {
+        return pgbouncerPort;
     }
 
     public int queryPort() {

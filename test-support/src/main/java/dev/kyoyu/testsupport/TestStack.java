@@ -34,9 +34,26 @@ public final class TestStack {
     }
 
     /**
-     * The real redis-server ./kyoyu test starts, for the rate limits shared by replicas; on either stack (only
-     * Kafka and PostgreSQL come from containers).
+     * Whether this run puts every service behind PgBouncer ({@code ./kyoyu test --pooler}): {@link #adminPgUrl()}
+     * is then PgBouncer's, and every {@link LocalStack} runs {@code up --pooler}.
      */
+    public static boolean pooler() {
+        return "1".equals(System.getenv("KYOYU_TEST_POOLER"));
+    }
+
+    /**
+     * JDBC URL of the maintenance database on the primary itself, never through a pooler: for what needs the server,
+     * not a session (a streaming replica copies from it).
+     */
+    public static String directAdminPgUrl() {
+        if (onContainers()) {
+            return adminPgUrl();
+        }
+        String direct = System.getenv("KYOYU_TEST_PG_DIRECT_URL");
+        return direct == null || direct.isBlank() ? adminPgUrl() : direct;
+    }
+
+    /** The real redis-server ./kyoyu test starts, for the rate limits shared by replicas. */
     public static String redisUrl() {
         return env("KYOYU_TEST_REDIS_URL");
     }

@@ -37,15 +37,18 @@ public final class AccessGrants {
             return new ReadScope(caller.agentId(), true, false, Map.of(), clock);
         }
         Map<String, Instant> grants = new HashMap<>();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(GRANTED)) {
-            statement.setString(1, caller.agentId());
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    Timestamp expires = rows.getTimestamp(2);
-                    grants.put(rows.getString(1), expires == null ? Instant.MAX : expires.toInstant());
+        try (Connection connection = dataSource.getConnection()) {
+            timeout.begin(connection);
+            try (PreparedStatement statement = connection.prepareStatement(GRANTED)) {
+                statement.setString(1, caller.agentId());
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        Timestamp expires = rows.getTimestamp(2);
+                        grants.put(rows.getString(1), expires == null ? Instant.MAX : expires.toInstant());
+                    }
                 }
             }
+            connection.commit();
         } catch (SQLException e) {
             throw timeout.rethrow(e);
         }

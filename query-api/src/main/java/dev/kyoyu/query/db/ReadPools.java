@@ -106,8 +106,6 @@ public final class ReadPools implements AutoCloseable {
             hikari.setReadOnly(true);
             hikari.setConnectionTimeout(connectionTimeout.toMillis());
             hikari.setValidationTimeout(Math.min(connectionTimeout.toMillis() / 2, 5000));
-            // Bounds every statement of every request; a URL's own options cannot silently replace it.
-            hikari.setConnectionInitSql(statementTimeout.initSql());
             hikari.setMetricRegistry(registry);
         });
         PoolMeters.bind(pool, registry);
@@ -159,7 +157,7 @@ public final class ReadPools implements AutoCloseable {
         if (!route.toPrimary()) {
             Replica replica = replicas.get(route.replica());
             try (Connection connection = replica.pool().getConnection()) {
-                T answer = work.read(connection, true);
+                T answer = bounded(connection, true, work);
                 if (replicaAnswerStands.test(answer)) {
                     return served(type, replica.name(), answer);
                 }
@@ -181,8 +179,21 @@ public final class ReadPools implements AutoCloseable {
             fallbacks.get(fallback).increment();
         }
         try (Connection connection = primary.getConnection()) {
-            return served(type, PRIMARY, work.read(connection, false));
+            return served(type, PRIMARY, bounded(connection, false, work));
         }
+    }
+
+    /**
+     * Runs the read in one transaction under the statement timeout; a URL's own options cannot silently replace
+     * it. A read that fails leaves the transaction to the pool, which rolls it back when the connection returns.
+     */
+    private <T> T bounded(Connection connection, boolean replica, ReadWork<T> work) throws SQLException {
+        statementTimeout.begin(connection);
+        T answer = work.read(connection, replica);
+        if (!connection.getAutoCommit()) {
+            connection.commit();
+        }
+        return answer;
     }
 
     private <T> Served<T> served(QueryType type, String pool, T answer) {

@@ -3,6 +3,7 @@ package dev.kyoyu.sink.copy;
 import dev.kyoyu.sink.consume.FailureKind;
 import dev.kyoyu.sink.offsets.OffsetStore;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.kafka.common.TopicPartition;
-import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -188,9 +188,21 @@ public final class BatchWriter {
         return connection;
     }
 
+    /**
+     * The backend is asked from inside the transaction, which also opens it: behind a transaction pooler
+     * (PgBouncer) the connection's own backend pid (pgjdbc's getBackendPID) is the pooler's, and only the
+     * transaction stays on one server backend.
+     */
     private Connection transaction(WriteTicket ticket) throws SQLException {
         Connection connection = transaction();
-        ticket.connectedTo(connection.unwrap(PGConnection.class).getBackendPID());
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT pg_backend_pid()")) {
+            row.next();
+            ticket.connectedTo(row.getInt(1));
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
         return connection;
     }
 
