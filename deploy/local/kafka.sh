@@ -299,32 +299,23 @@ cmd_start() {
   done
 }
 
-cmd_stop() {
-  local n pid
-  for n in $(nodes "${1:-}"); do
-    node "$n"
-    if ! pid=$(running_pid); then
-      say "$NODE_NAME: not running"
-      continue
-    fi
-    stop_pid "$NODE_NAME" "$pid"
-    rm -f "$NODE_PID"
-    say "$NODE_NAME: stopped (was pid $pid)"
-  done
-}
+cmd_stop() { end_nodes stopped "${1:-}"; }
 
 # SIGKILL: a broker crash, for drills. The next start recovers the logs.
-cmd_kill() {
-  local n pid
-  for n in $(nodes "${1:-}"); do
+cmd_kill() { end_nodes killed "${1:-}"; }
+
+# Stops (stop_pid: SIGTERM, SIGKILL after 30 s) or kills (SIGKILL) each broker named by $2, as $1 says.
+end_nodes() {
+  local how=$1 n pid
+  for n in $(nodes "${2:-}"); do
     node "$n"
     if ! pid=$(running_pid); then
       say "$NODE_NAME: not running"
       continue
     fi
-    kill_pid "$pid"
+    if [[ $how == stopped ]]; then stop_pid "$NODE_NAME" "$pid"; else kill_pid "$pid"; fi
     rm -f "$NODE_PID"
-    say "$NODE_NAME: killed (was pid $pid)"
+    say "$NODE_NAME: $how (was pid $pid)"
   done
 }
 

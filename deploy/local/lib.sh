@@ -152,6 +152,36 @@ stop_pid() {
   kill -KILL "$pid" 2>/dev/null || true
 }
 
+# For a script that runs one process of its own and defines running_pid: SIGKILLs that process and
+# deletes its pid file $2; $1 names it in the messages.
+kill_running() {
+  local name=$1 pidfile=$2 pid
+  pid=$(running_pid) || { say "$name: not running"; return 0; }
+  kill_pid "$pid"
+  rm -f "$pidfile"
+  say "$name: killed (was pid $pid)"
+}
+
+# The same script's status line: "NAME: running (pid N, DETAILS)" and status 0, or "NAME: stopped" and 3.
+status_running() {
+  local name=$1 details=$2 pid
+  if pid=$(running_pid); then
+    say "$name: running (pid $pid, $details)"
+    return 0
+  fi
+  say "$name: stopped"
+  return 3
+}
+
+# A script's entry point: runs its command $1 (the function cmd_$1) with the arguments after it, or
+# the script's usage when it has no such command.
+run_command() {
+  local command=${1:-}
+  [[ $command =~ ^[a-z]+$ ]] && declare -F "cmd_$command" >/dev/null || usage
+  shift
+  "cmd_$command" "$@"
+}
+
 # --- secrets per service -----------------------------------------------------------------------
 
 # The secrets each service is handed; every other secret in the environment is withheld from it.

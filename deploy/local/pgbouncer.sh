@@ -182,22 +182,10 @@ cmd_stop() {
   say "pgbouncer: stopped (was pid $pid)"
 }
 
-cmd_kill() {
-  local pid
-  pid=$(running_pid) || { say "pgbouncer: not running"; return 0; }
-  kill_pid "$pid"
-  rm -f "$BOUNCER_PID"
-  say "pgbouncer: killed (was pid $pid)"
-}
+cmd_kill() { kill_running pgbouncer "$BOUNCER_PID"; }
 
 cmd_status() {
-  local pid
-  if pid=$(running_pid); then
-    say "pgbouncer: running (pid $pid, 127.0.0.1:$KYOYU_PGBOUNCER_PORT, transaction mode, log $BOUNCER_LOG)"
-    return 0
-  fi
-  say "pgbouncer: stopped"
-  return 3
+  status_running pgbouncer "127.0.0.1:$KYOYU_PGBOUNCER_PORT, transaction mode, log $BOUNCER_LOG"
 }
 
 cmd_pid() { running_pid || exit 3; }
@@ -213,14 +201,4 @@ cmd_show() {
     -h 127.0.0.1 -p "$KYOYU_PGBOUNCER_PORT" -U "$KYOYU_PG_USER" -d pgbouncer -c "SHOW $what"
 }
 
-case ${1:-} in
-  install) cmd_install ;;
-  start) cmd_start ;;
-  stop) cmd_stop ;;
-  kill) cmd_kill ;;
-  status) cmd_status ;;
-  pid) cmd_pid ;;
-  url) cmd_url ;;
-  show) cmd_show "${2:-}" ;;
-  *) usage ;;
-esac
+run_command "$@"

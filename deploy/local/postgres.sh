@@ -354,15 +354,4 @@ cmd_status() {
   fi
 }
 
-case "${1:-}" in
-  install) cmd_install ;;
-  start) cmd_start ;;
-  stop) cmd_stop ;;
-  kill) cmd_kill ;;
-  status) cmd_status ;;
-  pid) cmd_pid ;;
-  backup) cmd_backup "${2:-}" ;;
-  restore) cmd_restore "${2:-}" ;;
-  purge) cmd_purge ;;
-  *) usage ;;
-esac
+run_command "$@"

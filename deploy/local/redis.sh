@@ -124,32 +124,10 @@ cmd_stop() {
   say "redis: stopped (was pid $pid)"
 }
 
-cmd_kill() {
-  local pid
-  pid=$(running_pid) || { say "redis: not running"; return 0; }
-  kill_pid "$pid"
-  rm -f "$REDIS_PID"
-  say "redis: killed (was pid $pid)"
-}
+cmd_kill() { kill_running redis "$REDIS_PID"; }
 
-cmd_status() {
-  local pid
-  if pid=$(running_pid); then
-    say "redis: running (pid $pid, redis://127.0.0.1:$KYOYU_REDIS_PORT, log $REDIS_LOG)"
-    return 0
-  fi
-  say "redis: stopped"
-  return 3
-}
+cmd_status() { status_running redis "redis://127.0.0.1:$KYOYU_REDIS_PORT, log $REDIS_LOG"; }
 
 cmd_pid() { running_pid || exit 3; }
 
-case ${1:-} in
-  install) cmd_install ;;
-  start) cmd_start ;;
-  stop) cmd_stop ;;
-  kill) cmd_kill ;;
-  status) cmd_status ;;
-  pid) cmd_pid ;;
-  *) usage ;;
-esac
+run_command "$@"
