@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.kyoyu.service.config.SettingRead;
 import dev.kyoyu.system.config.ScriptSettings.Fallback;
+import dev.kyoyu.system.deploy.Checkout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ class ConfigurationDocTest {
     private static final Pattern SETTING_NAME = Pattern.compile("KYOYU_[A-Z0-9_]+");
     private static final Pattern JAVA_FALLBACK = Pattern.compile("getOrDefault\\(\\s*\"(KYOYU_[A-Z0-9_]+)\",\\s*\"([^\"]*)\"\\)");
 
-    private final Path repo = repoRoot();
+    private final Path repo = Checkout.ROOT;
     private final Map<String, Map<String, SettingRead>> byProcess = ProcessSettings.read();
     private final Map<String, Map<String, SettingRead>> byName = ProcessSettings.byName(byProcess);
     private final Map<String, List<Fallback>> scripts = ScriptSettings.read(repo);
@@ -200,16 +201,5 @@ class ConfigurationDocTest {
             out.append("  (the same lines in a different order)\n");
         }
         return out.toString();
-    }
-
-    private static Path repoRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !(Files.exists(dir.resolve("kyoyu")) && Files.isDirectory(dir.resolve("docs")))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("cannot find the checkout (a directory with ./kyoyu and docs/) above " + Path.of("").toAbsolutePath());
-        }
-        return dir;
     }
 }

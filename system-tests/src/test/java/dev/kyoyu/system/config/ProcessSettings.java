@@ -1,13 +1,8 @@
 package dev.kyoyu.system.config;
 
-import dev.kyoyu.embedder.EmbedderConfig;
-import dev.kyoyu.ingest.IngestConfig;
-import dev.kyoyu.ingest.admin.cli.AgentsCliConfig;
-import dev.kyoyu.query.QueryConfig;
 import dev.kyoyu.service.config.ConfigException;
 import dev.kyoyu.service.config.SettingRead;
-import dev.kyoyu.sink.SinkConfig;
-import dev.kyoyu.stream.StreamConfig;
+import dev.kyoyu.system.deploy.ServiceConfigs;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,19 +12,15 @@ import java.util.function.Consumer;
 
 /**
  * Every setting each process reads, found by running its config's {@code fromEnv} on an empty environment and
- * recording what its EnvReader read. A process added to Kyoyu gets a line here.
+ * recording what its EnvReader read. A process added to Kyoyu gets a line in ServiceConfigs.
  */
 final class ProcessSettings {
     /** In start order, as ./kyoyu starts them; sink-worker's settings are also what {@code ./kyoyu replay} reads. */
     private static final Map<String, Consumer<Map<String, String>>> PROCESSES = new LinkedHashMap<>();
 
     static {
-        PROCESSES.put("ingest-api", IngestConfig::fromEnv);
-        PROCESSES.put("sink-worker", SinkConfig::fromEnv);
-        PROCESSES.put("decision-stream", StreamConfig::fromEnv);
-        PROCESSES.put("embedder", EmbedderConfig::fromEnv);
-        PROCESSES.put("query-api", QueryConfig::fromEnv);
-        PROCESSES.put("agents CLI", AgentsCliConfig::fromEnv);
+        PROCESSES.putAll(ServiceConfigs.BY_MODULE);
+        PROCESSES.put("agents CLI", ServiceConfigs.AGENTS_CLI);
     }
 
     private ProcessSettings() {
@@ -58,7 +49,7 @@ final class ProcessSettings {
      */
     private static List<SettingRead> readWithRequiredSet(String process, Consumer<Map<String, String>> fromEnv) {
         Map<String, String> env = new HashMap<>();
-        for (SettingRead read : SettingRead.recordDuring(() -> readIgnoringProblems(fromEnv, Map.of()))) {
+        for (SettingRead read : ServiceConfigs.settingsRead(fromEnv, Map.of())) {
             switch (read.kind()) {
                 case REQUIRED -> env.put(read.name(), read.detail().replaceFirst("^e\\.g\\. ", ""));
                 case SECRET -> env.put(read.name(), "s".repeat(32));
@@ -75,15 +66,6 @@ final class ProcessSettings {
                         + " settings set, each to its example (" + env.keySet() + ")", e);
             }
         });
-    }
-
-    /** The problems of a partial environment are expected; the reads are what counts. */
-    private static void readIgnoringProblems(Consumer<Map<String, String>> fromEnv, Map<String, String> env) {
-        try {
-            fromEnv.accept(env);
-        } catch (RuntimeException expected) {
-            // the reads before it are recorded; the second pass, with the required settings set, must not throw
-        }
     }
 
     /** Setting name to every (process, read) of it, for the checks across processes. */

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +13,9 @@ import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The repository the tests run in, and the files of it the deploy tests read. */
-final class Checkout {
-    static final Path ROOT = findRoot();
+/** The repository the tests run in, and the files of it the deploy and configuration tests read. */
+public final class Checkout {
+    public static final Path ROOT = findRoot();
 
     private Checkout() {
     }
@@ -52,20 +53,29 @@ final class Checkout {
     static Map<String, String> launcherMainClasses() {
         Pattern line = Pattern.compile("^\\s*([a-z-]+)\\) say (dev\\.kyoyu\\.[A-Za-z.]+) ;;$");
         Map<String, String> mains = new LinkedHashMap<>();
+        for (String text : shellFunctionBody("kyoyu", "main_of")) {
+            Matcher m = line.matcher(text);
+            if (m.matches()) {
+                mains.put(m.group(1), m.group(2));
+            }
+        }
+        return mains;
+    }
+
+    /** The lines of the shell function {@code function} in the script at {@code relative}, up to its closing brace. */
+    static List<String> shellFunctionBody(String relative, String function) {
+        List<String> body = new ArrayList<>();
         boolean inside = false;
-        for (String text : lines("kyoyu")) {
-            if (text.startsWith("main_of()")) {
+        for (String text : lines(relative)) {
+            if (text.startsWith(function + "()")) {
                 inside = true;
             } else if (inside && text.startsWith("}")) {
                 break;
             } else if (inside) {
-                Matcher m = line.matcher(text);
-                if (m.matches()) {
-                    mains.put(m.group(1), m.group(2));
-                }
+                body.add(text);
             }
         }
-        return mains;
+        return body;
     }
 
     private static Path findRoot() {

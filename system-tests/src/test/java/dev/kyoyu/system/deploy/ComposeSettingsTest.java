@@ -186,18 +186,11 @@ class ComposeSettingsTest {
     private static Map<String, Set<String>> localStackSecrets() {
         Map<String, Set<String>> secrets = new TreeMap<>();
         Pattern line = Pattern.compile("^\\s*([a-z*| -]+)\\)\\s*printf '%s\\\\n' ([A-Z0-9_ ]+) ;;$");
-        boolean inside = false;
-        for (String text : Checkout.lines("deploy/local/lib.sh")) {
-            if (text.startsWith("service_secrets()")) {
-                inside = true;
-            } else if (inside && text.startsWith("}")) {
-                break;
-            } else if (inside) {
-                Matcher m = line.matcher(text);
-                if (m.matches()) {
-                    for (String service : m.group(1).split("\\|")) {
-                        secrets.put(service.strip(), new TreeSet<>(List.of(m.group(2).strip().split("\\s+"))));
-                    }
+        for (String text : Checkout.shellFunctionBody("deploy/local/lib.sh", "service_secrets")) {
+            Matcher m = line.matcher(text);
+            if (m.matches()) {
+                for (String service : m.group(1).split("\\|")) {
+                    secrets.put(service.strip(), new TreeSet<>(List.of(m.group(2).strip().split("\\s+"))));
                 }
             }
         }

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 
 /** Where the monitoring files live in the checkout, and how they are read. */
 final class DeployFiles {
-    static final Path REPO = repoRoot();
+    static final Path REPO = Checkout.ROOT;
     static final Path PROMETHEUS = REPO.resolve("deploy/prometheus");
     static final Path ALERTS = PROMETHEUS.resolve("alerts.yml");
     /** promtool's unit tests of the rules: minute-scale alerts, and day-scale ones evaluated less often. */
@@ -52,16 +52,5 @@ final class DeployFiles {
         try (Stream<Path> files = Files.list(DASHBOARDS)) {
             return files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
         }
-    }
-
-    private static Path repoRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !(Files.exists(dir.resolve("kyoyu")) && Files.isDirectory(dir.resolve("deploy")))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("cannot find the checkout (a directory with ./kyoyu and deploy/) above " + Path.of("").toAbsolutePath());
-        }
-        return dir;
     }
 }

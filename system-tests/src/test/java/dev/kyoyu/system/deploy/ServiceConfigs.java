@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /** Each Kyoyu service module's config loader: the record a process builds from its environment at startup. */
-final class ServiceConfigs {
+public final class ServiceConfigs {
     /** Module to its config's fromEnv, in ./kyoyu's start order. */
-    static final Map<String, Consumer<Map<String, String>>> BY_MODULE = new LinkedHashMap<>();
+    public static final Map<String, Consumer<Map<String, String>>> BY_MODULE = new LinkedHashMap<>();
 
     static {
         BY_MODULE.put("ingest-api", IngestConfig::fromEnv);
@@ -26,13 +26,13 @@ final class ServiceConfigs {
     }
 
     /** The agents CLI, which runs from the ingest-api image. */
-    static final Consumer<Map<String, String>> AGENTS_CLI = AgentsCliConfig::fromEnv;
+    public static final Consumer<Map<String, String>> AGENTS_CLI = AgentsCliConfig::fromEnv;
 
     private ServiceConfigs() {
     }
 
     /** Every setting the loader reads from {@code env}, whether or not the environment satisfies it. */
-    static List<SettingRead> settingsRead(Consumer<Map<String, String>> loader, Map<String, String> env) {
+    public static List<SettingRead> settingsRead(Consumer<Map<String, String>> loader, Map<String, String> env) {
         return SettingRead.recordDuring(() -> {
             try {
                 loader.accept(env);

@@ -1,5 +1,6 @@
 package dev.kyoyu.system.deploy.k8s;
 
+import dev.kyoyu.system.deploy.Checkout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,8 +10,7 @@ import java.util.regex.Pattern;
 
 /** What the manifest test reads from the rest of the checkout: where deploy/k8s is, the image tag, the topic's partitions. */
 final class ManifestInputs {
-    /** Tests run in the module's directory (system-tests), one level below the checkout. */
-    static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+    static final Path ROOT = Checkout.ROOT;
     static final Path K8S = ROOT.resolve("deploy/k8s");
 
     private ManifestInputs() {
