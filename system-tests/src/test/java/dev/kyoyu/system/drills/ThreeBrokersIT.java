@@ -58,14 +58,14 @@ class ThreeBrokersIT {
         stack.up("--brokers", "3", "ingest-api", "sink-worker");
         assertEquals(3, stack.kafkaBrokers());
         cluster = new BrokerCluster(stack.kafkaBootstrap());
-        Await.until(CATCH_UP, "every partition fully replicated on three brokers", cluster::fullyReplicated);
+        awaitFullyReplicated("every partition fully replicated on three brokers");
     }
 
     /** Each drill begins on a whole cluster, whatever the one before it left behind. */
     @BeforeEach
     void allThreeBrokersInSync() {
         stack.start("kafka");
-        Await.until(CATCH_UP, "every partition fully replicated on three brokers", cluster::fullyReplicated);
+        awaitFullyReplicated("every partition fully replicated on three brokers");
     }
 
     @AfterAll
@@ -88,17 +88,16 @@ class ThreeBrokersIT {
         Duration recovery;
         LoadGenerator.Report report;
         try {
-            Await.until(Duration.ofSeconds(60), "500 events acknowledged before the kill", () -> load.acknowledgedCount() >= 500);
+            awaitWarmedUp(load, "the kill");
             long killed = System.nanoTime();
             stack.kill("kafka-2");
-            Await.until(Duration.ofSeconds(60), "100 requests acknowledged by the two brokers left",
-                    () -> load.countSince(killed, 202) >= 100);
+            awaitAnswered(load, killed, 202, 100, Duration.ofSeconds(60), "100 requests acknowledged by the two brokers left");
             back = System.nanoTime();
             stack.start("kafka-2");
-            Await.until(CATCH_UP, "kafka-2 back in every ISR", cluster::fullyReplicated);
+            awaitFullyReplicated("kafka-2 back in every ISR");
             recovery = Duration.ofNanos(System.nanoTime() - back);
             long whole = System.nanoTime();
-            Await.until(Duration.ofSeconds(60), "50 more requests acknowledged", () -> load.countSince(whole, 202) >= 50);
+            awaitAnswered(load, whole, 202, 50, Duration.ofSeconds(60), "50 more requests acknowledged");
         } finally {
             report = load.stop();
         }
@@ -114,19 +113,18 @@ class ThreeBrokersIT {
         Duration slowest = Duration.ZERO;
         LoadGenerator.Report report;
         try {
-            Await.until(Duration.ofSeconds(60), "500 events acknowledged before the restarts", () -> load.acknowledgedCount() >= 500);
+            awaitWarmedUp(load, "the restarts");
             for (int n = 1; n <= 3; n++) {
                 String broker = "kafka-" + n;
                 stack.stop(broker);
                 long restarted = System.nanoTime();
                 stack.start(broker);
                 // The next broker goes down only once this one is back in every ISR: never two copies missing at once.
-                Await.until(CATCH_UP, broker + " back in every ISR", cluster::fullyReplicated);
+                awaitFullyReplicated(broker + " back in every ISR");
                 Duration took = Duration.ofNanos(System.nanoTime() - restarted);
                 slowest = took.compareTo(slowest) > 0 ? took : slowest;
                 long whole = System.nanoTime();
-                Await.until(Duration.ofSeconds(60), "50 requests acknowledged after restarting " + broker,
-                        () -> load.countSince(whole, 202) >= 50);
+                awaitAnswered(load, whole, 202, 50, Duration.ofSeconds(60), "50 requests acknowledged after restarting " + broker);
             }
         } finally {
             report = load.stop();
@@ -143,22 +141,19 @@ class ThreeBrokersIT {
         long back;
         LoadGenerator.Report report;
         try {
-            Await.until(Duration.ofSeconds(60), "500 events acknowledged before the outage", () -> load.acknowledgedCount() >= 500);
+            awaitWarmedUp(load, "the outage");
             long firstDown = System.nanoTime();
             stack.kill("kafka-3");
-            Await.until(Duration.ofSeconds(60), "50 requests acknowledged by the two brokers left",
-                    () -> load.countSince(firstDown, 202) >= 50);
+            awaitAnswered(load, firstDown, 202, 50, Duration.ofSeconds(60), "50 requests acknowledged by the two brokers left");
             long secondDown = System.nanoTime();
             stack.kill("kafka-2");
             // Two rounds of 503 per client: a single broker cannot meet min.insync.replicas=2.
-            Await.until(Duration.ofSeconds(90), "6 requests answered 503 with one broker left",
-                    () -> load.countSince(secondDown, 503) >= 6);
+            awaitAnswered(load, secondDown, 503, 6, Duration.ofSeconds(90), "6 requests answered 503 with one broker left");
             back = System.nanoTime();
             stack.start("kafka-2");
-            Await.until(Duration.ofSeconds(90), "requests acknowledged again once kafka-2 returned",
-                    () -> load.countSince(back, 202) >= 50);
+            awaitAnswered(load, back, 202, 50, Duration.ofSeconds(90), "requests acknowledged again once kafka-2 returned");
             stack.start("kafka-3");
-            Await.until(CATCH_UP, "all three brokers back in every ISR", cluster::fullyReplicated);
+            awaitFullyReplicated("all three brokers back in every ISR");
         } finally {
             report = load.stop();
         }
@@ -170,6 +165,20 @@ class ThreeBrokersIT {
         List<LoadGenerator.Sample> slow = report.matching(s -> s.latency().compareTo(bound) > 0);
         assertTrue(slow.isEmpty(), () -> slow.size() + " requests took longer than " + bound.toMillis() + " ms, e.g. "
                 + slow.stream().limit(3).map(s -> s.status() + " after " + s.latency().toMillis() + " ms").toList());
+    }
+
+    private void awaitFullyReplicated(String what) {
+        Await.until(CATCH_UP, what, cluster::fullyReplicated);
+    }
+
+    /** The load's first 500 events are acknowledged before a drill disturbs the brokers. */
+    private static void awaitWarmedUp(LoadGenerator load, String before) {
+        Await.until(Duration.ofSeconds(60), "500 events acknowledged before " + before, () -> load.acknowledgedCount() >= 500);
+    }
+
+    /** Waits until {@code count} requests sent since {@code sinceNanos} (System.nanoTime) were answered {@code status}. */
+    private static void awaitAnswered(LoadGenerator load, long sinceNanos, int status, int count, Duration within, String what) {
+        Await.until(within, what, () -> load.countSince(sinceNanos, status) >= count);
     }
 
     private LoadGenerator load(String agentPrefix) {
