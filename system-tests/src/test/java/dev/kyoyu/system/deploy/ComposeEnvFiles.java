@@ -1,10 +1,12 @@
 package dev.kyoyu.system.deploy;
 
+import dev.kyoyu.testsupport.CommandOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,18 +24,11 @@ final class ComposeEnvFiles {
     static Path generated() {
         try {
             Path file = Files.createTempDirectory("compose-env").resolve(".env");
-            Process process = new ProcessBuilder(Checkout.path("deploy/compose/new-env.sh").toString(), file.toString())
-                    .redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (process.waitFor() != 0) {
-                throw new AssertionError("deploy/compose/new-env.sh failed:\n" + output);
-            }
+            CommandOutput.of(new ProcessBuilder(Checkout.path("deploy/compose/new-env.sh").toString(), file.toString())
+                    .redirectErrorStream(true), Duration.ofMinutes(1));
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
         }
     }
 

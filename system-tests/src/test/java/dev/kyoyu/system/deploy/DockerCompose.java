@@ -2,11 +2,13 @@ package dev.kyoyu.system.deploy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.kyoyu.testsupport.CommandOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -91,19 +93,9 @@ final class DockerCompose {
             return given;
         }
         // Outside ./kyoyu test: the script installs it into the cache on first use and prints its path.
-        try {
-            Process process = new ProcessBuilder(Checkout.path("deploy/local/docker-compose.sh").toString(), "path")
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (process.waitFor() != 0 || stdout.isEmpty()) {
-                throw new AssertionError("deploy/local/docker-compose.sh path failed (exit " + process.exitValue() + ")");
-            }
-            return stdout.lines().reduce((first, last) -> last).orElseThrow();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        String stdout = CommandOutput.of(new ProcessBuilder(Checkout.path("deploy/local/docker-compose.sh").toString(), "path")
+                .redirectError(ProcessBuilder.Redirect.INHERIT), Duration.ofMinutes(10)).strip();
+        return stdout.lines().reduce((first, last) -> last)
+                .orElseThrow(() -> new AssertionError("deploy/local/docker-compose.sh path printed nothing"));
     }
 }

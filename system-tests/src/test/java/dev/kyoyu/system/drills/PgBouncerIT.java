@@ -4,14 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kyoyu.testsupport.Await;
+import dev.kyoyu.testsupport.CommandOutput;
 import dev.kyoyu.testsupport.HttpJson;
 import dev.kyoyu.testsupport.KafkaProbe;
 import dev.kyoyu.testsupport.LoadGenerator;
 import dev.kyoyu.testsupport.LocalStack;
 import dev.kyoyu.testsupport.TestStack;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -131,28 +130,18 @@ class PgBouncerIT {
         ProcessBuilder builder = new ProcessBuilder(Path.of(TestStack.stackDir(), "deploy/local/pgbouncer.sh").toString(), "show", what)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().putAll(stack.env());
-        try {
-            Process process = builder.start();
-            List<String> lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "pgbouncer.sh show " + what + " finished");
-            assertEquals(0, process.exitValue(), "pgbouncer.sh show " + what + ": " + lines);
-            String[] header = lines.get(0).split("\t", -1);
-            List<Map<String, String>> rows = new ArrayList<>();
-            for (String line : lines.subList(1, lines.size())) {
-                String[] cells = line.split("\t", -1);
-                Map<String, String> row = new HashMap<>();
-                for (int i = 0; i < header.length && i < cells.length; i++) {
-                    row.put(header[i], cells[i]);
-                }
-                rows.add(row);
+        List<String> lines = CommandOutput.of(builder, Duration.ofSeconds(30)).lines().toList();
+        String[] header = lines.get(0).split("\t", -1);
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split("\t", -1);
+            Map<String, String> row = new HashMap<>();
+            for (int i = 0; i < header.length && i < cells.length; i++) {
+                row.put(header[i], cells[i]);
             }
-            return rows;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            rows.add(row);
         }
+        return rows;
     }
 
     private String agentOf(UUID run) throws SQLException {
