@@ -30,17 +30,7 @@ import org.junit.jupiter.api.Test;
 class ComposeFileTest {
     private static final ComposeModel COMPOSE = new ComposeModel(DockerCompose.config(ComposeEnvFiles.EXAMPLE).resolved());
     private static final List<String> BROKERS = List.of("kafka-1", "kafka-2", "kafka-3");
-    /** Compose service to the Kyoyu module whose image it runs. */
-    private static final Map<String, String> KYOYU_SERVICES = new LinkedHashMap<>();
-
-    static {
-        KYOYU_SERVICES.put("ingest-api-1", "ingest-api");
-        KYOYU_SERVICES.put("ingest-api-2", "ingest-api");
-        KYOYU_SERVICES.put("sink-worker", "sink-worker");
-        KYOYU_SERVICES.put("decision-stream", "decision-stream");
-        KYOYU_SERVICES.put("embedder", "embedder");
-        KYOYU_SERVICES.put("query-api", "query-api");
-    }
+    private static final Map<String, String> KYOYU_SERVICES = ComposeModel.KYOYU_SERVICES;
 
     @Test
     void theFileHoldsExactlyTheServicesOfTheDeployment() {

@@ -1,5 +1,6 @@
 package dev.kyoyu.system.deploy;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,20 @@ import java.util.TreeMap;
 
 /** docker-compose.yml as {@code docker-compose config} resolved it: typed reads of the parts the tests check. */
 record ComposeModel(Map<String, Object> root) {
+    /** docker-compose.yml's services that run a Kyoyu service's image, to the module (Dockerfile target) it runs. */
+    static final Map<String, String> KYOYU_SERVICES = kyoyuServices();
+
+    private static Map<String, String> kyoyuServices() {
+        Map<String, String> services = new LinkedHashMap<>();
+        services.put("ingest-api-1", "ingest-api");
+        services.put("ingest-api-2", "ingest-api");
+        services.put("sink-worker", "sink-worker");
+        services.put("decision-stream", "decision-stream");
+        services.put("embedder", "embedder");
+        services.put("query-api", "query-api");
+        return Collections.unmodifiableMap(services);
+    }
+
     Map<String, Object> services() {
         return map(root, "services");
     }

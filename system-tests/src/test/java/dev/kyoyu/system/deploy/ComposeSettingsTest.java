@@ -44,13 +44,8 @@ class ComposeSettingsTest {
     private static final Map<String, String> PROCESSES = new LinkedHashMap<>();
 
     static {
-        PROCESSES.put("ingest-api-1", "ingest-api");
-        PROCESSES.put("ingest-api-2", "ingest-api");
+        PROCESSES.putAll(ComposeModel.KYOYU_SERVICES);
         PROCESSES.put("admin-bootstrap", "ingest-api"); // BootstrapAdmin loads IngestConfig
-        PROCESSES.put("sink-worker", "sink-worker");
-        PROCESSES.put("decision-stream", "decision-stream");
-        PROCESSES.put("embedder", "embedder");
-        PROCESSES.put("query-api", "query-api");
     }
 
     @Test
