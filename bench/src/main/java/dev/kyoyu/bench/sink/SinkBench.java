@@ -46,6 +46,7 @@ public final class SinkBench {
             String topic = topics.create("sink", options.partitions());
             String deadLetters = topics.create("sink-dlq", options.partitions());
             results.topic = topic;
+            boolean peer = options.runs().stream().anyMatch(DebeziumRun.CONFIGS::containsKey);
 
             System.err.printf("preloading %,d events into %s (%d partitions)…%n", options.events(), topic, options.partitions());
             SizeProfile sizes = new SizeProfile();
@@ -63,6 +64,13 @@ public final class SinkBench {
                 results.copyFile = CopyFile.write(env.kafkaBootstrap(), topic, options.events(), copyFiles);
             }
 
+            String peerTopic = null;
+            if (peer) {
+                peerTopic = topics.create("sink-peer", options.partitions());
+                System.err.println("copying the topic with a schema for the peer (not timed)…");
+                results.peerTopic = PeerTopic.copy(env.kafkaBootstrap(), topic, peerTopic, results.preload.events());
+            }
+
             CpuMeter cpu = new CpuMeter();
             long postmaster = BenchDatabase.postmasterPid(env);
             if (postmaster > 0) {
@@ -77,6 +85,17 @@ public final class SinkBench {
                     SinkResults.Raw raw = raw(env, options, rawFormat.get(), copyFiles.get(rawFormat.get()), cpu);
                     results.raws.add(raw);
                     System.err.printf("raw COPY, %s: %,.0f rows/s%n", raw.format().label, raw.rowsPerSecond());
+                } else if (DebeziumRun.CONFIGS.containsKey(run)) {
+                    DebeziumRun.Config config = DebeziumRun.CONFIGS.get(run);
+                    try {
+                        DebeziumRun.Result result = DebeziumRun.run(env, config, peerTopic, results.preload.events(), options.keep(),
+                                options.verify(), cpu, scratch);
+                        results.peerRuns.add(result);
+                        System.err.printf("%s: %,.0f rows/s%n", config.label(), result.rowsPerSecond());
+                    } catch (Exception e) {
+                        System.err.println(config.label() + " failed: " + e.getMessage());
+                        results.peerRuns.add(DebeziumRun.Result.failed(config, e.getMessage()));
+                    }
                 } else {
                     SinkRun.Config config = SinkRun.CONFIGS.get(run);
                     try {
@@ -93,7 +112,8 @@ public final class SinkBench {
             }
             results.topics = topics.names();
             results.write();
-            return results.sinkRuns.stream().anyMatch(r -> r.error() != null) ? 1 : 0;
+            return results.sinkRuns.stream().anyMatch(r -> r.error() != null)
+                    || results.peerRuns.stream().anyMatch(r -> r.error() != null) ? 1 : 0;
         } finally {
             // The COPY files hold every row (gigabytes at 10M events): never leave them behind, whatever happened.
             if (!options.keep()) {

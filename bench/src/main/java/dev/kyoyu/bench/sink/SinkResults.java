@@ -39,6 +39,9 @@ final class SinkResults {
     /** The raw COPY baselines measured, one per format; {@link #baseline()} is the faster. */
     final List<Raw> raws = new ArrayList<>();
     final List<SinkRun.Result> sinkRuns = new ArrayList<>();
+    /** The peer (Kafka Connect + Debezium's JDBC sink), one per setting tried; {@link #peerBest()} is the fastest. */
+    final List<DebeziumRun.Result> peerRuns = new ArrayList<>();
+    PeerTopic.Result peerTopic;
     List<String> topics = List.of();
     double idleMachineBusy;
 
@@ -53,23 +56,41 @@ final class SinkResults {
         return raws.stream().max(java.util.Comparator.comparingDouble(Raw::rowsPerSecond)).orElse(null);
     }
 
+    DebeziumRun.Result peerBest() {
+        return peerRuns.stream().filter(r -> r.error() == null)
+                .max(java.util.Comparator.comparingDouble(DebeziumRun.Result::rowsPerSecond)).orElse(null);
+    }
+
+    /** The issue's bars against the peer's best setting: one worker ≥ 2.5 ×, two workers ≥ 3 ×. */
+    static final Map<String, Double> PEER_BARS = Map.of("w1", 2.5, "w2", 3.0);
+
     void write() throws IOException {
         Raw raw = baseline();
-        Table results = new Table("run", "rows", "first → last row s", "rows/s", "÷ raw COPY", "peak RSS MiB (per worker)",
+        Table results = new Table("run", "rows", "first → last row s", "rows/s", "÷ raw COPY", "÷ peer's best", "peak RSS MiB (per worker)",
                 "time in flush", "writer busy", "start → first row s", "stored rows", "same rows as raw COPY");
         for (Raw r : raws) {
             results.row("raw COPY, " + r.format().label + ", 1 session, from file", String.format("%,d", r.rows()), r.seconds(),
-                    r.rowsPerSecond(), ratio(r.rowsPerSecond()), "–", "–", "–", "–", String.format("%,d", r.rows()),
+                    r.rowsPerSecond(), ratio(r.rowsPerSecond()), peerRatio(r.rowsPerSecond()), "–", "–", "–", "–", String.format("%,d", r.rows()),
                     r == raw ? "–" : same(r.checksum()));
         }
         for (SinkRun.Result r : sinkRuns) {
             if (r.error() != null) {
-                results.row(r.config().label(), "FAILED: " + r.error().lines().findFirst().orElse(""), "", "", "", "", "", "", "", "", "");
+                results.row(r.config().label(), "FAILED: " + r.error().lines().findFirst().orElse(""), "", "", "", "", "", "", "", "", "", "");
                 continue;
             }
             results.row(r.config().label(), String.format("%,d", r.rows()), r.seconds(), r.rowsPerSecond(), ratio(r.rowsPerSecond()),
+                    peerRatio(r.rowsPerSecond()),
                     r.workers().stream().map(w -> Table.mib(w.peakRssKib())).collect(Collectors.joining(" / ")),
                     flushShare(r), writeShare(r), r.startupSeconds(), String.format("%,d", r.storedRows()), same(r));
+        }
+        for (DebeziumRun.Result r : peerRuns) {
+            if (r.error() != null) {
+                results.row(r.config().label(), "FAILED: " + r.error().lines().findFirst().orElse(""), "", "", "", "", "", "", "", "", "", "");
+                continue;
+            }
+            results.row(r.config().label() + (r == peerBest() ? " (peer's best)" : ""), String.format("%,d", r.rows()), r.seconds(),
+                    r.rowsPerSecond(), ratio(r.rowsPerSecond()), peerRatio(r.rowsPerSecond()), Table.mib(r.peakRssKib()) + " (Connect)",
+                    "–", "–", r.startupSeconds(), String.format("%,d", r.storedRows()), samePeer(r));
         }
         Table cpu = cpuTable();
         Table workers = workerTable();
@@ -124,7 +145,12 @@ final class SinkResults {
             categories.add(r.config().label().replace("sink, ", ""));
             values.add(r.rowsPerSecond());
         });
-        Charts.bars(report.pngFile(), String.format(Locale.ROOT, "sink-worker rows/s vs raw COPY (%,d events, %d cores)",
+        peerRuns.stream().filter(r -> r.error() == null).forEach(r -> {
+            categories.add(r.config().key());
+            values.add(r.rowsPerSecond());
+        });
+        Charts.bars(report.pngFile(), String.format(Locale.ROOT, "sink-worker rows/s vs raw COPY%s (%,d events, %d cores)",
+                        peerRuns.isEmpty() ? "" : " and Debezium's JDBC sink",
                         options.events(), Runtime.getRuntime().availableProcessors()), "rows per second", categories, values,
                 raw == null ? null : BAR + " × raw COPY", raw == null ? null : BAR * raw.rowsPerSecond());
         report.write();
@@ -143,12 +169,28 @@ final class SinkResults {
                         r.rowsPerSecond(), ratio, raw.rowsPerSecond(), raw.format().label, BAR, ratio >= BAR ? "met" : "NOT met"));
             }
         });
+        DebeziumRun.Result best = peerBest();
+        if (best != null) {
+            out.append(String.format(Locale.ROOT, "**Peer (Kafka Connect + Debezium JDBC sink), best of %d settings: %,.0f rows/s (%s)",
+                    peerRuns.size(), best.rowsPerSecond(), best.config().label()));
+            for (String key : List.of("w1", "w2")) {
+                sinkRuns.stream().filter(r -> r.config().key().equals(key) && r.error() == null).findFirst().ifPresent(r -> {
+                    double ratio = r.rowsPerSecond() / best.rowsPerSecond();
+                    out.append(String.format(Locale.ROOT, "; %s %,.0f rows/s = %.2f × the peer's best (bar ≥ %.1f: %s)",
+                            key.equals("w1") ? "one worker" : "two workers", r.rowsPerSecond(), ratio, PEER_BARS.get(key),
+                            ratio >= PEER_BARS.get(key) ? "met" : "NOT met"));
+                });
+            }
+            out.append(".** ");
+        }
         long peak = sinkRuns.stream().flatMap(r -> r.workers().stream()).mapToLong(SinkRun.WorkerReport::peakRssKib).max().orElse(-1);
         if (peak > 0) {
             out.append(String.format(Locale.ROOT, "Highest worker peak RSS %s MiB with -Xmx%s while draining %,d events (limit 1 GiB: %s). ",
                     Table.mib(peak), env.serviceHeap(), options.events(), peak < RSS_LIMIT_KIB ? "kept" : "EXCEEDED"));
         }
         boolean allSame = sinkRuns.stream().allMatch(r -> r.error() == null && (raw == null || r.checksum() == null
+                || r.checksum().equals(raw.checksum())))
+                && peerRuns.stream().allMatch(r -> r.error() == null && (raw == null || r.checksum() == null
                 || r.checksum().equals(raw.checksum())))
                 && raws.stream().allMatch(r -> r.checksum() == null || r.checksum().equals(raw.checksum()));
         out.append(allSame ? "Every run stored exactly the rows of the raw COPY." : "Some run FAILED or stored different rows: see the table.");
@@ -160,15 +202,16 @@ final class SinkResults {
         List<Map<String, Double>> all = new ArrayList<>();
         raws.forEach(r -> all.add(r.cores()));
         sinkRuns.forEach(r -> all.add(r.cores()));
+        peerRuns.forEach(r -> all.add(r.cores()));
         all.forEach(c -> c.keySet().forEach(n -> {
-            if (!names.contains(n) && !n.startsWith("sink-worker")) {
+            if (!names.contains(n) && !n.startsWith("sink-worker") && !n.equals("kafka-connect")) {
                 names.add(n);
             }
         }));
         names.remove(CpuMeter.MACHINE);
         names.remove(CpuMeter.OTHER);
         names.add(CpuMeter.OTHER);
-        List<String> header = new ArrayList<>(List.of("run", "sink worker(s)"));
+        List<String> header = new ArrayList<>(List.of("run", "sink worker(s) or Kafka Connect"));
         header.addAll(names);
         header.add(CpuMeter.MACHINE + " (of " + Runtime.getRuntime().availableProcessors() + ")");
         Table table = new Table(header.toArray(String[]::new));
@@ -177,6 +220,8 @@ final class SinkResults {
                 r.cores().entrySet().stream().filter(e -> e.getKey().startsWith("sink-worker"))
                         .map(e -> String.format(Locale.ROOT, "%.2f", e.getValue())).collect(Collectors.joining(" + ")),
                 names, r.cores())));
+        peerRuns.stream().filter(r -> r.error() == null).forEach(r -> table.row(cpuRow(r.config().label(),
+                String.format(Locale.ROOT, "%.2f", r.cores().getOrDefault("kafka-connect", Double.NaN)), names, r.cores())));
         return table;
     }
 
@@ -216,6 +261,26 @@ final class SinkResults {
                         + "sink-worker/target/lib/* dev.kyoyu.sink.SinkMain`, fresh consumer group, KYOYU_SINK_BATCH_MAX_EVENTS as "
                         + "named, every other setting at its default. Timed from the first stored row (min(stored_at), the start of "
                         + "its transaction) to the poll (every 100 ms) that sees sum(sink_offsets.next_offset) reach the topic's size.",
+                "peer: Kafka Connect " + org.apache.kafka.common.utils.AppInfoParser.getVersion() + " standalone "
+                        + "(`org.apache.kafka.connect.cli.ConnectStandalone`, a child process with -Xmx" + env.serviceHeap()
+                        + ", classpath bench-peer/target/lib) running Debezium's JDBC sink connector (io.debezium:debezium-connector-jdbc, "
+                        + "the version pinned in the parent pom) into a fresh database of the same schema, table agent_events "
+                        + "(schema.evolution=none, collection.name.format=agent_events), consumer.max.poll.records = max(500, batch.size). "
+                        + "The connector only writes records with a schema, and the events topic is plain JSON with no schema registry, "
+                        + "so before the peer's runs (not timed) every record is copied, same key and partition, to a topic of its own "
+                        + "as a JsonConverter schemas.enable=true envelope whose fields are the table's columns, with Debezium's "
+                        + "semantic types io.debezium.data.Uuid, io.debezium.time.ZonedTimestamp and io.debezium.data.Json for the "
+                        + "uuid, timestamptz and jsonb columns and kafka_partition/kafka_offset of the source record"
+                        + (peerTopic == null ? "" : String.format(Locale.ROOT, " (%,d records, mean %.0f bytes a value against the "
+                        + "source's %.0f: the schema travels in every record; copied in %.1f s)", peerTopic.records(),
+                        (double) peerTopic.valueBytes() / peerTopic.records(), (double) preload.valueBytes() / preload.events(),
+                        peerTopic.seconds()))
+                        + ". Only the connector's consumption is timed, the same way as the sink's: from min(stored_at) to the poll "
+                        + "(every 250 ms, count(*) of agent_events) that sees every row. The peer writes agent_events only: no "
+                        + "agent_runs rows and no offsets in the database (Connect commits its offsets to Kafka), so it does less work "
+                        + "than the sink worker. Settings tried: the connector's defaults (batch.size 500, insert.mode insert, one "
+                        + "task), batch.size 5000, plus reWriteBatchedInserts=true on the pgjdbc URL, insert vs upsert (primary.key.mode "
+                        + "record_value on id, agent_id, occurred_at, the table's key), tasks.max 1, 2 and 6 (the partition count).",
                 "The sink also writes what raw COPY does not: agent_runs rows from RunStarted/RunCompleted/RunFailed events and "
                         + "sink_offsets, in the same transaction as each batch.",
                 "time in flush = the worker's kyoyu_events_batch_flush_duration_seconds_sum ÷ the run's first → last time: the share "
@@ -236,6 +301,18 @@ final class SinkResults {
         List<String> facts = new ArrayList<>(Machine.facts());
         facts.add(pgVersion + " (shared_buffers and the rest as deploy/local/postgres.sh sets them), same machine");
         return facts;
+    }
+
+    private String peerRatio(double rowsPerSecond) {
+        DebeziumRun.Result best = peerBest();
+        return best == null ? "–" : String.format(Locale.ROOT, "%.2f", rowsPerSecond / best.rowsPerSecond());
+    }
+
+    private String samePeer(DebeziumRun.Result r) {
+        if (r.checksum() == null || baseline() == null || baseline().checksum() == null) {
+            return r.storedRows() == r.rows() ? "count only: yes" : "count differs";
+        }
+        return same(r.checksum());
     }
 
     private String ratio(double rowsPerSecond) {
