@@ -131,6 +131,7 @@ public final class E2eBench {
         results.probesSkipped = visibility.skipped.get();
         results.decisionsUnseen = visibility.decisionsUnseen();
         results.peakRss = stack.peakRss();
+        results.firstErrorAnswers = driver.firstAnswers();
     }
 
     private static long[] storedCounts(BenchDatabase db) {

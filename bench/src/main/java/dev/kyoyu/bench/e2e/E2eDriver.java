@@ -43,6 +43,8 @@ final class E2eDriver {
     final AtomicLong sent = new AtomicLong();
     final AtomicLong acknowledged = new AtomicLong();
     private final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
+    /** The first answer of each kind of error, so the report says what the server said. */
+    private final Map<String, String> firstAnswers = new ConcurrentHashMap<>();
     private volatile double rate;
     private volatile boolean stopping;
     private Thread scheduler;
@@ -165,7 +167,7 @@ final class E2eDriver {
             try {
                 request.send();
             } catch (IOException | InterruptedException | RuntimeException e) {
-                error(e.getClass().getSimpleName());
+                error(e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
             } finally {
                 slots.release();
             }
@@ -178,7 +180,7 @@ final class E2eDriver {
         ApiClient.Answer answer = ingest.post("/v1/runs/" + runId + "/events", stack.token(run[0]), bodies.get((int) (index % BODIES)));
         long acceptedAt = System.nanoTime();
         if (answer.status() != 202) {
-            error("HTTP " + answer.status());
+            error("HTTP " + answer.status(), answer.body());
             return;
         }
         JsonNode data = answer.json().path("data");
@@ -202,7 +204,7 @@ final class E2eDriver {
         ApiClient.Answer answer = ingest.post("/v1/trace", stack.token(d.agentId()), body.toString());
         long acceptedAt = System.nanoTime();
         if (answer.status() != 202) {
-            error("trace HTTP " + answer.status());
+            error("trace HTTP " + answer.status(), answer.body());
             return;
         }
         JsonNode data = answer.json().path("data");
@@ -215,6 +217,15 @@ final class E2eDriver {
 
     private void error(String kind) {
         errors.computeIfAbsent(kind, x -> new AtomicLong()).incrementAndGet();
+    }
+
+    private void error(String kind, String answer) {
+        error(kind);
+        firstAnswers.putIfAbsent(kind, ApiClient.abbreviate(answer));
+    }
+
+    Map<String, String> firstAnswers() {
+        return new TreeMap<>(firstAnswers);
     }
 
     /** Stops the schedule and waits (a minute at most) for the requests in flight. */

@@ -60,7 +60,7 @@ public final class ApiClient {
         return answer.json().path("data");
     }
 
-    static String abbreviate(String body) {
+    public static String abbreviate(String body) {
         return body.length() <= 300 ? body : body.substring(0, 300) + "…";
     }
 }
