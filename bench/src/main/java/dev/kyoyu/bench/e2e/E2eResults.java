@@ -179,7 +179,7 @@ public final class E2eResults {
                     String.format(Locale.ROOT, "%,.0f events/s", withinBudgetRate), "");
         }
         for (PhaseResult p : phases) {
-            if (!options.scenario().equals("stress")) {
+            if (!options.scenario().equals("stress") && !p.name().equals(ScenarioRunner.WARM_UP)) {
                 t.row("accepted-to-queryable p95 at " + p.name(), String.format(Locale.ROOT, "%s ms (p50 %s, p99 %s, max %s; %d probes)",
                         Table.number(ms(p.eventLatency(), 95)), Table.number(ms(p.eventLatency(), 50)), Table.number(ms(p.eventLatency(), 99)),
                         Table.number(p.eventLatency().max() / 1e6), p.eventLatency().count()), p.target() == 10_000 ? "< 500 ms at 10,000/s" : "");
@@ -203,7 +203,7 @@ public final class E2eResults {
 
     private double bestRate() {
         return options.scenario().equals("stress") ? sustainedRate
-                : phases.stream().mapToDouble(PhaseResult::deliveredPerSecond).max().orElse(0);
+                : phases.stream().filter(p -> !p.name().equals(ScenarioRunner.WARM_UP)).mapToDouble(PhaseResult::deliveredPerSecond).max().orElse(0);
     }
 
     private Table coresTable() {

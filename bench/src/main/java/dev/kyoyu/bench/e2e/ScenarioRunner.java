@@ -15,6 +15,8 @@ import me.tongfei.progressbar.ProgressBar;
  * long the lag takes to drain once the spike ends.
  */
 final class ScenarioRunner {
+    static final String WARM_UP = "warm-up";
+    private static final long WARM_UP_SECONDS = 15;
     private final E2eOptions options;
     private final QueryStack stack;
     private final E2eDriver driver;
@@ -44,8 +46,13 @@ final class ScenarioRunner {
         long total = options.scenario().equals("stress")
                 ? (long) options.maxSteps() * options.stepSeconds().toSeconds() * (options.rates().getFirst() + options.maxRate()) / 2
                 : plan.stream().mapToLong(p -> p.rate() * p.seconds()).sum();
+        total += options.scenario().equals("smoke") ? 0 : options.rates().getFirst() * WARM_UP_SECONDS;
         try (ProgressBar progress = Progress.bar(options.scenario(), total, "ev")) {
             bar = progress;
+            if (!options.scenario().equals("smoke")) {
+                // Cold JVMs compile the ingest and sink paths in their first seconds: not part of any verdict.
+                phase(new E2eOptions.Phase(WARM_UP, options.rates().getFirst(), WARM_UP_SECONDS));
+            }
             if (options.scenario().equals("stress")) {
                 ramp();
             } else {
