@@ -135,8 +135,10 @@ public final class E2eResults {
         report.paragraph(String.format(Locale.ROOT, "Sent counts every event of every request the driver issued, including those it "
                 + "refused to send because %,d were in flight already; lost = acknowledged − stored distinct ids. Lag at stop %,d events, "
                 + "drained in %.1f s. Probes that never became readable within 60 s: %d; probes not followed because 64 were followed "
-                + "already: %d; decisions accepted but not seen on the subscription: %d.", options.maxInFlight(), lagAtStop,
-                finalDrainSeconds, eventTimeouts, probesSkipped, decisionsUnseen));
+                + "already: %d; decisions accepted but not seen on the subscription: %d. Stored but never acknowledged: %,d (a 503 "
+                + "\"the event log did not take the events in time\" whose events reached the log after ingest-api gave up; the "
+                + "answer asks for a retry, which an Idempotency-Key makes safe).", options.maxInFlight(), lagAtStop,
+                finalDrainSeconds, eventTimeouts, probesSkipped, decisionsUnseen, Math.max(0, counts.storedDistinct() - counts.acknowledged())));
         if (!firstErrorAnswers.isEmpty()) {
             List<String> answers = new ArrayList<>();
             firstErrorAnswers.forEach((kind, answer) -> answers.add(kind + ": `" + answer.replace("`", "'") + "`"));
