@@ -1,10 +1,12 @@
 package dev.kyoyu.bench;
 
 import dev.kyoyu.bench.pooler.PoolerBench;
+import dev.kyoyu.bench.e2e.E2eBench;
 import dev.kyoyu.bench.generative.GenerativeBench;
 import dev.kyoyu.bench.ingest.IngestBench;
 import dev.kyoyu.bench.query.QueryBench;
 import dev.kyoyu.bench.sink.SinkBench;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
@@ -15,7 +17,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  */
 public final class BenchMain {
     private static final String USAGE = """
-            usage: BenchMain ingest|sink|query|generative|pooler [options]     (./kyoyu bench ingest|sink|query|generative|pooler [options])
+            usage: BenchMain ingest|sink|query|generative|pooler|e2e|smoke|load|stress|spike|soak [options]     (./kyoyu bench … [options])
 
             """;
 
@@ -47,6 +49,8 @@ public final class BenchMain {
                 case "query" -> QueryBench.run(BenchEnv.fromEnv(System.getenv()), rest);
                 case "generative" -> GenerativeBench.run(BenchEnv.fromEnv(System.getenv()), rest);
                 case "pooler" -> PoolerBench.run(BenchEnv.fromEnv(System.getenv()), rest);
+                case "e2e" -> E2eBench.run(BenchEnv.fromEnv(System.getenv()), rest);
+                case "smoke", "load", "stress", "spike", "soak" -> E2eBench.run(BenchEnv.fromEnv(System.getenv()), scenario(args.getFirst(), rest));
                 default -> throw new Options.UsageException(List.of("unknown benchmark '" + args.getFirst() + "'"));
             };
         } catch (Options.UsageException e) {
@@ -62,6 +66,14 @@ public final class BenchMain {
     }
 
     private static String usage() {
-        return USAGE + IngestBench.usage() + "\n\n" + SinkBench.usage() + "\n\n" + QueryBench.usage() + "\n\n" + GenerativeBench.usage() + "\n\n" + PoolerBench.usage();
+        return USAGE + IngestBench.usage() + "\n\n" + SinkBench.usage() + "\n\n" + QueryBench.usage() + "\n\n" + GenerativeBench.usage()
+                + "\n\n" + PoolerBench.usage() + "\n\n" + E2eBench.usage();
+    }
+
+    /** {@code smoke --rate=…} is {@code e2e --scenario=smoke --rate=…}. */
+    private static List<String> scenario(String name, List<String> rest) {
+        List<String> args = new ArrayList<>(List.of("--scenario=" + name));
+        args.addAll(rest);
+        return args;
     }
 }

@@ -21,14 +21,14 @@ import me.tongfei.progressbar.ProgressBar;
  * Kafka's own ProducerPerformance, run as a child process from the bench's classpath: the raw producer
  * rate that the ingest API is measured against, on the same broker in the same run.
  */
-final class ProducerBaseline {
+public final class ProducerBaseline {
     private static final String MAIN = "org.apache.kafka.tools.ProducerPerformance";
     /** "N records sent, X records/sec (Y MB/sec), A ms avg latency, M ms max latency[, p50 ms 50th, ...]" */
     private static final Pattern LINE = Pattern.compile(
             "^(\\d+) records sent, ([\\d.]+) records/sec \\(([\\d.]+) MB/sec\\), ([\\d.]+) ms avg latency, ([\\d.]+) ms max latency"
                     + "(?:, (\\d+) ms 50th, (\\d+) ms 95th, (\\d+) ms 99th, (\\d+) ms 99\\.9th)?");
 
-    record Result(String label, String settings, long records, double recordsPerSecond, double mbPerSecond,
+    public record Result(String label, String settings, long records, double recordsPerSecond, double mbPerSecond,
                   double avgLatencyMs, double maxLatencyMs, long p50Ms, long p95Ms, long p99Ms,
                   Map<String, Double> cores, long peakRssKib, List<String> arguments) {
     }
@@ -40,7 +40,7 @@ final class ProducerBaseline {
      * @param payload      either {@code --record-size N} or {@code --payload-file F}
      * @param producerProps producer settings, {@code name=value}
      */
-    static Result run(BenchEnv env, String label, String settings, String topic, long records, List<String> payload,
+    public static Result run(BenchEnv env, String label, String settings, String topic, long records, List<String> payload,
                       List<String> producerProps, CpuMeter cpu, Path log) throws IOException, InterruptedException {
         long warmup = records / 10;
         List<String> args = new ArrayList<>(List.of("--bootstrap-server", env.kafkaBootstrap(), "--topic", topic,

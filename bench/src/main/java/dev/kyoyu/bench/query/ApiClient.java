@@ -11,9 +11,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** JSON over HTTP/1.1 to one of the child services, as any client of the API would send it. */
-final class ApiClient {
-    record Answer(int status, String body) {
-        JsonNode json() throws IOException {
+public final class ApiClient {
+    public record Answer(int status, String body) {
+        public JsonNode json() throws IOException {
             return EventJson.MAPPER.readTree(body);
         }
     }
@@ -21,11 +21,11 @@ final class ApiClient {
     private final HttpClient client = LoopbackHttp.client();
     private final URI base;
 
-    ApiClient(int port) {
+    public ApiClient(int port) {
         this.base = URI.create("http://127.0.0.1:" + port);
     }
 
-    Answer post(String path, String bearer, String json) throws IOException, InterruptedException {
+    public Answer post(String path, String bearer, String json) throws IOException, InterruptedException {
         return post(path, bearer, json, null);
     }
 
@@ -43,8 +43,16 @@ final class ApiClient {
         return new Answer(response.statusCode(), response.body());
     }
 
+    /** A GET with a bearer token, e.g. a read through query-api. */
+    public Answer get(String pathAndQuery, String bearer) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + bearer).GET().build();
+        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), response.body());
+    }
+
     /** POSTs and returns {@code data} of the envelope; anything but {@code expected} is an IOException with the answer. */
-    JsonNode postExpecting(String path, String bearer, String json, int expected) throws IOException, InterruptedException {
+    public JsonNode postExpecting(String path, String bearer, String json, int expected) throws IOException, InterruptedException {
         Answer answer = post(path, bearer, json);
         if (answer.status() != expected) {
             throw new IOException("POST " + path + " answered " + answer.status() + ": " + abbreviate(answer.body()));
@@ -52,7 +60,7 @@ final class ApiClient {
         return answer.json().path("data");
     }
 
-    static String abbreviate(String body) {
+    public static String abbreviate(String body) {
         return body.length() <= 300 ? body : body.substring(0, 300) + "…";
     }
 }

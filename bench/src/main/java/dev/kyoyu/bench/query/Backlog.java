@@ -16,7 +16,7 @@ import me.tongfei.progressbar.ProgressBar;
  * written with the rows, so their sum is exactly the records stored from a fresh topic), decisions not stored
  * yet, and decisions without a vector. Waits for each with a progress bar and fails when nothing moves for long.
  */
-final class Backlog {
+public final class Backlog {
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration STALL_LIMIT = Duration.ofMinutes(5);
 
@@ -31,13 +31,13 @@ final class Backlog {
     private final BenchTopics topics;
     private final String eventsTopic;
 
-    Backlog(BenchDatabase db, BenchTopics topics, String eventsTopic) {
+    public Backlog(BenchDatabase db, BenchTopics topics, String eventsTopic) {
         this.db = db;
         this.topics = topics;
         this.eventsTopic = eventsTopic;
     }
 
-    long storedEvents() {
+    public long storedEvents() {
         try (Connection c = db.connect();
              PreparedStatement s = c.prepareStatement("SELECT coalesce(sum(next_offset), 0) FROM sink_offsets WHERE topic = ?")) {
             s.setString(1, eventsTopic);
@@ -51,7 +51,7 @@ final class Backlog {
     }
 
     /** Records on the events topic the sink has not stored yet. */
-    long eventLag() {
+    public long eventLag() {
         return topics.partitionSizes(eventsTopic).stream().mapToLong(Long::longValue).sum() - storedEvents();
     }
 

@@ -106,7 +106,7 @@ public final class QueryBench {
             System.err.println("starting ingest-api, sink-worker, decision-stream, embedder and query-api on database " + db.name() + "…");
             try (QueryStack stack = QueryStack.start(env, db, names, options, work)) {
                 stackOpen = stack;
-                CpuMeter cpu = stack.meter(baseMeter());
+                CpuMeter cpu = stack.meter(baseMeter(env));
                 Backlog backlog = new Backlog(db, topics, names.events());
                 if (options.building()) {
                     results.build = new DatasetBuilder(options, stack, Instant.now()).build(backlog, () -> vacuum(db), cpu);
@@ -196,7 +196,7 @@ public final class QueryBench {
     }
 
     /** PostgreSQL (the postmaster and its backends), the broker, and this JVM (load clients, direct SQL). */
-    private CpuMeter baseMeter() {
+    public static CpuMeter baseMeter(BenchEnv env) {
         CpuMeter cpu = new CpuMeter();
         long postmaster = BenchDatabase.postmasterPid(env);
         if (postmaster > 0) {

@@ -33,11 +33,11 @@ import org.apache.kafka.common.errors.GroupNotEmptyException;
  * as deploy/local/env.sh sets it), decision-stream, embedder and query-api. Stopped by pid on close; the decision
  * stream's internal topics and the consumer groups go with them unless kept.
  */
-final class QueryStack implements AutoCloseable {
+public final class QueryStack implements AutoCloseable {
     /** The bench reads every agent's decisions: ingest-api issues this agent admin tokens. */
-    static final String ADMIN = "bench-admin";
+    public static final String ADMIN = "bench-admin";
 
-    record Topics(String events, String deadLetters, String decisions, String conflicts, String rejected) {
+    public record Topics(String events, String deadLetters, String decisions, String conflicts, String rejected) {
     }
 
     private final BenchEnv env;
@@ -48,8 +48,8 @@ final class QueryStack implements AutoCloseable {
     private final String sinkGroup;
     private final Path streamState;
     private final Map<String, ChildProcess> children = new LinkedHashMap<>();
-    final int ingestPort;
-    final int queryPort;
+    public final int ingestPort;
+    public final int queryPort;
 
     private QueryStack(BenchEnv env, boolean keep, String streamApplicationId, String sinkGroup,
                        Path streamState, int ingestPort, int queryPort) {
@@ -63,8 +63,15 @@ final class QueryStack implements AutoCloseable {
     }
 
     static QueryStack start(BenchEnv env, BenchDatabase db, Topics topics, QueryOptions options, Path logDir) throws Exception {
+        return start(env, db, topics, options.keep(), options.efSearch(), options.exactMaxRows(), options.embedderNice(),
+                options.serviceJvmArgs(), logDir);
+    }
+
+    /** The stack with the given search settings, embedder niceness and extra JVM flags (for query-api and the embedder). */
+    public static QueryStack start(BenchEnv env, BenchDatabase db, Topics topics, boolean keep, int efSearch, int exactMaxRows,
+                                   int embedderNice, List<String> serviceJvmArgs, Path logDir) throws Exception {
         String suffix = db.name() + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
-        QueryStack stack = new QueryStack(env, options.keep(), "bench-query-stream-" + suffix,
+        QueryStack stack = new QueryStack(env, keep, "bench-query-stream-" + suffix,
                 "bench-query-sink-" + suffix, logDir.resolve("decision-stream-state"), ChildProcess.freePort(), ChildProcess.freePort());
         try {
             Map<String, String> common = new LinkedHashMap<>();
@@ -105,16 +112,16 @@ final class QueryStack implements AutoCloseable {
             query.remove("KYOYU_EVENTS_TOPIC");
             query.put("KYOYU_QUERY_PORT", Integer.toString(stack.queryPort));
             query.put(TokenKeys.VERIFY_KEYS, TestTokens.verifySettings(TestTokens.PRIMARY));
-            query.put("KYOYU_SEARCH_EF_SEARCH", Integer.toString(options.efSearch()));
-            query.put("KYOYU_SEARCH_EXACT_MAX_ROWS", Integer.toString(options.exactMaxRows()));
+            query.put("KYOYU_SEARCH_EF_SEARCH", Integer.toString(efSearch));
+            query.put("KYOYU_SEARCH_EXACT_MAX_ROWS", Integer.toString(exactMaxRows));
 
             List<String> plain = List.of("-Xmx" + env.serviceHeap());
             List<String> diagnosed = new ArrayList<>(plain);
-            diagnosed.addAll(options.serviceJvmArgs());
+            diagnosed.addAll(serviceJvmArgs);
             stack.launch("ingest-api", "dev.kyoyu.ingest.IngestMain", 0, plain, ingest, logDir);
             stack.launch("sink-worker", "dev.kyoyu.sink.SinkMain", 0, plain, sink, logDir);
             stack.launch("decision-stream", "dev.kyoyu.stream.StreamMain", 0, plain, stream, logDir);
-            stack.launch("embedder", "dev.kyoyu.embedder.EmbedderMain", options.embedderNice(), diagnosed, embedder, logDir);
+            stack.launch("embedder", "dev.kyoyu.embedder.EmbedderMain", embedderNice, diagnosed, embedder, logDir);
             stack.launch("query-api", "dev.kyoyu.query.QueryMain", 0, diagnosed, query, logDir);
 
             Duration startup = Duration.ofSeconds(90);
@@ -137,12 +144,12 @@ final class QueryStack implements AutoCloseable {
     }
 
     /** An agent's bearer token, renewed before it expires: a full-size run outlasts a token's hour. */
-    String token(String agentId) {
+    public String token(String agentId) {
         return agentTokens.token(agentId);
     }
 
     /** A token of {@link #ADMIN}, who reads every agent's decisions. */
-    String adminToken() {
+    public String adminToken() {
         return adminTokens.token(ADMIN);
     }
 
@@ -150,12 +157,12 @@ final class QueryStack implements AutoCloseable {
         return children.get(name);
     }
 
-    Map<String, ChildProcess> children() {
+    public Map<String, ChildProcess> children() {
         return children;
     }
 
     /** Adds every child's CPU to a meter. */
-    CpuMeter meter(CpuMeter base) {
+    public CpuMeter meter(CpuMeter base) {
         CpuMeter cpu = base.copy();
         children.forEach((name, child) -> cpu.addProcess(name, child.pid()));
         return cpu;
@@ -203,7 +210,7 @@ final class QueryStack implements AutoCloseable {
     }
 
     /** Fails with the child's log tail when one of them has exited. */
-    void requireAlive() {
+    public void requireAlive() {
         for (ChildProcess child : children.values()) {
             if (!child.isAlive()) {
                 throw new IllegalStateException(child.name() + " exited; log " + child.log() + ":\n" + child.logTail(30));
@@ -212,7 +219,7 @@ final class QueryStack implements AutoCloseable {
     }
 
     /** Peak RSS (VmHWM, KiB) of each child; -1 for one that is gone. */
-    Map<String, Long> peakRss() {
+    public Map<String, Long> peakRss() {
         Map<String, Long> peaks = new LinkedHashMap<>();
         children.forEach((name, child) -> peaks.put(name, ProcStats.peakRssKib(child.pid())));
         return peaks;

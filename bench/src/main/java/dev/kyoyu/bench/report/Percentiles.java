@@ -24,6 +24,11 @@ public final class Percentiles {
         return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
     }
 
+    /** Every value, ascending (a copy). */
+    public long[] values() {
+        return sorted.clone();
+    }
+
     public long max() {
         return sorted.length == 0 ? 0 : sorted[sorted.length - 1];
     }
