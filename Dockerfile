@@ -32,6 +32,7 @@ COPY query-api/src/main/resources/kyoyu-service.properties query-api/src/main/re
 COPY test-support/pom.xml test-support/
 COPY system-tests/pom.xml system-tests/
 COPY bench/pom.xml bench/
+COPY bench-peer/pom.xml bench-peer/
 
 ARG SERVICES=ingest-api,sink-worker,decision-stream,embedder,query-api
 # Packaging the source-less modules fetches every plugin and library the real build needs; then the build
