@@ -42,7 +42,7 @@ class IngestHttpLimitsIT {
                 "KYOYU_INGEST_MAX_JSON_TOKENS", "10000",
                 "KYOYU_HTTP_READ_TIMEOUT", "1s",
                 "KYOYU_HTTP_IDLE_TIMEOUT", "2s"));
-        http = new HttpJson(app.port());
+        http = HttpJson.connectionPerRequest(app.port());
         raw = new RawHttp(app.port());
         token = TestTokens.token("http-limits", Role.AGENT);
     }

@@ -41,7 +41,7 @@ class QueryHttpLimitsIT {
         env.put("KYOYU_HTTP_READ_TIMEOUT", "1s");
         env.put("KYOYU_HTTP_IDLE_TIMEOUT", "2s");
         app = QueryApp.start(QueryConfig.fromEnv(env));
-        http = new HttpJson(app.port());
+        http = HttpJson.connectionPerRequest(app.port());
         raw = new RawHttp(app.port());
         token = QueryTestApp.token("http-limits-reader");
     }

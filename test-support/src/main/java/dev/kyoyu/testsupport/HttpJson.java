@@ -11,7 +11,7 @@ import java.time.Duration;
 
 /** A small client for the Kyoyu HTTP APIs that returns status, headers and the parsed envelope. */
 public final class HttpJson {
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client;
     private final String baseUrl;
 
     public record Response(int status, JsonNode body, HttpResponse<String> raw) {
@@ -25,7 +25,24 @@ public final class HttpJson {
     }
 
     public HttpJson(int port) {
+        this(port, newClient());
+    }
+
+    private HttpJson(int port, HttpClient client) {
         this.baseUrl = "http://127.0.0.1:" + port;
+        this.client = client;
+    }
+
+    /**
+     * A client that opens a new connection for every request, for servers run with an idle timeout of seconds:
+     * a pooled connection reused just as the server closes it fails a POST, which the JDK does not retry.
+     */
+    public static HttpJson connectionPerRequest(int port) {
+        return new HttpJson(port, null);
+    }
+
+    private static HttpClient newClient() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     public String baseUrl() {
@@ -89,6 +106,15 @@ public final class HttpJson {
     }
 
     private Response send(HttpRequest request) {
+        if (client != null) {
+            return send(client, request);
+        }
+        try (HttpClient once = newClient()) {
+            return send(once, request);
+        }
+    }
+
+    private static Response send(HttpClient client, HttpRequest request) {
         try {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             boolean json = response.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
