@@ -7,30 +7,38 @@ import dev.kyoyu.bench.query.QueryBench;
 import dev.kyoyu.bench.query.QueryStack;
 import dev.kyoyu.bench.report.Percentiles;
 import dev.kyoyu.bench.report.Progress;
+import dev.kyoyu.bench.sink.RawCopy;
 import dev.kyoyu.bench.stack.BenchDatabase;
 import dev.kyoyu.bench.stack.BenchTopics;
 import dev.kyoyu.bench.stack.CpuMeter;
 import dev.kyoyu.bench.stack.ProcStats;
 import dev.kyoyu.query.decisions.SearchTuning;
 import dev.kyoyu.schemas.Topics;
+import dev.kyoyu.sink.copy.EventCopyWriter;
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
+import org.postgresql.PGConnection;
 
 /**
  * Issue 15: the whole pipeline as {@code ./kyoyu up} runs it, on the bench's own topics and database, driven over
  * HTTP by many agents through a scenario (smoke, load, stress, spike, soak); per second the delivered rate, the
  * sink's lag, the accepted-to-queryable p95 and each service's RSS; per phase the cores each component used; at the
- * end events sent, acknowledged and stored (lost and duplicated). Baseline in the same run: Kafka's
- * ProducerPerformance at the mean event size.
+ * end events sent, acknowledged and stored (lost and duplicated). Baselines in the same run: Kafka's
+ * ProducerPerformance at the mean event size, and a raw COPY of the stored rows.
  */
 public final class E2eBench {
     private static final List<String> SERVICES = List.of("ingest-api", "sink-worker", "decision-stream", "embedder", "query-api");
     private static final Duration DRAIN_LIMIT = Duration.ofMinutes(5);
+    /** Enough rows for a steady COPY rate (seconds of work) without doubling a long run's time. */
+    private static final long RAW_COPY_ROWS = 1_000_000;
 
     private final BenchEnv env;
     private final E2eOptions options;
@@ -93,6 +101,7 @@ public final class E2eBench {
             }
             if (options.baseline()) {
                 baseline(topics, partitions, cpu());
+                rawCopy(db);
             }
         }
         results.write();
@@ -153,6 +162,26 @@ public final class E2eBench {
                 List.of("--record-size", Integer.toString(size)),
                 List.of("acks=all", "enable.idempotence=true", "linger.ms=5", "batch.size=262144", "compression.type=lz4"),
                 cpu, work.resolve("producer-performance.log"));
+    }
+
+    /**
+     * PostgreSQL's own limit for the rows the run stored: up to {@link #RAW_COPY_ROWS} of them exported as the binary
+     * COPY the sink writes and COPYed back in one session into a fresh database of the same schema.
+     */
+    private void rawCopy(BenchDatabase stored) throws Exception {
+        Path file = work.resolve("stored-rows.copy");
+        String columns = EventCopyWriter.COLUMNS.replaceAll("[()]", "");
+        try (Connection c = stored.connect();
+             OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+            c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (SELECT " + columns + " FROM agent_events LIMIT "
+                    + RAW_COPY_ROWS + ") TO STDOUT (FORMAT binary)", out);
+        }
+        try (BenchDatabase fresh = BenchDatabase.create(env, "e2e_copy", options.keep())) {
+            BenchDatabase.checkpoint(env);
+            results.rawCopy = RawCopy.copyBinary(fresh, file, cpu());
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     private CpuMeter cpu() {

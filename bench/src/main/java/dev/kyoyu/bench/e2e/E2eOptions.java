@@ -29,7 +29,7 @@ public record E2eOptions(String scenario, List<Integer> rates, Duration duration
             BenchMain e2e --scenario=smoke|load|stress|spike|soak [options]   (also ./kyoyu bench smoke|load|stress|spike|soak)
                                          the whole stack (ingest-api, sink-worker, decision-stream, embedder, query-api)
                                          driven over HTTP by many agents; accepted-to-queryable latency, lag, cores, RSS;
-                                         sent = acknowledged = stored checked at the end; baseline: ProducerPerformance
+                                         sent = acknowledged = stored checked at the end; baselines: ProducerPerformance, raw COPY
               --scenario=load        smoke (500/s, 10 s), load (steady --rate), stress (ramp until errors, growing lag
                                      or p95 over the budget), spike (×--spike-factor and back), soak (10 min steady)
               --rate=10000           events/s; load: a comma list runs one phase per rate (e.g. 2000,10000)
@@ -45,7 +45,8 @@ public record E2eOptions(String scenario, List<Integer> rates, Duration duration
               --latency-budget=500   stress: p95 (ms) above which a step fails
               --spike-factor=4       spike: the spike's multiple of --rate
               --max-in-flight=2000   requests outstanding at most; one more is counted as an error (server too slow)
-              --baseline / --baseline=false  ProducerPerformance at the mean event size, same run (default: on but smoke)
+              --baseline / --baseline=false  ProducerPerformance at the mean event size and a raw COPY of up to
+                                     1M stored rows into a fresh database, same run (default: on but smoke)
               --seed=42
               --out=DIR              where the .md and .png go (default docs/benchmarks of the checkout)
               --keep                 keep the bench topics and database""";

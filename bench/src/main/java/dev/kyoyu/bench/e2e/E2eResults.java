@@ -6,6 +6,7 @@ import dev.kyoyu.bench.report.Machine;
 import dev.kyoyu.bench.report.Percentiles;
 import dev.kyoyu.bench.report.Report;
 import dev.kyoyu.bench.report.Table;
+import dev.kyoyu.bench.sink.RawCopy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,6 +64,7 @@ public final class E2eResults {
     Map<String, Long> peakRss = Map.of();
     Map<String, String> firstErrorAnswers = Map.of();
     ProducerBaseline.Result baseline;
+    RawCopy.Result rawCopy;
     private Path markdown;
 
     E2eResults(E2eOptions options) {
@@ -155,6 +157,13 @@ public final class E2eResults {
                     baseline.label(), baseline.recordsPerSecond(), baseline.settings(), rateLabel(), bestRate(),
                     bestRate() / baseline.recordsPerSecond()));
         }
+        if (rawCopy != null) {
+            report.paragraph(String.format(Locale.ROOT, "raw COPY: %,d of the rows this run stored, exported as the binary COPY "
+                            + "the sink writes and COPYed back in one session into a fresh database of the same schema (every index): "
+                            + "%,.0f rows/s in %.1f s (PostgreSQL %.2f cores). %s %,.0f events/s = **%.3f** × it.",
+                    rawCopy.rows(), rawCopy.rowsPerSecond(), rawCopy.seconds(), rawCopy.cores().getOrDefault("postgresql", Double.NaN),
+                    rateLabel(), bestRate(), bestRate() / rawCopy.rowsPerSecond()));
+        }
         report.heading("Charts");
         report.chart("delivered rate, p95 and lag over time");
         Path histogram = report.pngFile().resolveSibling(report.pngFile().getFileName().toString().replace(".png", "-latency.png"));
@@ -194,6 +203,10 @@ public final class E2eResults {
         if (baseline != null) {
             t.row(rateLabel() + " / ProducerPerformance (same run)", String.format(Locale.ROOT, "%,.0f / %,.0f = %.3f", bestRate(),
                     baseline.recordsPerSecond(), bestRate() / baseline.recordsPerSecond()), "");
+        }
+        if (rawCopy != null) {
+            t.row(rateLabel() + " / raw COPY of the stored rows (same run)", String.format(Locale.ROOT, "%,.0f / %,.0f = %.3f", bestRate(),
+                    rawCopy.rowsPerSecond(), bestRate() / rawCopy.rowsPerSecond()), "");
         }
         return t;
     }

@@ -16,14 +16,19 @@ import me.tongfei.progressbar.ProgressBar;
 import org.postgresql.PGConnection;
 
 /** The physical limit: one session COPYs the whole file into a fresh agent_events with all its indexes. */
-final class RawCopy {
-    record Result(long rows, double seconds, Map<String, Double> cores) {
-        double rowsPerSecond() {
+public final class RawCopy {
+    public record Result(long rows, double seconds, Map<String, Double> cores) {
+        public double rowsPerSecond() {
             return rows / seconds;
         }
     }
 
     private RawCopy() {
+    }
+
+    /** A binary COPY file (what sink-worker writes) into {@code database}'s agent_events, timed like the sink bench's. */
+    public static Result copyBinary(BenchDatabase database, Path file, CpuMeter cpu) throws SQLException, IOException {
+        return copy(database, CopyFormat.BINARY, file, cpu);
     }
 
     /** The CPU window closes before the session does, so the backend's CPU is still there to be read. */
