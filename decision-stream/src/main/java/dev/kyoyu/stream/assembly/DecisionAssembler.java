@@ -77,10 +77,20 @@ public final class DecisionAssembler implements Processor<String, AgentEvent, St
         context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::dropTimedOut);
     }
 
+    /** The event types this processor acts on; the source does not even parse the others. */
+    public static boolean reads(String eventType) {
+        return eventType.equals(EventTypes.RUN_COMPLETED) || eventType.equals(EventTypes.RUN_FAILED)
+                || eventType.equals(EventTypes.DECISION_TRACED) || DecisionEvents.isDecisionEvent(eventType);
+    }
+
     @Override
     public void process(Record<String, AgentEvent> record) {
-        // A record that is not an agent event never gets here: the deserialization handler rejects it.
+        // A record that is not an agent event never gets here: the deserialization handler rejects it. One of a type
+        // this processor does not read arrives unparsed, as a null value.
         AgentEvent event = record.value();
+        if (event == null || !reads(event.eventType())) {
+            return;
+        }
         String type = event.eventType();
         if (type.equals(EventTypes.RUN_COMPLETED) || type.equals(EventTypes.RUN_FAILED)) {
             // Only the open decisions of the agent that ended the run: another agent's events cannot drop them.
@@ -88,7 +98,7 @@ public final class DecisionAssembler implements Processor<String, AgentEvent, St
             return;
         }
         boolean traced = type.equals(EventTypes.DECISION_TRACED);
-        if ((!traced && !DecisionEvents.isDecisionEvent(type)) || isRunLevelReasoning(event)) {
+        if (isRunLevelReasoning(event)) {
             return;
         }
         if (seenBefore(event.id())) {

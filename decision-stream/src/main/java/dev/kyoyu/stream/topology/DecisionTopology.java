@@ -1,7 +1,6 @@
 package dev.kyoyu.stream.topology;
 
 import dev.kyoyu.schemas.decision.DecisionRecord;
-import dev.kyoyu.schemas.event.EventJson;
 import dev.kyoyu.stream.StreamConfig;
 import dev.kyoyu.stream.StreamMetrics;
 import dev.kyoyu.stream.assembly.DecisionAssembler;
@@ -34,8 +33,7 @@ public final class DecisionTopology {
 
     public static Topology build(StreamConfig config, StreamMetrics metrics) {
         Topology topology = new Topology();
-        topology.addSource("events", new StringDeserializer(), new ContractDeserializer<>("an agent event", EventJson::fromBytes),
-                config.eventsTopic());
+        topology.addSource("events", new StringDeserializer(), new RelevantEventDeserializer(), config.eventsTopic());
         topology.addProcessor("assemble",
                 () -> new DecisionAssembler(metrics, config.openDecisionTimeout(), config.maxDecisionBytes()), "events");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DecisionAssembler.OPEN_STORE),
