@@ -5,12 +5,15 @@ import dev.kyoyu.service.config.ConfigException;
 import dev.kyoyu.service.config.EnvReader;
 import dev.kyoyu.service.db.DatabasePools;
 import dev.kyoyu.service.db.DatabaseSettings;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /** {@code ./kyoyu chunks …}: list, compress and drop the hypertables' chunks (see {@link ChunkCommand#USAGE}). */
 public final class ChunksMain {
+    private static final Duration COMMAND_CONNECTION_TIMEOUT = Duration.ofSeconds(30);
+
     private ChunksMain() {
     }
 
@@ -36,7 +39,10 @@ public final class ChunksMain {
             return;
         }
         int status;
-        try (HikariDataSource pool = DatabasePools.open(database, "kyoyu-chunks", 1)) {
+        // A one-off command has no backoff of its own: it waits for its one connection as long as a person would,
+        // not the services' 3 s (a loaded machine missed that, ChunksCliIT).
+        try (HikariDataSource pool = DatabasePools.open(database, "kyoyu-chunks", 1,
+                hikari -> hikari.setConnectionTimeout(COMMAND_CONNECTION_TIMEOUT.toMillis()))) {
             status = new ChunksCli(pool, Confirmation.terminal(), System.out, System.err).run(command);
         }
         System.exit(status);
