@@ -66,53 +66,54 @@ COPY --from=build /out/health /opt/kyoyu/health
 ENV KYOYU_HOME=/var/lib/kyoyu/home
 WORKDIR /var/lib/kyoyu
 USER 10001:10001
+# Every service's start and health check, once: each target below sets KYOYU_SERVICE_MAIN (the main class the
+# entrypoint runs when given none; no CMD, as ENTRYPOINT drops the base image's), KYOYU_HEALTH_PORT_SETTING (the
+# setting that holds its port) and KYOYU_HEALTH_PORT_DEFAULT (that setting's default). A HEALTHCHECK's exec form
+# expands no variables, so the probe reads those two from its environment.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["java", "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", "/opt/kyoyu/health", "HealthProbe"]
 ENTRYPOINT ["/bin/sh", "/opt/kyoyu/bin/kyoyu-java"]
 
-# --- one target per service: its jar and libraries, its port, its health check, its main class --------------
+# --- one target per service: its jar and libraries, its main class, its port ------------------------------
 # A container is reached from outside its loopback, so each listens on 0.0.0.0 (the code's default, 127.0.0.1,
 # suits one machine); compose and Kubernetes set it too.
 
 FROM runtime AS ingest-api
 COPY --from=build /src/ingest-api/target/lib/ /opt/kyoyu/app/lib/
 COPY --from=build /src/ingest-api/target/ingest-api.jar /opt/kyoyu/app/service.jar
-ENV KYOYU_INGEST_HOST=0.0.0.0
+ENV KYOYU_SERVICE_MAIN=dev.kyoyu.ingest.IngestMain \
+    KYOYU_HEALTH_PORT_SETTING=KYOYU_INGEST_PORT KYOYU_HEALTH_PORT_DEFAULT=8080 \
+    KYOYU_INGEST_HOST=0.0.0.0
 EXPOSE 8080
-HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
-    CMD ["java", "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", "/opt/kyoyu/health", "HealthProbe", "KYOYU_INGEST_PORT", "8080"]
-CMD ["dev.kyoyu.ingest.IngestMain"]
 
 FROM runtime AS sink-worker
 COPY --from=build /src/sink-worker/target/lib/ /opt/kyoyu/app/lib/
 COPY --from=build /src/sink-worker/target/sink-worker.jar /opt/kyoyu/app/service.jar
-ENV KYOYU_SINK_HOST=0.0.0.0
+ENV KYOYU_SERVICE_MAIN=dev.kyoyu.sink.SinkMain \
+    KYOYU_HEALTH_PORT_SETTING=KYOYU_SINK_PORT KYOYU_HEALTH_PORT_DEFAULT=8082 \
+    KYOYU_SINK_HOST=0.0.0.0
 EXPOSE 8082
-HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
-    CMD ["java", "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", "/opt/kyoyu/health", "HealthProbe", "KYOYU_SINK_PORT", "8082"]
-CMD ["dev.kyoyu.sink.SinkMain"]
 
 FROM runtime AS decision-stream
 COPY --from=build /src/decision-stream/target/lib/ /opt/kyoyu/app/lib/
 COPY --from=build /src/decision-stream/target/decision-stream.jar /opt/kyoyu/app/service.jar
-ENV KYOYU_STREAM_HOST=0.0.0.0 KYOYU_STREAM_STATE_DIR=/var/lib/kyoyu/stream-state
+ENV KYOYU_SERVICE_MAIN=dev.kyoyu.stream.StreamMain \
+    KYOYU_HEALTH_PORT_SETTING=KYOYU_STREAM_PORT KYOYU_HEALTH_PORT_DEFAULT=8079 \
+    KYOYU_STREAM_HOST=0.0.0.0 KYOYU_STREAM_STATE_DIR=/var/lib/kyoyu/stream-state
 EXPOSE 8079
-HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
-    CMD ["java", "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", "/opt/kyoyu/health", "HealthProbe", "KYOYU_STREAM_PORT", "8079"]
-CMD ["dev.kyoyu.stream.StreamMain"]
 
 FROM runtime AS embedder
 COPY --from=build /src/embedder/target/lib/ /opt/kyoyu/app/lib/
 COPY --from=build /src/embedder/target/embedder.jar /opt/kyoyu/app/service.jar
-ENV KYOYU_EMBEDDER_HOST=0.0.0.0
+ENV KYOYU_SERVICE_MAIN=dev.kyoyu.embedder.EmbedderMain \
+    KYOYU_HEALTH_PORT_SETTING=KYOYU_EMBEDDER_PORT KYOYU_HEALTH_PORT_DEFAULT=8078 \
+    KYOYU_EMBEDDER_HOST=0.0.0.0
 EXPOSE 8078
-HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
-    CMD ["java", "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", "/opt/kyoyu/health", "HealthProbe", "KYOYU_EMBEDDER_PORT", "8078"]
-CMD ["dev.kyoyu.embedder.EmbedderMain"]
 
 FROM runtime AS query-api
 COPY --from=build /src/query-api/target/lib/ /opt/kyoyu/app/lib/
 COPY --from=build /src/query-api/target/query-api.jar /opt/kyoyu/app/service.jar
-ENV KYOYU_QUERY_HOST=0.0.0.0
+ENV KYOYU_SERVICE_MAIN=dev.kyoyu.query.QueryMain \
+    KYOYU_HEALTH_PORT_SETTING=KYOYU_QUERY_PORT KYOYU_HEALTH_PORT_DEFAULT=8081 \
+    KYOYU_QUERY_HOST=0.0.0.0
 EXPOSE 8081
-HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
-    CMD ["java", "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", "/opt/kyoyu/health", "HealthProbe", "KYOYU_QUERY_PORT", "8081"]
-CMD ["dev.kyoyu.query.QueryMain"]

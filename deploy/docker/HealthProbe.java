@@ -6,21 +6,26 @@ import java.time.Duration;
 
 /**
  * The images' HEALTHCHECK: GET http://127.0.0.1:PORT/health, exit 0 on 200 and 1 otherwise. The runtime image is a
- * bare JRE, so the probe is Java rather than curl or wget. Arguments: the setting that holds the service's port
- * (e.g. KYOYU_INGEST_PORT) and that setting's default, so the probe follows the port the service was given.
+ * bare JRE, so the probe is Java rather than curl or wget. PORT is the value of the setting that holds the service's
+ * port (e.g. KYOYU_INGEST_PORT), else that setting's default, so the probe follows the port the service was given.
+ * The setting and its default are the two arguments when given (compose's health checks name them), else the image's
+ * KYOYU_HEALTH_PORT_SETTING and KYOYU_HEALTH_PORT_DEFAULT: the Dockerfile's HEALTHCHECK cannot expand variables.
  */
 public final class HealthProbe {
     private HealthProbe() {
     }
 
     public static void main(String[] args) {
-        if (args.length != 2) {
-            System.err.println("usage: HealthProbe PORT_SETTING DEFAULT_PORT");
+        String setting = args.length == 2 ? args[0] : System.getenv("KYOYU_HEALTH_PORT_SETTING");
+        String defaultPort = args.length == 2 ? args[1] : System.getenv("KYOYU_HEALTH_PORT_DEFAULT");
+        if ((args.length != 0 && args.length != 2) || blank(setting) || blank(defaultPort)) {
+            System.err.println("usage: HealthProbe [PORT_SETTING DEFAULT_PORT]"
+                    + " (without arguments: KYOYU_HEALTH_PORT_SETTING and KYOYU_HEALTH_PORT_DEFAULT)");
             System.exit(2);
         }
-        String port = System.getenv(args[0]);
-        if (port == null || port.isBlank()) {
-            port = args[1];
+        String port = System.getenv(setting.strip());
+        if (blank(port)) {
+            port = defaultPort;
         }
         URI uri = URI.create("http://127.0.0.1:" + port.strip() + "/health");
         try {
@@ -35,5 +40,9 @@ public final class HealthProbe {
             System.err.println(uri + ": " + e);
             System.exit(1);
         }
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 }

@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 /** The root Dockerfile as its stages: each stage's base and instructions (continuation lines joined). */
 record DockerfileModel(List<Stage> stages) {
     private static final Pattern FROM = Pattern.compile("^FROM\\s+(\\S+)(?:\\s+AS\\s+(\\S+))?$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern HEALTH_EXEC_FORM = Pattern.compile("(?:^|\\s)CMD (\\[.*])$");
+    private static final Pattern JSON_STRING = Pattern.compile("\"([^\"\\\\]*)\"");
     private static final Pattern ENV_PAIR = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|\\S+)");
 
     record Stage(String base, String name, List<String> instructions) {
@@ -55,12 +57,8 @@ record DockerfileModel(List<Stage> stages) {
 
     /** The ENV a target's image has: its own and every stage's of this file it is built on. */
     Map<String, String> environment(String target) {
-        List<Stage> chain = new ArrayList<>();
-        for (Optional<Stage> s = stage(target); s.isPresent(); s = stage(s.get().base())) {
-            chain.addFirst(s.get());
-        }
         Map<String, String> env = new LinkedHashMap<>();
-        for (Stage s : chain) {
+        for (Stage s : chain(target)) {
             for (String assignments : s.all("ENV")) {
                 Matcher m = ENV_PAIR.matcher(assignments);
                 while (m.find()) {
@@ -69,5 +67,32 @@ record DockerfileModel(List<Stage> stages) {
             }
         }
         return env;
+    }
+
+    /** The {@code keyword} instruction (CMD, HEALTHCHECK, …) a target's image takes: its own last, else its bases'. */
+    Optional<String> inherited(String target, String keyword) {
+        return chain(target).reversed().stream().map(s -> s.last(keyword)).flatMap(Optional::stream).findFirst();
+    }
+
+    /** The words of a target's HEALTHCHECK command in exec form ({@code CMD ["java", …]}); empty when it has none. */
+    List<String> healthCommand(String target) {
+        Matcher command = HEALTH_EXEC_FORM.matcher(inherited(target, "HEALTHCHECK").orElse(""));
+        List<String> words = new ArrayList<>();
+        if (command.find()) {
+            Matcher word = JSON_STRING.matcher(command.group(1));
+            while (word.find()) {
+                words.add(word.group(1));
+            }
+        }
+        return words;
+    }
+
+    /** The stages a target is built from, this file's outermost base first, the target last. */
+    private List<Stage> chain(String target) {
+        List<Stage> chain = new ArrayList<>();
+        for (Optional<Stage> s = stage(target); s.isPresent(); s = stage(s.get().base())) {
+            chain.addFirst(s.get());
+        }
+        return chain;
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -21,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * with a health check. No Docker engine runs here, so this reads the file; nothing is built.
  */
 class DockerfileTest {
-    private static final Pattern HEALTH_PROBE = Pattern.compile("\"HealthProbe\", \"(KYOYU_[A-Z_]+_PORT)\", \"(\\d+)\"\\]$");
+    private static final String ENTRYPOINT = "[\"/bin/sh\", \"/opt/kyoyu/bin/kyoyu-java\"]";
+    /** How a health check ends: the probe without arguments, so it reads KYOYU_HEALTH_PORT_SETTING and …_DEFAULT. */
+    private static final List<String> PROBE_WITHOUT_ARGUMENTS = List.of("-cp", "/opt/kyoyu/health", "HealthProbe");
     private final DockerfileModel dockerfile = DockerfileModel.read();
     private final Map<String, String> pins = Checkout.pinnedImages();
 
@@ -70,9 +73,15 @@ class DockerfileTest {
             if (!"runtime".equals(target.base())) {
                 problems.add(module + " is not built on the runtime stage");
             }
-            String cmd = target.last("CMD").orElse("");
-            if (!cmd.equals("[\"" + mains.get(module) + "\"]")) {
-                problems.add(module + " CMD " + cmd + ", ./kyoyu runs " + mains.get(module));
+            String main = dockerfile.environment(module).get("KYOYU_SERVICE_MAIN");
+            if (!mains.get(module).equals(main)) {
+                problems.add(module + " KYOYU_SERVICE_MAIN " + main + ", ./kyoyu runs " + mains.get(module));
+            }
+            // Given no main class, the entrypoint runs KYOYU_SERVICE_MAIN (EntrypointTest): so no CMD may name one.
+            String entrypoint = dockerfile.inherited(module, "ENTRYPOINT").orElse("");
+            Optional<String> cmd = dockerfile.inherited(module, "CMD");
+            if (!entrypoint.equals(ENTRYPOINT) || cmd.isPresent()) {
+                problems.add(module + " runs ENTRYPOINT " + entrypoint + " CMD " + cmd.orElse("") + ", not " + ENTRYPOINT + " alone");
             }
             List<String> copies = target.all("COPY");
             if (!copies.contains("--from=build /src/" + module + "/target/" + module + ".jar /opt/kyoyu/app/service.jar")
@@ -83,7 +92,10 @@ class DockerfileTest {
         assertEquals(List.of(), problems);
     }
 
-    /** The probe follows the port setting the service reads, and the target listens beyond loopback. */
+    /**
+     * Each target's health check (the runtime stage's) probes the port setting the service reads, as the image's
+     * environment names it, and the target listens beyond loopback. HealthProbeTest runs that check per target.
+     */
     @Test
     void eachServiceTargetChecksItsHealthOnThePortItsConfigReads() {
         List<String> problems = new ArrayList<>();
@@ -91,24 +103,42 @@ class DockerfileTest {
             Stage target = dockerfile.stage(module).orElseThrow();
             Map<String, SettingRead> reads = ServiceConfigs.settingsRead(loader, Map.of()).stream()
                     .collect(Collectors.toMap(SettingRead::name, r -> r, (a, b) -> a));
-            Matcher probe = HEALTH_PROBE.matcher(target.last("HEALTHCHECK").orElse(""));
-            if (!probe.find()) {
-                problems.add(module + " has no HEALTHCHECK running HealthProbe");
-                return;
-            }
-            SettingRead port = reads.get(probe.group(1));
-            if (port == null || port.kind() != SettingRead.Kind.PORT || !probe.group(2).equals(port.defaultValue())) {
-                problems.add(module + " probes " + probe.group(1) + " (default " + probe.group(2) + "), its config reads " + port);
-            }
-            if (!target.all("EXPOSE").contains(probe.group(2))) {
-                problems.add(module + " does not EXPOSE " + probe.group(2));
+            List<String> probe = dockerfile.healthCommand(module);
+            boolean runsTheProbe = probe.size() > PROBE_WITHOUT_ARGUMENTS.size() && probe.getFirst().equals("java")
+                    && probe.subList(probe.size() - PROBE_WITHOUT_ARGUMENTS.size(), probe.size()).equals(PROBE_WITHOUT_ARGUMENTS);
+            if (!runsTheProbe) {
+                problems.add(module + " health check runs " + probe + ", not java … " + PROBE_WITHOUT_ARGUMENTS);
             }
             Map<String, String> env = dockerfile.environment(module);
+            String setting = env.get("KYOYU_HEALTH_PORT_SETTING");
+            String defaultPort = env.get("KYOYU_HEALTH_PORT_DEFAULT");
+            SettingRead port = reads.get(setting);
+            if (port == null || port.kind() != SettingRead.Kind.PORT || defaultPort == null || !defaultPort.equals(port.defaultValue())) {
+                problems.add(module + " probes " + setting + " (default " + defaultPort + "), its config reads " + port);
+            }
+            if (!target.all("EXPOSE").contains(defaultPort)) {
+                problems.add(module + " does not EXPOSE " + defaultPort);
+            }
             List<String> hosts = env.keySet().stream().filter(name -> name.endsWith("_HOST")).toList();
             if (hosts.size() != 1 || !reads.containsKey(hosts.getFirst()) || !"0.0.0.0".equals(env.get(hosts.getFirst()))) {
                 problems.add(module + " image sets listen address " + hosts + ", not the one setting its config reads, to 0.0.0.0");
             }
         });
+        assertEquals(List.of(), problems);
+    }
+
+    /** What every service shares is written once: a target that set its own start or health check would be a copy. */
+    @Test
+    void theRuntimeStageAloneSetsTheStartAndTheHealthCheck() {
+        List<String> problems = new ArrayList<>();
+        for (String module : ServiceConfigs.BY_MODULE.keySet()) {
+            Stage target = dockerfile.stage(module).orElseThrow();
+            for (String keyword : List.of("ENTRYPOINT", "CMD", "HEALTHCHECK")) {
+                if (!target.all(keyword).isEmpty()) {
+                    problems.add(module + " sets its own " + keyword);
+                }
+            }
+        }
         assertEquals(List.of(), problems);
     }
 
