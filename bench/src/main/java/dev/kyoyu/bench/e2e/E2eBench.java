@@ -12,7 +12,6 @@ import dev.kyoyu.bench.stack.BenchDatabase;
 import dev.kyoyu.bench.stack.BenchTopics;
 import dev.kyoyu.bench.stack.CpuMeter;
 import dev.kyoyu.bench.stack.ProcStats;
-import dev.kyoyu.query.decisions.SearchTuning;
 import dev.kyoyu.schemas.Topics;
 import dev.kyoyu.sink.copy.EventCopyWriter;
 import java.io.BufferedOutputStream;
@@ -35,7 +34,6 @@ import org.postgresql.PGConnection;
  * ProducerPerformance at the mean event size, and a raw COPY of the stored rows.
  */
 public final class E2eBench {
-    private static final List<String> SERVICES = List.of("ingest-api", "sink-worker", "decision-stream", "embedder", "query-api");
     private static final Duration DRAIN_LIMIT = Duration.ofMinutes(5);
     /** Enough rows for a steady COPY rate (seconds of work) without doubling a long run's time. */
     private static final long RAW_COPY_ROWS = 1_000_000;
@@ -63,7 +61,7 @@ public final class E2eBench {
     /** Runs the scenario and writes the report; the results for a caller that checks them (the smoke IT). */
     public static E2eResults measure(BenchEnv env, List<String> args) throws Exception {
         E2eOptions options = E2eOptions.parse(args, env.repo());
-        SERVICES.forEach(env::requireBuilt);
+        QueryStack.SERVICES.forEach(env::requireBuilt);
         Path work = Files.createTempDirectory("kyoyu-bench-e2e-");
         System.err.println("logs and scratch files: " + work);
         E2eBench bench = new E2eBench(env, options, work);
@@ -78,12 +76,9 @@ public final class E2eBench {
              BenchDatabase db = BenchDatabase.create(env, "e2e", options.keep())) {
             int partitions = stackPartitions(topics);
             results.partitions = partitions;
-            QueryStack.Topics names = new QueryStack.Topics(topics.create("e2e-events", partitions),
-                    topics.create("e2e-dlq", partitions), topics.create("e2e-decisions", partitions),
-                    topics.create("e2e-conflicts", partitions), topics.create("e2e-rejected", partitions));
+            QueryStack.Topics names = QueryStack.Topics.create(topics, "e2e", partitions);
             System.err.println("starting ingest-api, sink-worker, decision-stream, embedder and query-api on database " + db.name() + "…");
-            try (QueryStack stack = QueryStack.start(env, db, names, options.keep(), SearchTuning.DEFAULT_EF_SEARCH,
-                    SearchTuning.DEFAULT_EXACT_MAX_ROWS, 10, List.of(), work);
+            try (QueryStack stack = QueryStack.start(env, db, names, QueryStack.Settings.defaults().withKeep(options.keep()), work);
                  Visibility visibility = new Visibility(stack.queryPort, stack::adminToken)) {
                 Backlog backlog = new Backlog(db, topics, names.events());
                 CpuMeter cpu = stack.meter(QueryBench.baseMeter(env));

@@ -2,16 +2,15 @@ package dev.kyoyu.bench.pooler;
 
 import dev.kyoyu.bench.BenchEnv;
 import dev.kyoyu.bench.Options;
+import dev.kyoyu.bench.query.QueryStack;
 import dev.kyoyu.bench.report.Machine;
 import dev.kyoyu.bench.report.Report;
 import dev.kyoyu.bench.report.Table;
 import dev.kyoyu.bench.stack.BenchDatabase;
 import dev.kyoyu.bench.stack.BenchTopics;
 import dev.kyoyu.bench.stack.CpuMeter;
-import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.testsupport.KafkaProbe;
 import dev.kyoyu.testsupport.LoadGenerator;
-import dev.kyoyu.testsupport.TestTokens;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +39,8 @@ public final class PoolerBench {
               PgBouncer must run on KYOYU_PGBOUNCER_PORT (./kyoyu bench pooler starts it)""";
     private static final String STORED = "SELECT count(*) FROM agent_events WHERE event_type = '" + LoadGenerator.EVENT_TYPE + "'";
     private static final Duration DRAIN = Duration.ofMinutes(3);
+    /** What a round measures: the stream, embedder and query-api would only take cores from it. */
+    private static final List<String> PIPELINE = List.of("ingest-api", "sink-worker");
 
     enum Mode { DIRECT, POOLER }
 
@@ -74,7 +75,7 @@ public final class PoolerBench {
             o.problem("KYOYU_PGBOUNCER_PORT is not set (run through ./kyoyu bench pooler, which starts PgBouncer)");
         }
         o.finish();
-        PipelineStack.SERVICES.forEach(env::requireBuilt);
+        PIPELINE.forEach(env::requireBuilt);
         Path work = Files.createTempDirectory("kyoyu-bench-pooler-");
         System.err.println("logs: " + work);
         double busyBefore = CpuMeter.machineBusy(Duration.ofSeconds(3));
@@ -98,12 +99,13 @@ public final class PoolerBench {
 
     private static Round round(BenchEnv env, BenchTopics topics, Mode mode, String name, String bouncerPort, Duration seconds,
                                int clients, int batch, int partitions, Path work) throws Exception {
-        String topic = topics.create("pooler", partitions);
-        String deadLetters = topics.create("pooler-dlq", 1);
+        QueryStack.Topics names = QueryStack.Topics.create(topics, "pooler", partitions);
         try (BenchDatabase db = BenchDatabase.create(env, "pooler", false)) {
-            String sinkUrl = mode == Mode.DIRECT ? db.url() : db.url().replaceFirst("//[^/]+/", "//127.0.0.1:" + bouncerPort + "/");
-            try (PipelineStack stack = PipelineStack.start(env, sinkUrl, topic, deadLetters, name, work)) {
-                LoadGenerator load = LoadGenerator.builder(stack.ingestPort, agent -> TestTokens.token(agent, Role.AGENT))
+            QueryStack.Settings pipeline = QueryStack.Settings.defaults().withServices(PIPELINE);
+            QueryStack.Settings settings = mode == Mode.DIRECT ? pipeline
+                    : pipeline.withPgUrl(db.url().replaceFirst("//[^/]+/", "//127.0.0.1:" + bouncerPort + "/"));
+            try (QueryStack stack = QueryStack.start(env, db, names, settings, work.resolve(name))) {
+                LoadGenerator load = LoadGenerator.builder(stack.ingestPort, stack::token)
                         .agents(KafkaProbe.agentsCovering("bench-pooler-" + name, partitions, 2))
                         .clients(clients).batchSize(batch).pause(Duration.ZERO)
                         .requestTimeout(Duration.ofSeconds(30)).maxDuration(seconds)

@@ -26,7 +26,6 @@ import java.util.stream.IntStream;
  * and the embedder.
  */
 public final class QueryBench {
-    private static final List<String> SERVICES = List.of("ingest-api", "sink-worker", "decision-stream", "embedder", "query-api");
     /** Seed offset of the recall texts, so they are not the texts the latency phases searched for. */
     private static final long RECALL_SEED = 1_000_003;
 
@@ -52,7 +51,7 @@ public final class QueryBench {
 
     public static int run(BenchEnv env, List<String> args) throws Exception {
         QueryOptions options = QueryOptions.parse(args, env.repo());
-        SERVICES.forEach(env::requireBuilt);
+        QueryStack.SERVICES.forEach(env::requireBuilt);
         Path work = Files.createTempDirectory("kyoyu-bench-query-");
         System.err.println("logs and scratch files: " + work);
         return new QueryBench(env, options, work).run();
@@ -100,11 +99,9 @@ public final class QueryBench {
             results.database = db.name();
             results.pgVersion = BenchDatabase.serverVersion(env);
             int partitions = stackPartitions(topics);
-            QueryStack.Topics names = new QueryStack.Topics(topics.create("query-events", partitions),
-                    topics.create("query-dlq", partitions), topics.create("query-decisions", partitions),
-                    topics.create("query-conflicts", partitions), topics.create("query-rejected", partitions));
+            QueryStack.Topics names = QueryStack.Topics.create(topics, "query", partitions);
             System.err.println("starting ingest-api, sink-worker, decision-stream, embedder and query-api on database " + db.name() + "…");
-            try (QueryStack stack = QueryStack.start(env, db, names, options, work)) {
+            try (QueryStack stack = QueryStack.start(env, db, names, options.stackSettings(), work)) {
                 stackOpen = stack;
                 CpuMeter cpu = stack.meter(baseMeter(env));
                 Backlog backlog = new Backlog(db, topics, names.events());

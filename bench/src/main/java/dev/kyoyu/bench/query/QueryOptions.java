@@ -103,6 +103,12 @@ public record QueryOptions(long events, int decisions, int revisePercent, int ag
         return new SearchTuning(efSearch, exactMaxRows);
     }
 
+    /** The whole stack, searching and niced as these options say. */
+    QueryStack.Settings stackSettings() {
+        return QueryStack.Settings.defaults().withKeep(keep).withSearch(searchTuning()).withEmbedderNice(embedderNice)
+                .withServiceJvmArgs(serviceJvmArgs);
+    }
+
     boolean building() {
         return reuse == null;
     }

@@ -3,8 +3,10 @@ package dev.kyoyu.bench.query;
 import dev.kyoyu.bench.BenchEnv;
 import dev.kyoyu.bench.ingest.IngestBench;
 import dev.kyoyu.bench.stack.BenchDatabase;
+import dev.kyoyu.bench.stack.BenchTopics;
 import dev.kyoyu.bench.stack.CpuMeter;
 import dev.kyoyu.bench.stack.ProcStats;
+import dev.kyoyu.query.decisions.SearchTuning;
 import dev.kyoyu.schemas.identity.Role;
 import dev.kyoyu.service.auth.TokenKeys;
 import dev.kyoyu.testsupport.ChildProcess;
@@ -19,6 +21,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -28,108 +31,128 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 
 /**
- * The whole pipeline as child processes on the bench's own topics and database, each as {@code ./kyoyu up} runs
- * it (same jar, same classpath, same -Xmx): ingest-api, sink-worker (also storing the decision stream's output,
- * as deploy/local/env.sh sets it), decision-stream, embedder and query-api. Stopped by pid on close; the decision
- * stream's internal topics and the consumer groups go with them unless kept.
+ * The pipeline as child processes on the bench's own topics and database, each as {@code ./kyoyu up} runs it (same
+ * jar, same classpath, same -Xmx): all of ingest-api, sink-worker (also storing the decision stream's output when the
+ * stream runs, as deploy/local/env.sh sets it), decision-stream, embedder and query-api, or the part of them a bench
+ * measures. Stopped by pid on close; the decision stream's internal topics and the consumer groups go with them unless
+ * kept.
  */
 public final class QueryStack implements AutoCloseable {
     /** The bench reads every agent's decisions: ingest-api issues this agent admin tokens. */
     public static final String ADMIN = "bench-admin";
+    /** Every service the stack can run, in the order it starts them. */
+    public static final List<String> SERVICES = List.of("ingest-api", "sink-worker", "decision-stream", "embedder", "query-api");
 
     public record Topics(String events, String deadLetters, String decisions, String conflicts, String rejected) {
+        /** The five topics, named {@code bench.<purpose>-events.<random>} and so on, each with {@code partitions}. */
+        public static Topics create(BenchTopics topics, String purpose, int partitions) {
+            return new Topics(topics.create(purpose + "-events", partitions), topics.create(purpose + "-dlq", partitions),
+                    topics.create(purpose + "-decisions", partitions), topics.create(purpose + "-conflicts", partitions),
+                    topics.create(purpose + "-rejected", partitions));
+        }
+    }
+
+    /**
+     * How the stack runs; start from {@link #defaults()}.
+     *
+     * @param services       which of {@link #SERVICES} run: a bench that measures part of the pipeline starts only that part
+     * @param pgUrl          where the services reach PostgreSQL; empty: the bench database's own URL
+     * @param keep           leave the decision stream's internal topics and state and the consumer groups behind on close
+     * @param search         how query-api searches (KYOYU_SEARCH_EF_SEARCH, KYOYU_SEARCH_EXACT_MAX_ROWS)
+     * @param embedderNice   the embedder's niceness, as {@code ./kyoyu} starts it (KYOYU_EMBEDDER_NICE)
+     * @param serviceJvmArgs extra JVM flags for query-api and the embedder, after -Xmx (diagnosis)
+     */
+    public record Settings(List<String> services, Optional<String> pgUrl, boolean keep, SearchTuning search, int embedderNice,
+                           List<String> serviceJvmArgs) {
+        public Settings {
+            services = List.copyOf(services);
+            if (services.isEmpty() || !SERVICES.containsAll(services)) {
+                throw new IllegalArgumentException("services " + services + " are not some of " + SERVICES);
+            }
+            serviceJvmArgs = List.copyOf(serviceJvmArgs);
+        }
+
+        /** Every service on the bench database, with the settings {@code ./kyoyu up} gives them. */
+        public static Settings defaults() {
+            return new Settings(SERVICES, Optional.empty(), false,
+                    new SearchTuning(SearchTuning.DEFAULT_EF_SEARCH, SearchTuning.DEFAULT_EXACT_MAX_ROWS), 10, List.of());
+        }
+
+        public Settings withServices(List<String> only) {
+            return new Settings(only, pgUrl, keep, search, embedderNice, serviceJvmArgs);
+        }
+
+        /** The services reach PostgreSQL at {@code url} instead, e.g. the same database through PgBouncer. */
+        public Settings withPgUrl(String url) {
+            return new Settings(services, Optional.of(url), keep, search, embedderNice, serviceJvmArgs);
+        }
+
+        public Settings withKeep(boolean keepAfterwards) {
+            return new Settings(services, pgUrl, keepAfterwards, search, embedderNice, serviceJvmArgs);
+        }
+
+        public Settings withSearch(SearchTuning tuning) {
+            return new Settings(services, pgUrl, keep, tuning, embedderNice, serviceJvmArgs);
+        }
+
+        public Settings withEmbedderNice(int niceness) {
+            return new Settings(services, pgUrl, keep, search, niceness, serviceJvmArgs);
+        }
+
+        public Settings withServiceJvmArgs(List<String> args) {
+            return new Settings(services, pgUrl, keep, search, embedderNice, args);
+        }
+
+        boolean runs(String service) {
+            return services.contains(service);
+        }
+    }
+
+    /** One child to start: its environment, and the port that shows it is up. */
+    private record Service(String name, String main, int niceness, List<String> jvm, Map<String, String> env, int port,
+                           boolean hasHealth) {
+        /** Until /health answers 200; the sink's says 503 until it owns partitions, so for it until the port answers. */
+        void awaitUp(ChildProcess child, Duration timeout) {
+            if (hasHealth) {
+                child.awaitHealthy(port, timeout);
+            } else {
+                child.awaitListening(port, timeout);
+            }
+        }
     }
 
     private final BenchEnv env;
-    private final boolean keep;
+    private final Settings settings;
     private final TestTokens.Renewing agentTokens = new TestTokens.Renewing(TestTokens.PRIMARY, Role.AGENT);
     private final TestTokens.Renewing adminTokens = new TestTokens.Renewing(TestTokens.PRIMARY, Role.ADMIN);
     private final String streamApplicationId;
     private final String sinkGroup;
     private final Path streamState;
     private final Map<String, ChildProcess> children = new LinkedHashMap<>();
-    public final int ingestPort;
-    public final int queryPort;
+    public final int ingestPort = ChildProcess.freePort();
+    public final int queryPort = ChildProcess.freePort();
 
-    private QueryStack(BenchEnv env, boolean keep, String streamApplicationId, String sinkGroup,
-                       Path streamState, int ingestPort, int queryPort) {
+    private QueryStack(BenchEnv env, Settings settings, String suffix, Path streamState) {
         this.env = env;
-        this.keep = keep;
-        this.streamApplicationId = streamApplicationId;
-        this.sinkGroup = sinkGroup;
+        this.settings = settings;
+        this.streamApplicationId = "bench-query-stream-" + suffix;
+        this.sinkGroup = "bench-query-sink-" + suffix;
         this.streamState = streamState;
-        this.ingestPort = ingestPort;
-        this.queryPort = queryPort;
     }
 
-    static QueryStack start(BenchEnv env, BenchDatabase db, Topics topics, QueryOptions options, Path logDir) throws Exception {
-        return start(env, db, topics, options.keep(), options.efSearch(), options.exactMaxRows(), options.embedderNice(),
-                options.serviceJvmArgs(), logDir);
-    }
-
-    /** The stack with the given search settings, embedder niceness and extra JVM flags (for query-api and the embedder). */
-    public static QueryStack start(BenchEnv env, BenchDatabase db, Topics topics, boolean keep, int efSearch, int exactMaxRows,
-                                   int embedderNice, List<String> serviceJvmArgs, Path logDir) throws Exception {
+    /** Starts the chosen services, each after the one before it in {@link #SERVICES}, and waits until all are up. */
+    public static QueryStack start(BenchEnv env, BenchDatabase db, Topics topics, Settings settings, Path logDir) throws Exception {
         String suffix = db.name() + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
-        QueryStack stack = new QueryStack(env, keep, "bench-query-stream-" + suffix,
-                "bench-query-sink-" + suffix, logDir.resolve("decision-stream-state"), ChildProcess.freePort(), ChildProcess.freePort());
+        QueryStack stack = new QueryStack(env, settings, suffix, logDir.resolve("decision-stream-state"));
         try {
-            Map<String, String> common = new LinkedHashMap<>();
-            common.put("KYOYU_KAFKA_BOOTSTRAP", env.kafkaBootstrap());
-            common.put("KYOYU_EVENTS_TOPIC", topics.events());
-            common.put("KYOYU_DECISIONS_TOPIC", topics.decisions());
-            common.put("KYOYU_CONFLICTS_TOPIC", topics.conflicts());
-            Map<String, String> pg = Map.of("KYOYU_PG_URL", db.url(), "KYOYU_PG_USER", env.pgUser(), "KYOYU_PG_PASSWORD", env.pgPassword());
-
-            Map<String, String> ingest = new LinkedHashMap<>(common);
-            ingest.put("KYOYU_INGEST_PORT", Integer.toString(stack.ingestPort));
-            ingest.putAll(TestTokens.env());
-            ingest.put("KYOYU_ID_SECRET", IngestBench.randomSecret());
-            ingest.remove("KYOYU_DECISIONS_TOPIC");
-            ingest.remove("KYOYU_CONFLICTS_TOPIC");
-
-            int sinkPort = ChildProcess.freePort();
-            Map<String, String> sink = new LinkedHashMap<>(common);
-            sink.putAll(pg);
-            sink.put("KYOYU_SINK_PORT", Integer.toString(sinkPort));
-            sink.put("KYOYU_EVENTS_DLQ_TOPIC", topics.deadLetters());
-            sink.put("KYOYU_SINK_GROUP", stack.sinkGroup);
-            sink.put("KYOYU_SINK_DECISIONS", "true");
-
-            int streamPort = ChildProcess.freePort();
-            Map<String, String> stream = new LinkedHashMap<>(common);
-            stream.put("KYOYU_STREAM_PORT", Integer.toString(streamPort));
-            stream.put("KYOYU_STREAM_APPLICATION_ID", stack.streamApplicationId);
-            stream.put("KYOYU_STREAM_STATE_DIR", stack.streamState.toString());
-            stream.put("KYOYU_DECISIONS_REJECTED_TOPIC", topics.rejected());
-
-            int embedderPort = ChildProcess.freePort();
-            Map<String, String> embedder = new LinkedHashMap<>(pg);
-            embedder.put("KYOYU_EMBEDDER_PORT", Integer.toString(embedderPort));
-
-            Map<String, String> query = new LinkedHashMap<>(common);
-            query.putAll(pg);
-            query.remove("KYOYU_EVENTS_TOPIC");
-            query.put("KYOYU_QUERY_PORT", Integer.toString(stack.queryPort));
-            query.put(TokenKeys.VERIFY_KEYS, TestTokens.verifySettings(TestTokens.PRIMARY));
-            query.put("KYOYU_SEARCH_EF_SEARCH", Integer.toString(efSearch));
-            query.put("KYOYU_SEARCH_EXACT_MAX_ROWS", Integer.toString(exactMaxRows));
-
-            List<String> plain = List.of("-Xmx" + env.serviceHeap());
-            List<String> diagnosed = new ArrayList<>(plain);
-            diagnosed.addAll(serviceJvmArgs);
-            stack.launch("ingest-api", "dev.kyoyu.ingest.IngestMain", 0, plain, ingest, logDir);
-            stack.launch("sink-worker", "dev.kyoyu.sink.SinkMain", 0, plain, sink, logDir);
-            stack.launch("decision-stream", "dev.kyoyu.stream.StreamMain", 0, plain, stream, logDir);
-            stack.launch("embedder", "dev.kyoyu.embedder.EmbedderMain", embedderNice, diagnosed, embedder, logDir);
-            stack.launch("query-api", "dev.kyoyu.query.QueryMain", 0, diagnosed, query, logDir);
-
+            List<Service> services = stack.services(db, topics).stream().filter(s -> settings.runs(s.name())).toList();
+            for (Service service : services) {
+                stack.launch(service, logDir);
+            }
             Duration startup = Duration.ofSeconds(90);
-            stack.children.get("ingest-api").awaitHealthy(stack.ingestPort, startup);
-            stack.children.get("sink-worker").awaitListening(sinkPort, startup);
-            stack.children.get("decision-stream").awaitHealthy(streamPort, startup);
-            stack.children.get("embedder").awaitHealthy(embedderPort, startup);
-            stack.children.get("query-api").awaitHealthy(stack.queryPort, startup);
+            for (Service service : services) {
+                service.awaitUp(stack.children.get(service.name()), startup);
+            }
             return stack;
         } catch (Exception | Error e) {
             stack.close();
@@ -137,10 +160,70 @@ public final class QueryStack implements AutoCloseable {
         }
     }
 
-    private void launch(String name, String main, int niceness, List<String> jvm, Map<String, String> childEnv, Path logDir)
-            throws IOException {
-        children.put(name, ChildProcess.java(main).name(name).niceness(niceness).jvmArgs(jvm).classpath(env.classpathOf(name))
-                .env(childEnv).withoutInheritedSettings().log(logDir.resolve(name + ".log")).start());
+    /** Every service as {@code ./kyoyu up} configures it, on the bench's topics and database. */
+    private List<Service> services(BenchDatabase db, Topics topics) {
+        Map<String, String> common = new LinkedHashMap<>();
+        common.put("KYOYU_KAFKA_BOOTSTRAP", env.kafkaBootstrap());
+        common.put("KYOYU_EVENTS_TOPIC", topics.events());
+        common.put("KYOYU_DECISIONS_TOPIC", topics.decisions());
+        common.put("KYOYU_CONFLICTS_TOPIC", topics.conflicts());
+        Map<String, String> pg = Map.of("KYOYU_PG_URL", settings.pgUrl().orElse(db.url()),
+                "KYOYU_PG_USER", env.pgUser(), "KYOYU_PG_PASSWORD", env.pgPassword());
+
+        Map<String, String> ingest = new LinkedHashMap<>(common);
+        ingest.put("KYOYU_INGEST_PORT", Integer.toString(ingestPort));
+        ingest.putAll(TestTokens.env());
+        ingest.put("KYOYU_ID_SECRET", IngestBench.randomSecret());
+        ingest.remove("KYOYU_DECISIONS_TOPIC");
+        ingest.remove("KYOYU_CONFLICTS_TOPIC");
+
+        int sinkPort = ChildProcess.freePort();
+        Map<String, String> sink = new LinkedHashMap<>(common);
+        sink.putAll(pg);
+        sink.put("KYOYU_SINK_PORT", Integer.toString(sinkPort));
+        sink.put("KYOYU_EVENTS_DLQ_TOPIC", topics.deadLetters());
+        sink.put("KYOYU_SINK_GROUP", sinkGroup);
+        sink.put("KYOYU_SINK_DECISIONS", Boolean.toString(storesDecisions()));
+
+        int streamPort = ChildProcess.freePort();
+        Map<String, String> stream = new LinkedHashMap<>(common);
+        stream.put("KYOYU_STREAM_PORT", Integer.toString(streamPort));
+        stream.put("KYOYU_STREAM_APPLICATION_ID", streamApplicationId);
+        stream.put("KYOYU_STREAM_STATE_DIR", streamState.toString());
+        stream.put("KYOYU_DECISIONS_REJECTED_TOPIC", topics.rejected());
+
+        int embedderPort = ChildProcess.freePort();
+        Map<String, String> embedder = new LinkedHashMap<>(pg);
+        embedder.put("KYOYU_EMBEDDER_PORT", Integer.toString(embedderPort));
+
+        Map<String, String> query = new LinkedHashMap<>(common);
+        query.putAll(pg);
+        query.remove("KYOYU_EVENTS_TOPIC");
+        query.put("KYOYU_QUERY_PORT", Integer.toString(queryPort));
+        query.put(TokenKeys.VERIFY_KEYS, TestTokens.verifySettings(TestTokens.PRIMARY));
+        query.put("KYOYU_SEARCH_EF_SEARCH", Integer.toString(settings.search().efSearch()));
+        query.put("KYOYU_SEARCH_EXACT_MAX_ROWS", Long.toString(settings.search().exactMaxRows()));
+
+        List<String> plain = List.of("-Xmx" + env.serviceHeap());
+        List<String> diagnosed = new ArrayList<>(plain);
+        diagnosed.addAll(settings.serviceJvmArgs());
+        return List.of(
+                new Service("ingest-api", "dev.kyoyu.ingest.IngestMain", 0, plain, ingest, ingestPort, true),
+                new Service("sink-worker", "dev.kyoyu.sink.SinkMain", 0, plain, sink, sinkPort, false),
+                new Service("decision-stream", "dev.kyoyu.stream.StreamMain", 0, plain, stream, streamPort, true),
+                new Service("embedder", "dev.kyoyu.embedder.EmbedderMain", settings.embedderNice(), diagnosed, embedder, embedderPort, true),
+                new Service("query-api", "dev.kyoyu.query.QueryMain", 0, diagnosed, query, queryPort, true));
+    }
+
+    /** The sink stores the decision stream's output only beside the stream: without it there is none to store. */
+    private boolean storesDecisions() {
+        return settings.runs("sink-worker") && settings.runs("decision-stream");
+    }
+
+    private void launch(Service service, Path logDir) throws IOException {
+        children.put(service.name(), ChildProcess.java(service.main()).name(service.name()).niceness(service.niceness())
+                .jvmArgs(service.jvm()).classpath(env.classpathOf(service.name())).env(service.env())
+                .withoutInheritedSettings().log(logDir.resolve(service.name() + ".log")).start());
     }
 
     /** An agent's bearer token, renewed before it expires: a full-size run outlasts a token's hour. */
@@ -151,10 +234,6 @@ public final class QueryStack implements AutoCloseable {
     /** A token of {@link #ADMIN}, who reads every agent's decisions. */
     public String adminToken() {
         return adminTokens.token(ADMIN);
-    }
-
-    ChildProcess child(String name) {
-        return children.get(name);
     }
 
     public Map<String, ChildProcess> children() {
@@ -234,17 +313,32 @@ public final class QueryStack implements AutoCloseable {
                 child.close();
             }
         }
-        if (keep) {
+        if (settings.keep()) {
             return;
         }
-        deleteTree(streamState);
+        List<String> groups = new ArrayList<>();
+        if (settings.runs("sink-worker")) {
+            groups.add(sinkGroup);
+        }
+        if (storesDecisions()) {
+            groups.add(sinkGroup + ".decisions");
+        }
+        if (settings.runs("decision-stream")) {
+            groups.add(streamApplicationId);
+            deleteTree(streamState);
+        }
+        if (groups.isEmpty()) {
+            return;
+        }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, env.kafkaBootstrap()))) {
-            List<String> internal = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
-                    .filter(t -> t.startsWith(streamApplicationId + "-")).toList();
-            if (!internal.isEmpty()) {
-                admin.deleteTopics(internal).all().get(60, TimeUnit.SECONDS);
+            if (settings.runs("decision-stream")) {
+                List<String> internal = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                        .filter(t -> t.startsWith(streamApplicationId + "-")).toList();
+                if (!internal.isEmpty()) {
+                    admin.deleteTopics(internal).all().get(60, TimeUnit.SECONDS);
+                }
             }
-            deleteGroups(admin, List.of(streamApplicationId, sinkGroup, sinkGroup + ".decisions"));
+            deleteGroups(admin, groups);
         } catch (Exception e) {
             System.err.println("could not delete the decision stream's topics and the bench's consumer groups: " + e.getMessage());
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kyoyu.bench.Options;
+import dev.kyoyu.query.decisions.SearchTuning;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,26 @@ class QueryOptionsTest {
         assertEquals(List.of("ingesting"), o.phases());
         assertEquals(64, o.efSearch());
         assertTrue(o.keep());
+    }
+
+    @Test
+    void startsTheWholeStackWithTheSearchNicenessAndJvmFlagsAsked() {
+        QueryStack.Settings s = QueryOptions.parse(List.of("--ef-search=64", "--exact-max-rows=500", "--embedder-nice=0",
+                "--service-jvm-args=-Xlog:gc", "--keep"), REPO).stackSettings();
+        assertEquals(QueryStack.SERVICES, s.services());
+        assertTrue(s.pgUrl().isEmpty(), "the services should use the bench database's own URL");
+        assertEquals(new SearchTuning(64, 500), s.search());
+        assertEquals(0, s.embedderNice());
+        assertEquals(List.of("-Xlog:gc"), s.serviceJvmArgs());
+        assertTrue(s.keep());
+    }
+
+    @Test
+    void stackSettingsRefuseAServiceTheStackDoesNotKnow() {
+        QueryStack.Settings defaults = QueryStack.Settings.defaults();
+        assertEquals(List.of("ingest-api", "sink-worker"), defaults.withServices(List.of("ingest-api", "sink-worker")).services());
+        assertThrows(IllegalArgumentException.class, () -> defaults.withServices(List.of("ingest-api", "sink")));
+        assertThrows(IllegalArgumentException.class, () -> defaults.withServices(List.of()));
     }
 
     @Test
