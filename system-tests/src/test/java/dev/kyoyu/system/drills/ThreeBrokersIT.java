@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,25 +85,17 @@ class ThreeBrokersIT {
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     @DisplayName("one broker SIGKILLed and brought back: nothing acknowledged is lost or doubled, the ISR fills again")
     void oneBrokerKilledAndBroughtBack() {
-        LoadGenerator load = load("kill-one");
-        long back;
-        Duration recovery;
-        LoadGenerator.Report report;
-        try {
-            awaitWarmedUp(load, "the kill");
+        drill("kill-one", load -> {
             long killed = System.nanoTime();
             stack.kill("kafka-2");
             awaitAnswered(load, killed, 202, 100, Duration.ofSeconds(60), "100 requests acknowledged by the two brokers left");
-            back = System.nanoTime();
+            long back = System.nanoTime();
             stack.start("kafka-2");
             awaitFullyReplicated("kafka-2 back in every ISR");
-            recovery = Duration.ofNanos(System.nanoTime() - back);
-            long whole = System.nanoTime();
-            awaitAnswered(load, whole, 202, 50, Duration.ofSeconds(60), "50 more requests acknowledged");
-        } finally {
-            report = load.stop();
-        }
-        assertDrill("kill-one", report, recovery);
+            Duration recovery = Duration.ofNanos(System.nanoTime() - back);
+            awaitAnswered(load, System.nanoTime(), 202, 50, Duration.ofSeconds(60), "50 more requests acknowledged");
+            return Aftermath.recovered(recovery);
+        });
     }
 
     @Test
@@ -109,11 +103,8 @@ class ThreeBrokersIT {
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     @DisplayName("a rolling restart of all three brokers, one at a time: nothing acknowledged is lost or doubled")
     void rollingRestart() {
-        LoadGenerator load = load("rolling-restart");
-        Duration slowest = Duration.ZERO;
-        LoadGenerator.Report report;
-        try {
-            awaitWarmedUp(load, "the restarts");
+        drill("rolling-restart", load -> {
+            Duration slowest = Duration.ZERO;
             for (int n = 1; n <= 3; n++) {
                 String broker = "kafka-" + n;
                 stack.stop(broker);
@@ -123,13 +114,10 @@ class ThreeBrokersIT {
                 awaitFullyReplicated(broker + " back in every ISR");
                 Duration took = Duration.ofNanos(System.nanoTime() - restarted);
                 slowest = took.compareTo(slowest) > 0 ? took : slowest;
-                long whole = System.nanoTime();
-                awaitAnswered(load, whole, 202, 50, Duration.ofSeconds(60), "50 requests acknowledged after restarting " + broker);
+                awaitAnswered(load, System.nanoTime(), 202, 50, Duration.ofSeconds(60), "50 requests acknowledged after restarting " + broker);
             }
-        } finally {
-            report = load.stop();
-        }
-        assertDrill("rolling-restart", report, slowest);
+            return Aftermath.recovered(slowest);
+        });
     }
 
     @Test
@@ -137,11 +125,7 @@ class ThreeBrokersIT {
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     @DisplayName("two brokers down: 503 with Retry-After within the ack timeout, and writes resume by themselves when one returns")
     void twoBrokersDown() {
-        LoadGenerator load = load("two-down");
-        long back;
-        LoadGenerator.Report report;
-        try {
-            awaitWarmedUp(load, "the outage");
+        drill("two-down", load -> {
             long firstDown = System.nanoTime();
             stack.kill("kafka-3");
             awaitAnswered(load, firstDown, 202, 50, Duration.ofSeconds(60), "50 requests acknowledged by the two brokers left");
@@ -149,17 +133,58 @@ class ThreeBrokersIT {
             stack.kill("kafka-2");
             // Two rounds of 503 per client: a single broker cannot meet min.insync.replicas=2.
             awaitAnswered(load, secondDown, 503, 6, Duration.ofSeconds(90), "6 requests answered 503 with one broker left");
-            back = System.nanoTime();
+            long back = System.nanoTime();
             stack.start("kafka-2");
             awaitAnswered(load, back, 202, 50, Duration.ofSeconds(90), "requests acknowledged again once kafka-2 returned");
             stack.start("kafka-3");
             awaitFullyReplicated("all three brokers back in every ISR");
+            return new Aftermath(report -> Duration.ofNanos(firstAcknowledgedAfter(report, back) - back),
+                    ThreeBrokersIT::answeredUnavailableInTime);
+        });
+    }
+
+    /** What one drill does to the brokers, under a load already warmed up. */
+    @FunctionalInterface
+    private interface Fault {
+        Aftermath inflict(LoadGenerator load);
+    }
+
+    /**
+     * A fault's own part of the verdict, read from the stopped load's report: its recovery (each drill measures it its
+     * own way, see the class comment) and the checks only it makes.
+     */
+    private record Aftermath(Function<LoadGenerator.Report, Duration> recovery, Consumer<LoadGenerator.Report> checks) {
+        /** A recovery measured while the fault ran, and nothing to check beyond what every drill checks. */
+        static Aftermath recovered(Duration recovery) {
+            return new Aftermath(report -> recovery, report -> { });
+        }
+    }
+
+    /**
+     * Runs {@code fault} under a load of agents named after the drill, stops the load however the fault ended, then
+     * counts, prints and checks the drill (see {@link #assertDrill}).
+     */
+    private void drill(String name, Fault fault) {
+        LoadGenerator load = load(name);
+        Aftermath aftermath;
+        LoadGenerator.Report report;
+        try {
+            awaitWarmedUp(load, "drill " + name + " touches the brokers");
+            aftermath = fault.inflict(load);
         } finally {
             report = load.stop();
         }
-        long firstAckAfter = report.matching(s -> s.startNanos() >= back && s.acknowledged()).stream()
+        assertDrill(name, report, aftermath);
+    }
+
+    /** End time (System.nanoTime) of the first acknowledged request sent at or after {@code sinceNanos}. */
+    private static long firstAcknowledgedAfter(LoadGenerator.Report report, long sinceNanos) {
+        return report.matching(s -> s.startNanos() >= sinceNanos && s.acknowledged()).stream()
                 .mapToLong(LoadGenerator.Sample::endNanos).min().orElseThrow();
-        assertDrill("two-down", report, Duration.ofNanos(firstAckAfter - back));
+    }
+
+    /** With one broker left, agents were told 503 (two rounds of three clients at least), none kept past the ack timeout. */
+    private static void answeredUnavailableInTime(LoadGenerator.Report report) {
         assertTrue(report.matching(s -> s.status() == 503).size() >= 6, report::toString);
         Duration bound = ACK_TIMEOUT.plus(MARGIN);
         List<LoadGenerator.Sample> slow = report.matching(s -> s.latency().compareTo(bound) > 0);
@@ -181,6 +206,7 @@ class ThreeBrokersIT {
         Await.until(within, what, () -> load.countSince(sinceNanos, status) >= count);
     }
 
+    /** Each drill's agents are named after it, so its stored events are told apart from the other drills'. */
     private LoadGenerator load(String agentPrefix) {
         return LoadGenerator.builder(stack.ingestPort(), stack::token)
                 .agents(KafkaProbe.agentsCovering(agentPrefix, 6, 1))
@@ -192,18 +218,18 @@ class ThreeBrokersIT {
 
     /**
      * Waits for the sink to store every acknowledged event, then prints the drill's one-line count and checks it:
-     * the only answers are 202 and 503 (with Retry-After), nothing acknowledged is missing, nothing is stored twice.
+     * the only answers are 202 and 503 (with Retry-After), nothing acknowledged is missing, nothing is stored twice;
+     * and the fault's own checks, so a failure of one does not hide another.
      */
-    private void assertDrill(String drill, LoadGenerator.Report report, Duration recovery) {
+    private void assertDrill(String drill, LoadGenerator.Report report, Aftermath aftermath) {
         System.out.println(report);
-        String prefix = drill; // each drill's agents are named after it
         try {
             Await.until(CATCH_UP, "every acknowledged event of drill " + drill + " stored",
-                    () -> Set.copyOf(DrillTally.storedIds(stack, prefix)).containsAll(report.acknowledged()));
+                    () -> Set.copyOf(DrillTally.storedIds(stack, drill)).containsAll(report.acknowledged()));
         } catch (AssertionError timedOut) {
             // Counted and reported below: lost > 0.
         }
-        DrillTally tally = DrillTally.of(drill, report, DrillTally.storedIds(stack, prefix), recovery);
+        DrillTally tally = DrillTally.of(drill, report, DrillTally.storedIds(stack, drill), aftermath.recovery().apply(report));
         System.out.println(tally.summary());
         List<LoadGenerator.Sample> unavailable = report.matching(s -> s.status() == 503);
         assertAll(
@@ -213,6 +239,7 @@ class ThreeBrokersIT {
                 () -> assertTrue(report.anomalies().isEmpty(), () -> String.join("\n", report.anomalies())),
                 () -> assertTrue(unavailable.stream().allMatch(s -> s.retryAfter() != null && s.retryAfter().matches("[1-9][0-9]*")),
                         "every 503 carries Retry-After in seconds"),
-                () -> assertTrue(tally.acknowledged() >= 500, tally::summary));
+                () -> assertTrue(tally.acknowledged() >= 500, tally::summary),
+                () -> aftermath.checks().accept(report));
     }
 }
