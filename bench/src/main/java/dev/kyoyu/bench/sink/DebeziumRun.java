@@ -71,7 +71,7 @@ final class DebeziumRun {
             Path connector = scratch.resolve(config.key() + "-connector.properties");
             Path logback = scratch.resolve("connect-logback.xml");
             Files.writeString(worker, properties(workerProperties(env, config, scratch)));
-            Files.writeString(connector, properties(connectorProperties(env, db, config, topic)));
+            Files.writeString(connector, properties(connectorProperties(env, db.url(), config, topic)));
             Files.writeString(logback, """
                     <configuration>
                       <appender name="out" class="ch.qos.logback.core.ConsoleAppender">
@@ -140,7 +140,7 @@ final class DebeziumRun {
         }
     }
 
-    private static Map<String, String> workerProperties(BenchEnv env, Config config, Path scratch) {
+    static Map<String, String> workerProperties(BenchEnv env, Config config, Path scratch) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("bootstrap.servers", env.kafkaBootstrap());
         p.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
@@ -154,13 +154,13 @@ final class DebeziumRun {
         return p;
     }
 
-    private static Map<String, String> connectorProperties(BenchEnv env, BenchDatabase db, Config config, String topic) {
+    static Map<String, String> connectorProperties(BenchEnv env, String databaseUrl, Config config, String topic) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("name", "kyoyu-bench-" + config.key());
         p.put("connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector");
         p.put("tasks.max", Integer.toString(config.tasks()));
         p.put("topics", topic);
-        p.put("connection.url", db.url() + (config.rewriteBatchedInserts() ? (db.url().contains("?") ? "&" : "?")
+        p.put("connection.url", databaseUrl + (config.rewriteBatchedInserts() ? (databaseUrl.contains("?") ? "&" : "?")
                 + "reWriteBatchedInserts=true" : ""));
         p.put("connection.username", env.pgUser());
         p.put("connection.password", env.pgPassword());
@@ -175,7 +175,7 @@ final class DebeziumRun {
         return p;
     }
 
-    private static String properties(Map<String, String> p) {
+    static String properties(Map<String, String> p) {
         return p.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n", "", "\n"));
     }
 

@@ -82,7 +82,7 @@ final class PeerTopic {
         return new Result(copied, bytes, (System.nanoTime() - started) / 1e9);
     }
 
-    private static byte[] envelope(ObjectNode schema, ConsumerRecord<String, byte[]> record) {
+    static byte[] envelope(ObjectNode schema, ConsumerRecord<String, byte[]> record) {
         try {
             JsonNode event = EventJson.MAPPER.readTree(record.value());
             ObjectNode envelope = EventJson.MAPPER.createObjectNode();
@@ -108,13 +108,13 @@ final class PeerTopic {
      * matches; pgjdbc rounds a bound java.time value differently at exact halves, so without this a few rows in a
      * thousand would differ from the sink's in the last microsecond and the checksum would not compare the rows.
      */
-    private static Instant postgresMicros(Instant instant) {
+    static Instant postgresMicros(Instant instant) {
         long micros = (long) Math.rint(instant.getNano() / 1e9 * 1e6);
         return Instant.ofEpochSecond(instant.getEpochSecond()).plus(micros, ChronoUnit.MICROS);
     }
 
     /** Connect's JSON schema of an agent_events row (stored_at keeps its default, now(), as with the sink). */
-    private static ObjectNode schema() {
+    static ObjectNode schema() {
         ObjectNode schema = EventJson.MAPPER.createObjectNode().put("type", "struct").put("optional", false)
                 .put("name", "kyoyu.agent_events.Value");
         ArrayNode fields = schema.putArray("fields");
