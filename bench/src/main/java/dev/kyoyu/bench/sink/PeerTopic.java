@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kyoyu.bench.report.Progress;
 import dev.kyoyu.schemas.event.EventJson;
+import dev.kyoyu.sink.copy.EventCopyWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -92,7 +92,9 @@ final class PeerTopic {
                 row.put(column, event.get(column).asText());
             }
             for (String column : List.of("occurred_at", "received_at")) {
-                row.put(column, postgresMicros(Instant.parse(event.get(column).asText())).toString());
+                // Rounded as PostgreSQL and the sink round them: pgjdbc rounds a bound java.time value differently at exact
+                // halves, and the peer's rows would then differ from the sink's in the last microsecond.
+                row.put(column, EventCopyWriter.postgresRounded(Instant.parse(event.get(column).asText())).toString());
             }
             row.put("payload", event.get("payload").toString());
             row.put("kafka_partition", record.partition());
@@ -101,16 +103,6 @@ final class PeerTopic {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("record " + record.partition() + "/" + record.offset() + " is not an event", e);
         }
-    }
-
-    /**
-     * Rounded to whole microseconds as PostgreSQL's text input rounds them (rint of the fraction), which the sink
-     * matches; pgjdbc rounds a bound java.time value differently at exact halves, so without this a few rows in a
-     * thousand would differ from the sink's in the last microsecond and the checksum would not compare the rows.
-     */
-    static Instant postgresMicros(Instant instant) {
-        long micros = (long) Math.rint(instant.getNano() / 1e9 * 1e6);
-        return Instant.ofEpochSecond(instant.getEpochSecond()).plus(micros, ChronoUnit.MICROS);
     }
 
     /** Connect's JSON schema of an agent_events row (stored_at keeps its default, now(), as with the sink). */

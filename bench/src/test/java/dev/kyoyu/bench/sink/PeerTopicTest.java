@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kyoyu.schemas.event.AgentEvent;
 import dev.kyoyu.schemas.event.EventIds;
 import dev.kyoyu.schemas.event.EventJson;
+import dev.kyoyu.sink.copy.EventCopyWriter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -65,10 +66,10 @@ class PeerTopicTest {
                 {123_456_789, 123_457}, {764_136_500, 764_136}, {764_136_501, 764_137}, {999_999_499, 999_999}};
         for (Instant second : List.of(Instant.parse("2026-12-04T10:15:30Z"), Instant.parse("1938-04-24T22:13:20Z"))) {
             for (int[] c : cases) {
-                assertEquals(second.plus(c[1], ChronoUnit.MICROS), PeerTopic.postgresMicros(second.plusNanos(c[0])),
+                assertEquals(second.plus(c[1], ChronoUnit.MICROS), EventCopyWriter.postgresRounded(second.plusNanos(c[0])),
                         second + " + " + c[0] + " ns");
             }
-            assertEquals(second.plusSeconds(1), PeerTopic.postgresMicros(second.plusNanos(999_999_500)),
+            assertEquals(second.plusSeconds(1), EventCopyWriter.postgresRounded(second.plusNanos(999_999_500)),
                     "the half below the next second rounds up into it");
         }
     }

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import org.postgresql.PGConnection;
@@ -109,10 +110,19 @@ public final class EventCopyWriter {
      * an event's key (id, occurred_at) identical however it was written, and a replay still recognises it.
      */
     static long postgresMicros(Instant instant) {
-        int nanos = instant.getNano();
-        long micros = nanos % 1000 == 0 ? nanos / 1000 : (long) Math.rint(nanos / 1e9 * 1e6);
+        long micros = microsOfSecond(instant);
         // Exact: a time no timestamp column holds fails here, tied to its record, instead of wrapping around.
         return Math.addExact(Math.multiplyExact(Math.subtractExact(instant.getEpochSecond(), POSTGRES_EPOCH_SECONDS), 1_000_000L), micros);
+    }
+
+    /** The same instant as PostgreSQL stores it, for a writer that binds java.time values (the bench's peer). */
+    public static Instant postgresRounded(Instant instant) {
+        return Instant.ofEpochSecond(instant.getEpochSecond()).plus(microsOfSecond(instant), ChronoUnit.MICROS);
+    }
+
+    private static long microsOfSecond(Instant instant) {
+        int nanos = instant.getNano();
+        return nanos % 1000 == 0 ? nanos / 1000 : (long) Math.rint(nanos / 1e9 * 1e6);
     }
 
     private static void uuid(ByteBuffer row, UUID uuid) {
