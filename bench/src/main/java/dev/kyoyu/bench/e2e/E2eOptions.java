@@ -30,8 +30,8 @@ public record E2eOptions(String scenario, List<Integer> rates, Duration duration
                                          the whole stack (ingest-api, sink-worker, decision-stream, embedder, query-api)
                                          driven over HTTP by many agents; accepted-to-queryable latency, lag, cores, RSS;
                                          sent = acknowledged = stored checked at the end; baselines: ProducerPerformance, raw COPY
-              --scenario=load        smoke (500/s, 10 s), load (steady --rate), stress (ramp until errors, growing lag
-                                     or p95 over the budget), spike (×--spike-factor and back), soak (10 min steady)
+              --scenario=load        smoke (500/s, 10 s), load (steady --rate), stress (ramp until errors or growing lag,
+                                     p95 judged per step against the budget), spike (×--spike-factor and back), soak (10 min steady)
               --rate=10000           events/s; load: a comma list runs one phase per rate (e.g. 2000,10000)
               --duration=60          seconds per steady phase (smoke 10, soak 10m, spike 90 in all)
               --batch=100            events per request
