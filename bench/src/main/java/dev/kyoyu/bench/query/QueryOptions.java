@@ -4,6 +4,7 @@ import dev.kyoyu.bench.Options;
 import dev.kyoyu.query.decisions.SearchTuning;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -105,8 +106,7 @@ public record QueryOptions(long events, int decisions, int revisePercent, int ag
 
     /** The whole stack, searching and niced as these options say. */
     QueryStack.Settings stackSettings() {
-        return QueryStack.Settings.defaults().withKeep(keep).withSearch(searchTuning()).withEmbedderNice(embedderNice)
-                .withServiceJvmArgs(serviceJvmArgs);
+        return new QueryStack.Settings(QueryStack.SERVICES, Optional.empty(), keep, searchTuning(), embedderNice, serviceJvmArgs);
     }
 
     boolean building() {

@@ -91,18 +91,6 @@ public final class QueryStack implements AutoCloseable {
             return new Settings(services, pgUrl, keepAfterwards, search, embedderNice, serviceJvmArgs);
         }
 
-        public Settings withSearch(SearchTuning tuning) {
-            return new Settings(services, pgUrl, keep, tuning, embedderNice, serviceJvmArgs);
-        }
-
-        public Settings withEmbedderNice(int niceness) {
-            return new Settings(services, pgUrl, keep, search, niceness, serviceJvmArgs);
-        }
-
-        public Settings withServiceJvmArgs(List<String> args) {
-            return new Settings(services, pgUrl, keep, search, embedderNice, args);
-        }
-
         boolean runs(String service) {
             return services.contains(service);
         }
